@@ -1,0 +1,64 @@
+// RequestContext: everything a handler may use besides its request body.
+//
+// Built by the server for each request after authentication.  The engine and
+// config outlive every request.  The namespace (ns) scopes table names: by
+// default "<access key id>/<region>", as DynamoDB Local does without
+// -sharedDb; "shared" with --shared-db.
+//
+// Thread-safety: a context belongs to one request (one coroutine).
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "storage/clock.hh"
+#include "storage/engine.hh"
+
+namespace ddbd::api {
+
+namespace asio = boost::asio;
+
+struct ApiConfig {
+  bool shared_db = false;
+  // How long CREATING/UPDATING/DELETING last (DynamoDB Local's
+  // -delayTransientStatuses); 0 = instant.
+  double transient_status_seconds = 0;
+  // The account id shown in ARNs (DynamoDB Local uses 000000000000).
+  std::string account_id = "000000000000";
+};
+
+struct RequestContext {
+  storage::Engine& engine;
+  const ApiConfig& config;
+  const storage::Clock& clock;
+  std::string access_key;
+  std::string region;
+  std::string ns;
+  std::string request_id;
+  std::string host;  // the Host header, for DescribeEndpoints
+
+  double now() const { return clock.now_seconds(); }
+
+  // Runs `fn` on the engine's writer (group commit) and resumes this
+  // coroutine on its own executor with the outcome.
+  asio::awaitable<storage::Status> write(storage::WriteFn fn) {
+    auto init = [this, &fn](auto handler) {
+      using H = decltype(handler);
+      auto h = std::make_shared<H>(std::move(handler));
+      auto ex = asio::get_associated_executor(*h);
+      engine.submit(std::move(fn), [h, ex](storage::Status s) {
+        asio::post(ex, [h, s]() mutable { std::move (*h)(s); });
+      });
+    };
+    return asio::async_initiate<const asio::use_awaitable_t<>, void(storage::Status)>(init, asio::use_awaitable);
+  }
+};
+
+}  // namespace ddbd::api

@@ -1,0 +1,37 @@
+// The operation table and the single place where handler exceptions become
+// DynamoDB error responses.
+//
+// Thread-safety: the table is constant; dispatch may run on any I/O thread.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <string>
+#include <string_view>
+
+#include "api/context.hh"
+
+namespace ddbd::api {
+
+struct Response {
+  int status = 200;
+  std::string body;
+};
+
+enum class OpKind { read, write, control };
+
+struct OpInfo;
+
+// Looks up an operation by its X-Amz-Target operation name
+// ("PutItem").  Returns nullptr for names DynamoDB does not have.
+const OpInfo* find_operation(std::string_view name);
+std::string_view operation_name(const OpInfo& op);
+bool operation_implemented(const OpInfo& op);
+
+// Runs one request.  `body` must be followed by SIMDJSON_PADDING readable
+// bytes.  Never throws: every failure becomes an error Response.
+asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, const char* body, std::size_t size);
+
+// An error response for failures detected before dispatch (auth, target).
+Response error_response(const class ApiError& e);
+
+}  // namespace ddbd::api

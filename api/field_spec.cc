@@ -1,0 +1,199 @@
+#include "api/field_spec.hh"
+
+namespace ddbd::api {
+
+namespace {
+
+void check_value(json::element e, const FieldSpec& spec, const std::string& path, ValidationErrors& errors);
+
+std::string enum_text(const std::vector<std::string_view>& values) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) s.append(", ");
+    s.append(values[i]);
+  }
+  return s + "]";
+}
+
+// Text of a value as dynalite's valueStr prints it.
+std::string display(json::element e) {
+  if (e.is_array()) {
+    std::string s = "[";
+    bool first = true;
+    for (json::element x : json::array(e)) {
+      if (!first) s.append(", ");
+      first = false;
+      s.append(display(x));
+    }
+    return s + "]";
+  }
+  return value_text(e);
+}
+
+void check_members(json::object o, const std::vector<FieldSpec>& specs, const std::string& prefix,
+                   ValidationErrors& errors) {
+  for (const FieldSpec& spec : specs) {
+    std::string path = prefix + lower_first(spec.name);
+    json::element e;
+    bool present = o.at_key(spec.name).get(e) == simdjson::SUCCESS && !e.is_null();
+    if (!present) {
+      if (spec.not_null) errors.add(std::nullopt, path, "Member must not be null");
+      continue;
+    }
+    check_value(e, spec, path, errors);
+  }
+}
+
+void type_check(json::element e, const FieldSpec& spec) {
+  switch (spec.type) {
+    case FieldType::String:
+      (void)expect_string(e);
+      break;
+    case FieldType::Blob:
+      if (!e.is_string()) (void)expect_string(e);
+      break;
+    case FieldType::Long:
+    case FieldType::Integer: {
+      if (!(e.is_int64() || e.is_uint64() || e.is_double())) {
+        if (e.is_string())
+          throw ApiError::serialization(std::string("class java.lang.String can not be converted to an ") +
+                                        (spec.type == FieldType::Long ? "Long" : "Integer"));
+        if (e.is_bool())
+          throw ApiError::serialization(std::string("class java.lang.Boolean can not be converted to an ") +
+                                        (spec.type == FieldType::Long ? "Long" : "Integer"));
+        if (e.is_array()) throw ApiError::serialization("Start of list found where not expected");
+        throw ApiError::serialization("Start of structure or map found where not expected.");
+      }
+      break;
+    }
+    case FieldType::Boolean:
+      if (!e.is_bool() && !e.is_double()) {
+        if (e.is_string()) {
+          std::string s{std::string_view(e)};
+          for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+          throw ApiError::serialization("'" + s + "' can not be converted to an Boolean");
+        }
+        if (e.is_int64() || e.is_uint64())
+          throw ApiError::serialization("class java.lang.Integer can not be converted to an Boolean");
+        if (e.is_array()) throw ApiError::serialization("Start of list found where not expected");
+        throw ApiError::serialization("Start of structure or map found where not expected.");
+      }
+      break;
+    case FieldType::List:
+      if (!e.is_array()) {
+        if (e.is_object()) throw ApiError::serialization("Start of structure or map found where not expected.");
+        throw ApiError::serialization("Expected list or null");
+      }
+      break;
+    case FieldType::Map:
+      if (!e.is_object()) {
+        if (e.is_array()) throw ApiError::serialization("Start of list found where not expected");
+        throw ApiError::serialization("Expected map or null");
+      }
+      break;
+    case FieldType::Struct:
+    case FieldType::AttrValue:
+      if (!e.is_object()) {
+        if (e.is_array()) throw ApiError::serialization("Start of list found where not expected");
+        throw ApiError::serialization("Expected null");
+      }
+      break;
+  }
+}
+
+void check_value(json::element e, const FieldSpec& spec, const std::string& path, ValidationErrors& errors) {
+  type_check(e, spec);
+  switch (spec.type) {
+    case FieldType::String: {
+      std::string_view s(e);
+      // Coral counts characters; for the ASCII names it checks this equals bytes.
+      auto len = static_cast<int64_t>(s.size());
+      if (spec.name_pattern && !matches_name_pattern(s))
+        errors.add(std::string(s), path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+      if (spec.min_length && len < *spec.min_length)
+        errors.add(std::string(s), path, "Member must have length greater than or equal to " + std::to_string(*spec.min_length));
+      if (spec.max_length && len > *spec.max_length)
+        errors.add(std::string(s), path, "Member must have length less than or equal to " + std::to_string(*spec.max_length));
+      if (!spec.enum_values.empty()) {
+        bool ok = false;
+        for (auto v : spec.enum_values) ok = ok || v == s;
+        if (!ok) errors.add(std::string(s), path, "Member must satisfy enum value set: " + enum_text(spec.enum_values));
+      }
+      break;
+    }
+    case FieldType::Long:
+    case FieldType::Integer: {
+      int64_t v = e.is_int64() ? int64_t(e) : e.is_uint64() ? INT64_MAX : static_cast<int64_t>(double(e));
+      if (spec.min_value && v < *spec.min_value)
+        errors.add(std::to_string(v), path, "Member must have value greater than or equal to " + std::to_string(*spec.min_value));
+      if (spec.max_value && v > *spec.max_value)
+        errors.add(std::to_string(v), path, "Member must have value less than or equal to " + std::to_string(*spec.max_value));
+      break;
+    }
+    case FieldType::List: {
+      json::array a(e);
+      auto n = static_cast<int64_t>(a.size());
+      if (spec.min_length && n < *spec.min_length)
+        errors.add(display(e), path, "Member must have length greater than or equal to " + std::to_string(*spec.min_length));
+      if (spec.max_length && n > *spec.max_length)
+        errors.add(display(e), path, "Member must have length less than or equal to " + std::to_string(*spec.max_length));
+      if (!spec.element.empty()) {
+        int i = 0;
+        for (json::element x : a) {
+          ++i;
+          if (x.is_null()) {
+            if (spec.element[0].not_null) errors.add(std::nullopt, path + "." + std::to_string(i) + ".member", "Member must not be null");
+            continue;
+          }
+          check_value(x, spec.element[0], path + "." + std::to_string(i) + ".member", errors);
+        }
+      }
+      break;
+    }
+    case FieldType::Map: {
+      json::object o(e);
+      auto n = static_cast<int64_t>(o.size());
+      if (spec.min_length && n < *spec.min_length)
+        errors.add(display(e), path, "Member must have length greater than or equal to " + std::to_string(*spec.min_length));
+      if (spec.max_length && n > *spec.max_length)
+        errors.add(display(e), path, "Member must have length less than or equal to " + std::to_string(*spec.max_length));
+      if (!spec.element.empty())
+        for (auto [k, x] : o) {
+          if (x.is_null()) continue;
+          check_value(x, spec.element[0], path + "." + std::string(k) + ".member", errors);
+        }
+      break;
+    }
+    case FieldType::Struct:
+      check_members(json::object(e), spec.members, path + ".", errors);
+      break;
+    case FieldType::Boolean:
+    case FieldType::Blob:
+    case FieldType::AttrValue:
+      break;
+  }
+}
+
+}  // namespace
+
+std::string lower_first(std::string_view s) {
+  std::string r(s);
+  if (!r.empty()) r[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(r[0])));
+  return r;
+}
+
+bool matches_name_pattern(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void check_request(json::object body, const std::vector<FieldSpec>& specs, ValidationErrors& errors) {
+  check_members(body, specs, "", errors);
+  errors.throw_if_any();
+}
+
+}  // namespace ddbd::api

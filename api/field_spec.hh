@@ -1,0 +1,63 @@
+// Declarative request shapes, in dynalite's style (validations/<op>.js).
+//
+// A handler describes its members once (type, not-null, enum, length, range,
+// pattern), and check_request() walks the request in two stages, as DynamoDB
+// does:
+//   1. types: a member of the wrong JSON type is a SerializationException
+//      (thrown at once);
+//   2. constraints: every violation becomes a Coral line ("Value 'x' at
+//      'keySchema.1.member.keyType' failed to satisfy constraint: Member must
+//      satisfy enum value set: [HASH, RANGE]"), aggregated by
+//      ValidationErrors (at most 10) and thrown as one ValidationException.
+// Semantic rules (which need several members) stay in the handler.
+//
+// Thread-safety: specs are immutable after construction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "api/errors.hh"
+#include "api/json_reader.hh"
+
+namespace ddbd::api {
+
+enum class FieldType {
+  String,
+  Long,
+  Integer,
+  Boolean,
+  Blob,
+  List,       // elements described by `element`
+  Map,        // string keys; values described by `element`
+  Struct,     // members described by `members`
+  AttrValue,  // an AttributeValue (checked when decoded)
+};
+
+struct FieldSpec {
+  std::string_view name;
+  FieldType type = FieldType::String;
+  bool not_null = false;
+  std::optional<int64_t> min_length;
+  std::optional<int64_t> max_length;
+  std::optional<int64_t> min_value;
+  std::optional<int64_t> max_value;
+  bool name_pattern = false;  // [a-zA-Z0-9_.-]+ (table and index names)
+  std::vector<std::string_view> enum_values;
+  std::vector<FieldSpec> members;          // Struct
+  std::vector<FieldSpec> element;          // List / Map: exactly one spec, name unused
+};
+
+// Checks `body` against `specs`; see the file comment.  `errors` may already
+// hold violations found by the caller (they come first).
+void check_request(json::object body, const std::vector<FieldSpec>& specs, ValidationErrors& errors);
+
+// "tableName" from "TableName".
+std::string lower_first(std::string_view s);
+
+// The [a-zA-Z0-9_.-]+ pattern.
+bool matches_name_pattern(std::string_view s);
+
+}  // namespace ddbd::api

@@ -1,0 +1,273 @@
+#include "api/shapes.hh"
+
+#include <cmath>
+#include <ctime>
+
+namespace ddbd::api {
+
+FieldSpec table_name_spec(bool create) {
+  FieldSpec s{.name = "TableName", .type = FieldType::String, .not_null = true};
+  s.min_length = create ? 3 : 1;
+  s.max_length = 255;
+  s.name_pattern = true;
+  return s;
+}
+
+std::shared_ptr<const storage::TableDef> require_table(const RequestContext& ctx, std::string_view name,
+                                                        bool for_item_op) {
+  auto t = ctx.engine.find_table(ctx.ns, name);
+  if (!t) {
+    if (for_item_op) throw ApiError::resource_not_found();
+    throw ApiError::resource_not_found("Requested resource not found: Table: " + std::string(name) + " not found");
+  }
+  return t;
+}
+
+namespace {
+
+void check_key_value_not_empty(const AttributeValue& v, std::string_view name) {
+  if ((v.type == AttrType::S || v.type == AttrType::B) && v.str.empty())
+    throw ApiError::validation(std::string("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ") +
+                               (v.type == AttrType::S ? "string" : "binary") + " value. Key: " + std::string(name));
+}
+
+}  // namespace
+
+storage::PrimaryKey key_from_map(const storage::TableDef& table, const AttrMap& key) {
+  const std::size_t want = table.key.range ? 2 : 1;
+  const AttributeValue* h = map_find(key, table.key.hash.name);
+  const AttributeValue* r = table.key.range ? map_find(key, table.key.range->name) : nullptr;
+  if (key.size() != want || !h || (table.key.range && !r) || h->type != table.key.hash.type ||
+      (r && r->type != table.key.range->type))
+    throw ApiError::validation("The provided key element does not match the schema");
+  check_key_value_not_empty(*h, table.key.hash.name);
+  if (r) check_key_value_not_empty(*r, table.key.range->name);
+  storage::PrimaryKey pk;
+  pk.hash = *h;
+  if (r) pk.range = *r;
+  return pk;
+}
+
+void validate_item_for_write(const storage::TableDef& table, const Item& item) {
+  auto check = [&](const storage::KeyAttr& k, bool hash) {
+    const AttributeValue* v = map_find(item, k.name);
+    if (!v) throw ApiError::validation("One or more parameter values were invalid: Missing the key " + k.name + " in the item");
+    if (v->type != k.type)
+      throw ApiError::validation("One or more parameter values were invalid: Type mismatch for key " + k.name +
+                                 " expected: " + std::string(attr_type_name(k.type)) +
+                                 " actual: " + std::string(attr_type_name(v->type)));
+    check_key_value_not_empty(*v, k.name);
+    if (hash && v->str.size() > kMaxHashKeyBytes)
+      throw ApiError::validation("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+    if (!hash && v->str.size() > kMaxRangeKeyBytes)
+      throw ApiError::validation("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
+  };
+  check(table.key.hash, true);
+  if (table.key.range) check(*table.key.range, false);
+  if (item_size(item) > kMaxItemSize) throw ApiError::validation("Item size has exceeded the maximum allowed size");
+}
+
+Item key_attributes(const storage::TableDef& table, const Item& item) {
+  Item k;
+  if (auto* h = map_find(item, table.key.hash.name)) k.emplace_back(table.key.hash.name, *h);
+  if (table.key.range)
+    if (auto* r = map_find(item, table.key.range->name)) map_set(k, table.key.range->name, *r);
+  return k;
+}
+
+std::string table_arn(const storage::TableDef& t) {
+  return "arn:aws:dynamodb:" + t.region + ":" + t.account_id + ":table/" + t.name;
+}
+
+std::string_view effective_status(const storage::TableDef& t, double now) {
+  if (t.status != "ACTIVE" && now >= t.status_ready_time) return "ACTIVE";
+  return t.status;
+}
+
+namespace {
+
+void write_key_schema(JsonWriter& w, const storage::KeySchema& k) {
+  w.begin_array();
+  w.begin_object();
+  w.key("AttributeName");
+  w.string(k.hash.name);
+  w.key("KeyType");
+  w.string("HASH");
+  w.end_object();
+  if (k.range) {
+    w.begin_object();
+    w.key("AttributeName");
+    w.string(k.range->name);
+    w.key("KeyType");
+    w.string("RANGE");
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_projection(JsonWriter& w, const storage::IndexDef& ix) {
+  w.begin_object();
+  w.key("ProjectionType");
+  switch (ix.projection) {
+    case storage::ProjectionType::ALL: w.string("ALL"); break;
+    case storage::ProjectionType::KEYS_ONLY: w.string("KEYS_ONLY"); break;
+    case storage::ProjectionType::INCLUDE: w.string("INCLUDE"); break;
+  }
+  if (ix.projection == storage::ProjectionType::INCLUDE) {
+    w.key("NonKeyAttributes");
+    w.begin_array();
+    for (const auto& a : ix.non_key_attributes) w.string(a);
+    w.end_array();
+  }
+  w.end_object();
+}
+
+void write_throughput(JsonWriter& w, const storage::TableDef& t, int64_t rcu, int64_t wcu) {
+  w.begin_object();
+  if (t.last_increase_time > 0) {
+    w.key("LastIncreaseDateTime");
+    w.number_double(t.last_increase_time);
+  }
+  if (t.last_decrease_time > 0) {
+    w.key("LastDecreaseDateTime");
+    w.number_double(t.last_decrease_time);
+  }
+  w.key("NumberOfDecreasesToday");
+  w.number(t.decreases_today);
+  w.key("ReadCapacityUnits");
+  w.number(rcu);
+  w.key("WriteCapacityUnits");
+  w.number(wcu);
+  w.end_object();
+}
+
+}  // namespace
+
+void write_table_description(JsonWriter& w, const storage::TableDef& t, const storage::TableStats& stats, double now,
+                             std::string_view status_override) {
+  w.begin_object();
+  w.key("AttributeDefinitions");
+  w.begin_array();
+  for (const auto& [name, type] : t.attribute_definitions) {
+    w.begin_object();
+    w.key("AttributeName");
+    w.string(name);
+    w.key("AttributeType");
+    w.string(attr_type_name(type));
+    w.end_object();
+  }
+  w.end_array();
+  w.key("TableName");
+  w.string(t.name);
+  w.key("KeySchema");
+  write_key_schema(w, t.key);
+  w.key("TableStatus");
+  w.string(status_override.empty() ? effective_status(t, now) : status_override);
+  w.key("CreationDateTime");
+  w.number_double(t.creation_time);
+  w.key("ProvisionedThroughput");
+  write_throughput(w, t, t.read_capacity, t.write_capacity);
+  w.key("TableSizeBytes");
+  w.number(stats.size_bytes);
+  w.key("ItemCount");
+  w.number(stats.item_count);
+  w.key("TableArn");
+  w.string(table_arn(t));
+  w.key("TableId");
+  w.string(t.table_uuid);
+  w.key("BillingModeSummary");
+  w.begin_object();
+  w.key("BillingMode");
+  w.string(t.billing_mode);
+  w.key("LastUpdateToPayPerRequestDateTime");
+  w.number_double(t.billing_mode_last_update);
+  w.end_object();
+  bool any_lsi = false, any_gsi = false;
+  for (const auto& ix : t.indexes) (ix.global ? any_gsi : any_lsi) = true;
+  for (int pass = 0; pass < 2; ++pass) {
+    bool global = pass == 1;
+    if (global ? !any_gsi : !any_lsi) continue;
+    w.key(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+    w.begin_array();
+    for (const auto& ix : t.indexes) {
+      if (ix.global != global) continue;
+      w.begin_object();
+      w.key("IndexName");
+      w.string(ix.name);
+      w.key("KeySchema");
+      write_key_schema(w, ix.key);
+      w.key("Projection");
+      write_projection(w, ix);
+      if (global) {
+        w.key("IndexStatus");
+        w.string(ix.status);
+        w.key("ProvisionedThroughput");
+        write_throughput(w, t, ix.read_capacity, ix.write_capacity);
+      }
+      // Index sizes are maintained with the index data (issue #5).
+      w.key("IndexSizeBytes");
+      w.number(0);
+      w.key("ItemCount");
+      w.number(0);
+      w.key("IndexArn");
+      w.string(table_arn(t) + "/index/" + ix.name);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  w.key("DeletionProtectionEnabled");
+  w.boolean(t.deletion_protection);
+  w.end_object();
+}
+
+FieldSpec return_consumed_capacity_spec() {
+  return FieldSpec{.name = "ReturnConsumedCapacity", .enum_values = {"INDEXES", "TOTAL", "NONE"}};
+}
+
+ReturnConsumedCapacity parse_return_consumed_capacity(std::optional<std::string_view> v) {
+  if (!v || *v == "NONE") return ReturnConsumedCapacity::NONE;
+  if (*v == "TOTAL") return ReturnConsumedCapacity::TOTAL;
+  return ReturnConsumedCapacity::INDEXES;
+}
+
+double write_units(std::size_t bytes) { return std::max<double>(1, std::ceil(bytes / 1024.0)); }
+
+double read_units(std::size_t bytes, bool consistent) {
+  double u = std::max<double>(1, std::ceil(bytes / 4096.0));
+  return consistent ? u : u / 2;
+}
+
+void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, std::string_view table_name, double units,
+                             bool write) {
+  if (mode == ReturnConsumedCapacity::NONE) return;
+  w.key("ConsumedCapacity");
+  w.begin_object();
+  w.key("TableName");
+  w.string(table_name);
+  w.key("CapacityUnits");
+  w.number_double(units);
+  if (mode == ReturnConsumedCapacity::INDEXES) {
+    w.key("Table");
+    w.begin_object();
+    w.key("CapacityUnits");
+    w.number_double(units);
+    w.end_object();
+  }
+  (void)write;
+  w.end_object();
+}
+
+void check_storage(storage::Status s) {
+  switch (s) {
+    case storage::Status::ok:
+      return;
+    case storage::Status::not_found:
+      throw ApiError::resource_not_found();
+    case storage::Status::map_full:
+      throw ApiError::internal("The data store is full (see --map-size)");
+    default:
+      throw ApiError::internal();
+  }
+}
+
+}  // namespace ddbd::api

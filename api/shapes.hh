@@ -1,0 +1,79 @@
+// Shapes and checks shared by several operations: table names, table lookup,
+// primary keys, item validation, the TableDescription writer and
+// ConsumedCapacity.
+//
+// Thread-safety: stateless functions.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/context.hh"
+#include "api/errors.hh"
+#include "api/field_spec.hh"
+#include "api/json_writer.hh"
+#include "storage/engine.hh"
+
+namespace ddbd::api {
+
+// Limits, each with its source.
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
+constexpr std::size_t kMaxItemSize = 400 * 1024;      // "Item size has exceeded the maximum allowed size"
+constexpr std::size_t kMaxHashKeyBytes = 2048;
+constexpr std::size_t kMaxRangeKeyBytes = 1024;
+
+// Spec of TableName for item operations (length 1..255 would be Coral's
+// range for reads; CreateTable uses 3..255).
+FieldSpec table_name_spec(bool create);
+
+// The table `name` in the caller's namespace, or ResourceNotFoundException.
+// `for_item_op` selects the short message item operations use
+// ("Requested resource not found") versus the table operations' form
+// ("Requested resource not found: Table: X not found").
+std::shared_ptr<const storage::TableDef> require_table(const RequestContext& ctx, std::string_view name,
+                                                        bool for_item_op);
+
+// Converts a Key map (GetItem/DeleteItem/UpdateItem) into a PrimaryKey:
+// exactly the key attributes with the right types, else
+// "The provided key element does not match the schema"; empty string/binary
+// key values get DynamoDB's empty-key message.
+storage::PrimaryKey key_from_map(const storage::TableDef& table, const AttrMap& key);
+
+// Validates the key attributes of an item being written (PutItem): present
+// ("Missing the key pk in the item"), right type ("Type mismatch for key pk
+// expected: S actual: N"), non-empty, within size limits; then the item size.
+void validate_item_for_write(const storage::TableDef& table, const Item& item);
+
+// The item's key attributes only.
+Item key_attributes(const storage::TableDef& table, const Item& item);
+
+// The ARN of a table.
+std::string table_arn(const storage::TableDef& table);
+
+// The effective status of a table at `now` (transient statuses end at
+// status_ready_time).
+std::string_view effective_status(const storage::TableDef& table, double now);
+
+// Writes the TableDescription object (value only, no key).
+void write_table_description(JsonWriter& w, const storage::TableDef& table, const storage::TableStats& stats,
+                             double now, std::string_view status_override = {});
+
+// ReturnConsumedCapacity: NONE (default), TOTAL or INDEXES.
+enum class ReturnConsumedCapacity { NONE, TOTAL, INDEXES };
+FieldSpec return_consumed_capacity_spec();
+ReturnConsumedCapacity parse_return_consumed_capacity(std::optional<std::string_view> v);
+// Writes "ConsumedCapacity":{...} when `mode` asks for it.
+void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, std::string_view table_name, double units,
+                             bool write);
+// Capacity units of a write of `bytes` (1 KB units, at least 1), and of a
+// read (4 KB units, halved for eventually consistent reads).
+double write_units(std::size_t bytes);
+double read_units(std::size_t bytes, bool consistent);
+
+// Maps a storage outcome to an ApiError (not_found -> ResourceNotFound,
+// failures -> InternalServerError).  Returns normally for ok.
+void check_storage(storage::Status s);
+
+}  // namespace ddbd::api

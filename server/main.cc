@@ -1,0 +1,130 @@
+// ddbd: parse options, set up logging, open the store, serve.
+//
+// Exit codes: 0 after SIGINT/SIGTERM, 1 for a bad command line, 2 when the
+// store cannot be opened, 3 when the address cannot be bound.
+#include <sched.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "api/context.hh"
+#include "server/auth.hh"
+#include "server/listener.hh"
+#include "server/options.hh"
+#include "server/router.hh"
+#include "storage/clock.hh"
+#include "storage/engine.hh"
+
+namespace {
+
+unsigned usable_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    int n = CPU_COUNT(&set);
+    if (n > 0) return static_cast<unsigned>(n);
+  }
+  unsigned n = std::thread::hardware_concurrency();
+  return n ? n : 1;
+}
+
+void setup_logging(const std::string& level) {
+  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  for (const char* name : {"server", "api", "storage", "streams"}) {
+    auto logger = std::make_shared<spdlog::logger>(name, sink);
+    logger->set_level(spdlog::level::from_str(level));
+    spdlog::register_logger(logger);
+  }
+  spdlog::set_default_logger(spdlog::get("server"));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ddbd;
+  std::string error;
+  auto parsed = server::parse_options(argc, argv, error);
+  if (!parsed) {
+    std::cerr << "ddbd: " << error << "\n\n" << server::usage();
+    return 1;
+  }
+  server::Options opt = *parsed;
+  if (opt.help) {
+    std::cout << server::usage();
+    return 0;
+  }
+  static const char* kLevels[] = {"trace", "debug", "info", "warn", "warning", "error", "err", "critical", "off"};
+  bool level_ok = false;
+  for (const char* l : kLevels) level_ok = level_ok || opt.log_level == l;
+  if (!level_ok) {
+    std::cerr << "ddbd: invalid --log-level: " << opt.log_level << "\n";
+    return 1;
+  }
+  setup_logging(opt.log_level);
+  auto log = spdlog::get("server");
+
+  std::unique_ptr<server::Authenticator> auth;
+  try {
+    auth = std::make_unique<server::Authenticator>(opt.credentials_file);
+  } catch (const std::exception& e) {
+    std::cerr << "ddbd: " << e.what() << "\n";
+    return 1;
+  }
+
+  const unsigned threads = opt.threads ? opt.threads : usable_cores();
+  boost::asio::io_context ioc(static_cast<int>(threads));
+
+  storage::EngineOptions eo;
+  eo.data_dir = opt.data_dir;
+  eo.in_memory = opt.in_memory;
+  eo.sync = opt.sync;
+  eo.map_size = opt.map_size;
+  eo.defer = [&ioc](std::function<void()> fn) { boost::asio::post(ioc, std::move(fn)); };
+  std::unique_ptr<storage::Engine> engine;
+  try {
+    engine = storage::Engine::open(eo);
+  } catch (const std::exception& e) {
+    log->critical("{}", e.what());
+    return 2;
+  }
+
+  storage::SystemClock clock;
+  api::ApiConfig api_config;
+  api_config.shared_db = opt.shared_db;
+  api_config.transient_status_seconds = opt.transient_status_seconds;
+  server::Router router(*engine, api_config, clock, *auth, server::RouterConfig{opt.cors, opt.shared_db});
+
+  std::unique_ptr<server::Listener> listener;
+  try {
+    listener = std::make_unique<server::Listener>(ioc, opt.host, opt.port, router);
+  } catch (const std::exception& e) {
+    log->critical("cannot listen on {}:{}: {}", opt.host, opt.port, e.what());
+    return 3;
+  }
+  listener->start();
+  auto ep = listener->local_endpoint();
+  // Tests and scripts read this line to learn the port (--port 0).
+  std::printf("ddbd listening on %s:%u\n", ep.address().to_string().c_str(), static_cast<unsigned>(ep.port()));
+  std::fflush(stdout);
+  log->info("data: {}, {} I/O threads{}{}", opt.in_memory ? std::string("in memory") : opt.data_dir, threads,
+            opt.sync ? ", fsync on commit" : "", opt.credentials_file ? ", signatures verified" : "");
+
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int sig) {
+    log->info("signal {}: stopping", sig);
+    listener->stop();
+    ioc.stop();
+  });
+
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+  return 0;
+}

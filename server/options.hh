@@ -1,0 +1,52 @@
+// Command line of ddbd: its own flags and DynamoDB Local's, so scripts
+// written for DynamoDB Local work unchanged.
+//
+//   ddbd flag                      DynamoDB Local alias
+//   --host ADDR (127.0.0.1)
+//   --port N (8000; 0 = any)       -port N
+//   --data-dir DIR (./data)        -dbPath DIR
+//   --in-memory                    -inMemory
+//   --shared-db                    -sharedDb
+//   --delay-transient-statuses[=S] -delayTransientStatuses   (S seconds; the flag alone: 2)
+//   --cors ORIGINS                 -cors ORIGINS  ("*" or a comma-separated list)
+//   --credentials FILE
+//   --sync
+//   --log-level LEVEL (info)
+//   --threads N (the number of usable cores)
+//   --map-size BYTES (32 GiB)
+//   -optimizeDbBeforeStartup, -disableTelemetry: accepted and ignored.
+//
+// Thread-safety: plain value.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ddbd::server {
+
+struct Options {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8000;
+  std::string data_dir = "./data";
+  bool in_memory = false;
+  bool shared_db = false;
+  double transient_status_seconds = 0;
+  std::optional<std::string> cors;  // allowed origins; unset = CORS headers only for "*"
+  std::optional<std::string> credentials_file;
+  bool sync = false;
+  std::string log_level = "info";
+  unsigned threads = 0;  // 0 = number of usable cores
+  std::size_t map_size = std::size_t(32) << 30;
+  bool help = false;
+};
+
+// Parses argv.  On a bad command line returns nullopt and writes a message
+// to `error`.
+std::optional<Options> parse_options(int argc, char** argv, std::string& error);
+
+// The --help text.
+std::string usage();
+
+}  // namespace ddbd::server

@@ -1,0 +1,123 @@
+#include "server/router.hh"
+
+#include <spdlog/spdlog.h>
+
+#include "api/dispatch.hh"
+#include "api/errors.hh"
+#include "server/crc32.hh"
+#include "server/request_id.hh"
+
+namespace ddbd::server {
+
+namespace {
+
+constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
+
+void finish(HttpResponse& res, std::string_view request_id, std::string_view content_type) {
+  res.set(http::field::content_type, content_type);
+  res.set("x-amzn-RequestId", request_id);
+  res.set("x-amz-crc32", std::to_string(crc32(res.body())));
+  res.prepare_payload();
+}
+
+bool origin_allowed(const std::optional<std::string>& cors, std::string_view origin) {
+  if (!cors || *cors == "*") return true;
+  std::string_view list = *cors;
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item == origin) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
+boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
+  const std::string request_id = new_request_id();
+  HttpResponse res{http::status::ok, req.version()};
+  res.keep_alive(req.keep_alive());
+
+  std::string_view origin;
+  if (auto it = req.find(http::field::origin); it != req.end()) origin = it->value();
+  bool cors = !origin.empty() && origin_allowed(config_.cors, origin);
+  if (cors) res.set(http::field::access_control_allow_origin, origin);
+
+  // CORS preflight.
+  if (req.method() == http::verb::options && !origin.empty()) {
+    if (cors) {
+      if (auto it = req.find(http::field::access_control_request_headers); it != req.end())
+        res.set(http::field::access_control_allow_headers, it->value());
+      if (auto it = req.find(http::field::access_control_request_method); it != req.end())
+        res.set(http::field::access_control_allow_methods, it->value());
+      res.set(http::field::access_control_max_age, "172800");
+    }
+    finish(res, request_id, "text/plain");
+    co_return res;
+  }
+
+  // Health check: GET / answers as DynamoDB's endpoint does.
+  if (req.method() == http::verb::get && (req.target() == "/" || req.target().starts_with("/?"))) {
+    res.body() = "healthy: dynamodb.us-east-1.amazonaws.com";
+    finish(res, request_id, "text/plain");
+    co_return res;
+  }
+
+  std::string_view content_type;
+  if (auto it = req.find(http::field::content_type); it != req.end()) content_type = it->value();
+  const bool json11 = content_type.starts_with("application/x-amz-json-1.1");
+  const bool json_ok = content_type.starts_with("application/x-amz-json-1.0") || json11 ||
+                       content_type.starts_with("application/json");
+  const std::string_view reply_type = json11 ? "application/x-amz-json-1.1" : "application/x-amz-json-1.0";
+
+  if (req.method() != http::verb::post || (!req.body().empty() && !json_ok)) {
+    res.result(http::status::not_found);
+    res.body() = "<UnknownOperationException/>\n";
+    finish(res, request_id, "text/xml");
+    co_return res;
+  }
+
+  auto fail = [&](const api::ApiError& e) {
+    api::Response r = api::error_response(e);
+    res.result(static_cast<http::status>(r.status));
+    res.body() = std::move(r.body);
+    finish(res, request_id, reply_type);
+    return res;
+  };
+
+  std::string_view target;
+  if (auto it = req.find("x-amz-target"); it != req.end()) target = it->value();
+  const api::OpInfo* op = nullptr;
+  if (target.starts_with(kTargetPrefix)) op = api::find_operation(target.substr(kTargetPrefix.size()));
+  if (!op) {
+    if (target.starts_with("DynamoDBStreams_20120810."))
+      co_return fail(api::ApiError::unsupported(target.substr(25)));
+    co_return fail(api::ApiError(api::ErrorCode::UnknownOperationException, "Unknown operation: " + std::string(target)));
+  }
+
+  // Authentication.
+  AuthRequest areq{req, req.body()};
+  auto auth = auth_.authenticate(areq, clock_.now_seconds());
+  if (auto* err = std::get_if<AuthError>(&auth)) co_return fail(api::ApiError(err->code, err->message));
+  const Principal& who = std::get<Principal>(auth);
+
+  api::RequestContext ctx{engine_,
+                          api_config_,
+                          clock_,
+                          who.access_key_id,
+                          who.region,
+                          config_.shared_db ? std::string("shared") : who.access_key_id + "/" + who.region,
+                          request_id,
+                          std::string(req[http::field::host])};
+  api::Response r = co_await api::dispatch(ctx, *op, req.body().data(), req.body().size());
+  res.result(static_cast<http::status>(r.status));
+  res.body() = std::move(r.body);
+  finish(res, request_id, reply_type);
+  co_return res;
+}
+
+}  // namespace ddbd::server

@@ -1,0 +1,226 @@
+#include "storage/catalog.hh"
+
+#include <bit>
+#include <cstring>
+
+#include "storage/item_codec.hh"
+
+namespace ddbd::storage {
+
+namespace {
+
+// Field tags of the TableDef encoding.  On disk: frozen.
+enum Tag : uint32_t {
+  kNs = 1,
+  kName = 2,
+  kTableId = 3,
+  kUuid = 4,
+  kRegion = 5,
+  kAccount = 6,
+  kKeySchema = 7,
+  kAttrDef = 8,      // repeated
+  kIndex = 9,        // repeated
+  kStatus = 10,
+  kCreationTime = 11,
+  kStatusReady = 12,
+  kBilling = 13,
+  kBillingUpdate = 14,
+  kRcu = 15,
+  kWcu = 16,
+  kLastIncrease = 17,
+  kLastDecrease = 18,
+  kDecreasesToday = 19,
+  kTag = 20,         // repeated
+  kDeletionProtection = 21,
+  kTableClass = 22,
+};
+
+// Index sub-fields.  On disk: frozen.
+enum IndexTag : uint32_t {
+  kIxName = 1,
+  kIxGlobal = 2,
+  kIxKey = 3,
+  kIxProjection = 4,
+  kIxNonKey = 5,  // repeated
+  kIxStatus = 6,
+  kIxRcu = 7,
+  kIxWcu = 8,
+  kIxId = 9,
+};
+
+void field(std::string& out, uint32_t tag, std::string_view payload) {
+  put_varint(out, tag);
+  put_bytes(out, payload);
+}
+void field_u64(std::string& out, uint32_t tag, uint64_t v) {
+  std::string p;
+  put_varint(p, v);
+  field(out, tag, p);
+}
+void field_double(std::string& out, uint32_t tag, double d) {
+  field_u64(out, tag, std::bit_cast<uint64_t>(d));
+}
+
+std::string encode_key_schema(const KeySchema& k) {
+  std::string p;
+  put_bytes(p, k.hash.name);
+  p.push_back(static_cast<char>(k.hash.type));
+  if (k.range) {
+    put_bytes(p, k.range->name);
+    p.push_back(static_cast<char>(k.range->type));
+  }
+  return p;
+}
+
+bool decode_key_attr(std::string_view& in, KeyAttr& a) {
+  std::string_view name;
+  if (!get_bytes(in, name) || in.empty()) return false;
+  a.name.assign(name);
+  a.type = static_cast<AttrType>(in.front());
+  in.remove_prefix(1);
+  return true;
+}
+
+bool decode_key_schema(std::string_view in, KeySchema& k) {
+  if (!decode_key_attr(in, k.hash)) return false;
+  if (!in.empty()) {
+    KeyAttr r;
+    if (!decode_key_attr(in, r)) return false;
+    k.range = r;
+  }
+  return in.empty();
+}
+
+bool as_u64(std::string_view p, uint64_t& v) { return get_varint(p, v) && p.empty(); }
+
+std::string encode_index(const IndexDef& ix) {
+  std::string p;
+  field(p, kIxName, ix.name);
+  field_u64(p, kIxGlobal, ix.global ? 1 : 0);
+  field(p, kIxKey, encode_key_schema(ix.key));
+  field_u64(p, kIxProjection, static_cast<uint64_t>(ix.projection));
+  for (const auto& a : ix.non_key_attributes) field(p, kIxNonKey, a);
+  field(p, kIxStatus, ix.status);
+  field_u64(p, kIxRcu, static_cast<uint64_t>(ix.read_capacity));
+  field_u64(p, kIxWcu, static_cast<uint64_t>(ix.write_capacity));
+  field_u64(p, kIxId, ix.index_id);
+  return p;
+}
+
+bool decode_index(std::string_view in, IndexDef& ix) {
+  while (!in.empty()) {
+    uint64_t tag, v = 0;
+    std::string_view p;
+    if (!get_varint(in, tag) || !get_bytes(in, p)) return false;
+    switch (tag) {
+      case kIxName: ix.name.assign(p); break;
+      case kIxGlobal: if (!as_u64(p, v)) return false; ix.global = v != 0; break;
+      case kIxKey: if (!decode_key_schema(p, ix.key)) return false; break;
+      case kIxProjection: if (!as_u64(p, v)) return false; ix.projection = static_cast<ProjectionType>(v); break;
+      case kIxNonKey: ix.non_key_attributes.emplace_back(p); break;
+      case kIxStatus: ix.status.assign(p); break;
+      case kIxRcu: if (!as_u64(p, v)) return false; ix.read_capacity = static_cast<int64_t>(v); break;
+      case kIxWcu: if (!as_u64(p, v)) return false; ix.write_capacity = static_cast<int64_t>(v); break;
+      case kIxId: if (!as_u64(p, v)) return false; ix.index_id = static_cast<uint32_t>(v); break;
+      default: break;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string catalog_key(std::string_view ns, std::string_view name) {
+  std::string k;
+  k.reserve(ns.size() + 1 + name.size());
+  k.append(ns);
+  k.push_back('\0');
+  k.append(name);
+  return k;
+}
+
+void encode_table_def(const TableDef& d, std::string& out) {
+  field(out, kNs, d.ns);
+  field(out, kName, d.name);
+  field_u64(out, kTableId, d.table_id);
+  field(out, kUuid, d.table_uuid);
+  field(out, kRegion, d.region);
+  field(out, kAccount, d.account_id);
+  field(out, kKeySchema, encode_key_schema(d.key));
+  for (const auto& [name, type] : d.attribute_definitions) {
+    std::string p;
+    put_bytes(p, name);
+    p.push_back(static_cast<char>(type));
+    field(out, kAttrDef, p);
+  }
+  for (const auto& ix : d.indexes) field(out, kIndex, encode_index(ix));
+  field(out, kStatus, d.status);
+  field_double(out, kCreationTime, d.creation_time);
+  field_double(out, kStatusReady, d.status_ready_time);
+  field(out, kBilling, d.billing_mode);
+  field_double(out, kBillingUpdate, d.billing_mode_last_update);
+  field_u64(out, kRcu, static_cast<uint64_t>(d.read_capacity));
+  field_u64(out, kWcu, static_cast<uint64_t>(d.write_capacity));
+  field_double(out, kLastIncrease, d.last_increase_time);
+  field_double(out, kLastDecrease, d.last_decrease_time);
+  field_u64(out, kDecreasesToday, static_cast<uint64_t>(d.decreases_today));
+  for (const auto& [k, v] : d.tags) {
+    std::string p;
+    put_bytes(p, k);
+    put_bytes(p, v);
+    field(out, kTag, p);
+  }
+  field_u64(out, kDeletionProtection, d.deletion_protection ? 1 : 0);
+  field(out, kTableClass, d.table_class);
+}
+
+bool decode_table_def(std::string_view in, TableDef& d) {
+  while (!in.empty()) {
+    uint64_t tag, v = 0;
+    std::string_view p;
+    if (!get_varint(in, tag) || !get_bytes(in, p)) return false;
+    switch (tag) {
+      case kNs: d.ns.assign(p); break;
+      case kName: d.name.assign(p); break;
+      case kTableId: if (!as_u64(p, v)) return false; d.table_id = v; break;
+      case kUuid: d.table_uuid.assign(p); break;
+      case kRegion: d.region.assign(p); break;
+      case kAccount: d.account_id.assign(p); break;
+      case kKeySchema: if (!decode_key_schema(p, d.key)) return false; break;
+      case kAttrDef: {
+        std::string_view name;
+        if (!get_bytes(p, name) || p.size() != 1) return false;
+        d.attribute_definitions.emplace_back(std::string(name), static_cast<AttrType>(p.front()));
+        break;
+      }
+      case kIndex: {
+        IndexDef ix;
+        if (!decode_index(p, ix)) return false;
+        d.indexes.push_back(std::move(ix));
+        break;
+      }
+      case kStatus: d.status.assign(p); break;
+      case kCreationTime: if (!as_u64(p, v)) return false; d.creation_time = std::bit_cast<double>(v); break;
+      case kStatusReady: if (!as_u64(p, v)) return false; d.status_ready_time = std::bit_cast<double>(v); break;
+      case kBilling: d.billing_mode.assign(p); break;
+      case kBillingUpdate: if (!as_u64(p, v)) return false; d.billing_mode_last_update = std::bit_cast<double>(v); break;
+      case kRcu: if (!as_u64(p, v)) return false; d.read_capacity = static_cast<int64_t>(v); break;
+      case kWcu: if (!as_u64(p, v)) return false; d.write_capacity = static_cast<int64_t>(v); break;
+      case kLastIncrease: if (!as_u64(p, v)) return false; d.last_increase_time = std::bit_cast<double>(v); break;
+      case kLastDecrease: if (!as_u64(p, v)) return false; d.last_decrease_time = std::bit_cast<double>(v); break;
+      case kDecreasesToday: if (!as_u64(p, v)) return false; d.decreases_today = static_cast<int64_t>(v); break;
+      case kTag: {
+        std::string_view k, val;
+        if (!get_bytes(p, k) || !get_bytes(p, val)) return false;
+        d.tags.emplace_back(std::string(k), std::string(val));
+        break;
+      }
+      case kDeletionProtection: if (!as_u64(p, v)) return false; d.deletion_protection = v != 0; break;
+      case kTableClass: d.table_class.assign(p); break;
+      default: break;  // a field from a newer version
+    }
+  }
+  return true;
+}
+
+}  // namespace ddbd::storage

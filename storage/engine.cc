@@ -1,0 +1,822 @@
+// Engine on LMDB.
+//
+// Databases (named DBIs) in one environment:
+//   meta     "format" -> u64 format version; "next_table_id" -> u64
+//   catalog  ns '\0' name -> TableDef (catalog.hh)
+//   stats    table_id (8 B BE) [+ index_id (4 B BE)] -> item count (8 B BE), size bytes (8 B BE)
+//   items    key_codec.hh key -> [item_size u32 BE][item_codec.hh item]
+//   index    key_codec.hh index key -> [item_size u32 BE][projected item]
+//
+// The item_size prefix lets a write keep TableSizeBytes exact without
+// decoding the item it replaces (tables without indexes never decode it).
+#include "storage/engine.hh"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "storage/catalog.hh"
+#include "storage/index.hh"
+#include "storage/item_codec.hh"
+#include "storage/key_codec.hh"
+#include "storage/lmdb_env.hh"
+
+namespace ddbd::storage {
+
+namespace fs = std::filesystem;
+
+// On-disk format version of this engine.  Bump with a migration.
+constexpr uint64_t kFormatVersion = 1;
+// How many batches one leader runs before handing leadership on.
+constexpr int kMaxLeaderRounds = 8;
+
+std::string_view status_name(Status s) {
+  switch (s) {
+    case Status::ok: return "ok";
+    case Status::not_found: return "not_found";
+    case Status::already_exists: return "already_exists";
+    case Status::aborted: return "aborted";
+    case Status::map_full: return "map_full";
+    case Status::io_error: return "io_error";
+  }
+  return "?";
+}
+
+bool extract_key(const KeySchema& schema, const Item& item, PrimaryKey& out) {
+  const AttributeValue* h = map_find(item, schema.hash.name);
+  if (!h || h->type != schema.hash.type) return false;
+  out.hash = *h;
+  if (schema.range) {
+    const AttributeValue* r = map_find(item, schema.range->name);
+    if (!r || r->type != schema.range->type) return false;
+    out.range = *r;
+  } else {
+    out.range.reset();
+  }
+  return true;
+}
+
+namespace {
+
+struct Stats {
+  int64_t count = 0;
+  int64_t bytes = 0;
+};
+
+uint32_t get_u32_be(const char* p) {
+  return (uint32_t(uint8_t(p[0])) << 24) | (uint32_t(uint8_t(p[1])) << 16) |
+         (uint32_t(uint8_t(p[2])) << 8) | uint32_t(uint8_t(p[3]));
+}
+
+bool decode_stored(std::string_view v, Item& out) {
+  if (v.size() < 4) return false;
+  v.remove_prefix(4);
+  return decode_item(v, out);
+}
+
+std::string table_prefix(uint64_t table_id) {
+  std::string p;
+  put_u64_be(p, table_id);
+  return p;
+}
+
+std::string index_stats_key(uint64_t table_id, uint32_t index_id) {
+  std::string p;
+  encode_index_prefix(table_id, index_id, p);
+  return p;
+}
+
+// [u32 size][encoded item]
+std::string stored_value(const Item& item, uint32_t size) {
+  std::string v;
+  v.reserve(size + 64);
+  v.push_back(static_cast<char>(size >> 24));
+  v.push_back(static_cast<char>(size >> 16));
+  v.push_back(static_cast<char>(size >> 8));
+  v.push_back(static_cast<char>(size));
+  encode_item(item, v);
+  return v;
+}
+
+using CatalogOverlay = std::map<std::string, std::shared_ptr<const TableDef>>;  // nullptr = deleted
+
+}  // namespace
+
+struct Engine::Impl {
+  EngineOptions options;
+  fs::path dir;
+  bool remove_dir_on_close = false;
+  MDB_env* env = nullptr;
+  MDB_dbi meta = 0, catalog = 0, stats = 0, items = 0, index = 0;
+
+  mutable std::shared_mutex catalog_mu;
+  std::unordered_map<std::string, std::shared_ptr<const TableDef>> tables;  // by catalog_key
+  uint64_t next_table_id = 1;  // writer-owned
+
+  struct Pending {
+    WriteFn fn;
+    WriteDone done;
+  };
+  std::mutex queue_mu;
+  std::vector<Pending> queue;
+  bool draining = false;   // a leader is running or scheduled
+
+  ~Impl() {
+    if (env) mdb_env_close(env);
+    if (remove_dir_on_close) {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  }
+
+  void open() {
+    check("mdb_env_create", mdb_env_create(&env));
+    lmdb::check("mdb_env_set_maxdbs", mdb_env_set_maxdbs(env, 16));
+    lmdb::check("mdb_env_set_mapsize", mdb_env_set_mapsize(env, options.map_size));
+    lmdb::check("mdb_env_set_maxreaders", mdb_env_set_maxreaders(env, 1024));
+    unsigned flags = MDB_NOTLS;
+    if (!options.sync) flags |= MDB_NOSYNC | MDB_NOMETASYNC;
+    if (options.in_memory) flags |= MDB_WRITEMAP | MDB_NOSYNC | MDB_MAPASYNC;
+    int rc = mdb_env_open(env, dir.c_str(), flags, 0644);
+    if (rc != MDB_SUCCESS)
+      throw StorageError("cannot open data directory " + dir.string() + ": " + mdb_strerror(rc));
+
+    lmdb::Txn txn(env, nullptr, 0);
+    lmdb::check("mdb_dbi_open(meta)", mdb_dbi_open(txn.get(), "meta", MDB_CREATE, &meta));
+    lmdb::check("mdb_dbi_open(catalog)", mdb_dbi_open(txn.get(), "catalog", MDB_CREATE, &catalog));
+    lmdb::check("mdb_dbi_open(stats)", mdb_dbi_open(txn.get(), "stats", MDB_CREATE, &stats));
+    lmdb::check("mdb_dbi_open(items)", mdb_dbi_open(txn.get(), "items", MDB_CREATE, &items));
+    lmdb::check("mdb_dbi_open(index)", mdb_dbi_open(txn.get(), "index", MDB_CREATE, &index));
+
+    MDB_val k = lmdb::val("format"), v;
+    rc = mdb_get(txn.get(), meta, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+      std::string fv;
+      put_u64_be(fv, kFormatVersion);
+      MDB_val nv = lmdb::val(fv);
+      lmdb::check("mdb_put(format)", mdb_put(txn.get(), meta, &k, &nv, 0));
+    } else {
+      lmdb::check("mdb_get(format)", rc);
+      if (v.mv_size != 8 || get_u64_be(static_cast<const char*>(v.mv_data)) != kFormatVersion)
+        throw StorageError("data directory " + dir.string() + " has an unsupported format version");
+    }
+    k = lmdb::val("next_table_id");
+    if (mdb_get(txn.get(), meta, &k, &v) == MDB_SUCCESS && v.mv_size == 8)
+      next_table_id = get_u64_be(static_cast<const char*>(v.mv_data));
+
+    lmdb::Cursor cur(txn.get(), catalog);
+    MDB_val ck, cv;
+    for (rc = mdb_cursor_get(cur.get(), &ck, &cv, MDB_FIRST); rc == MDB_SUCCESS;
+         rc = mdb_cursor_get(cur.get(), &ck, &cv, MDB_NEXT)) {
+      auto def = std::make_shared<TableDef>();
+      if (!decode_table_def(lmdb::view(cv), *def))
+        throw StorageError("corrupt catalog entry in " + dir.string());
+      tables[std::string(lmdb::view(ck))] = std::move(def);
+    }
+    lmdb::check("mdb_txn_commit", txn.commit());
+  }
+
+  static void check(const char* origin, int rc) { lmdb::check(origin, rc); }
+
+  std::shared_ptr<const TableDef> lookup(const std::string& key) const {
+    std::shared_lock lock(catalog_mu);
+    auto it = tables.find(key);
+    return it == tables.end() ? nullptr : it->second;
+  }
+
+  void submit(WriteFn fn, WriteDone done) {
+    bool start = false;
+    {
+      std::lock_guard lock(queue_mu);
+      queue.push_back(Pending{std::move(fn), std::move(done)});
+      if (!draining) draining = start = true;
+    }
+    if (!start) return;
+    if (options.defer)
+      options.defer([this] { drain(); });
+    else
+      drain();
+  }
+
+  // The leader: runs batches until the queue is empty (or hands on after
+  // kMaxLeaderRounds so one I/O thread is not captured for ever).
+  void drain() {
+    for (int round = 0;; ++round) {
+      std::vector<Pending> batch;
+      {
+        std::lock_guard lock(queue_mu);
+        if (queue.empty()) {
+          draining = false;
+          return;
+        }
+        if (round == kMaxLeaderRounds && options.defer) {
+          options.defer([this] { drain(); });
+          return;
+        }
+        batch.swap(queue);
+      }
+      run_batch(batch);
+    }
+  }
+
+  void run_batch(std::vector<Pending>& batch);
+};
+
+struct WriteTxn::Impl {
+  Engine::Impl* eng;
+  MDB_txn* txn;
+  CatalogOverlay* batch_overlay;   // committed-in-this-batch catalog changes
+  CatalogOverlay overlay;          // this op's own catalog changes
+  std::map<std::string, Stats> stats; // this op's stats deltas, by stats key
+  uint64_t next_table_id;
+
+  std::shared_ptr<const TableDef> find(const std::string& key) const {
+    if (auto it = overlay.find(key); it != overlay.end()) return it->second;
+    if (auto it = batch_overlay->find(key); it != batch_overlay->end()) return it->second;
+    return eng->lookup(key);
+  }
+
+  // The current definition of `table`, or nullptr when it was dropped
+  // (possibly re-created under a new id) since the caller looked it up.
+  std::shared_ptr<const TableDef> live(const TableDef& table) const {
+    auto cur = find(catalog_key(table.ns, table.name));
+    return cur && cur->table_id == table.table_id ? cur : nullptr;
+  }
+
+  void delete_prefix(MDB_dbi dbi, const std::string& prefix) {
+    lmdb::Cursor cur(txn, dbi);
+    MDB_val ck = lmdb::val(prefix), cv;
+    int rc = mdb_cursor_get(cur.get(), &ck, &cv, MDB_SET_RANGE);
+    while (rc == MDB_SUCCESS && lmdb::view(ck).starts_with(prefix)) {
+      lmdb::check("mdb_cursor_del", mdb_cursor_del(cur.get(), 0));
+      rc = mdb_cursor_get(cur.get(), &ck, &cv, MDB_GET_CURRENT);
+      if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
+        ck = lmdb::val(prefix);
+        rc = mdb_cursor_get(cur.get(), &ck, &cv, MDB_SET_RANGE);
+      }
+    }
+  }
+
+  // Removes `old`'s entries from and adds `now`'s entries to every index.
+  // Either may be null.
+  Status update_indexes(const TableDef& def, const PrimaryKey& key, const Item* old, const Item* now) {
+    for (const IndexDef& ix : def.indexes) {
+      if (ix.status == "DELETING") continue;
+      std::string skey = index_stats_key(def.table_id, ix.index_id);
+      PrimaryKey ik;
+      if (old && index_key_of(ix, *old, ik)) {
+        std::string k;
+        encode_index_key(def.table_id, ix.index_id, ik, key, k);
+        MDB_val mk = lmdb::val(k), ov;
+        if (mdb_get(txn, eng->index, &mk, &ov) == MDB_SUCCESS) {
+          stats[skey].count -= 1;
+          stats[skey].bytes -= ov.mv_size >= 4 ? get_u32_be(static_cast<const char*>(ov.mv_data)) : 0;
+          lmdb::check("mdb_del(index)", mdb_del(txn, eng->index, &mk, nullptr));
+        }
+      }
+      if (now && index_key_of(ix, *now, ik)) {
+        std::string k;
+        encode_index_key(def.table_id, ix.index_id, ik, key, k);
+        Item projected = project_for_index(def, ix, *now);
+        auto size = static_cast<uint32_t>(item_size(projected));
+        std::string v = stored_value(projected, size);
+        MDB_val mk = lmdb::val(k), mv = lmdb::val(v);
+        int rc = mdb_put(txn, eng->index, &mk, &mv, 0);
+        if (rc == MDB_MAP_FULL) return Status::map_full;
+        lmdb::check("mdb_put(index)", rc);
+        stats[skey].count += 1;
+        stats[skey].bytes += size;
+      }
+    }
+    return Status::ok;
+  }
+};
+
+void Engine::Impl::run_batch(std::vector<Pending>& batch) {
+  std::vector<Status> results(batch.size(), Status::ok);
+  CatalogOverlay batch_overlay;
+  std::map<std::string, Stats> batch_stats;
+  uint64_t table_ids = next_table_id;
+  Status commit_status = Status::ok;
+  try {
+    lmdb::Txn parent(env, nullptr, 0);
+    const bool nested = batch.size() > 1;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      lmdb::Txn child;
+      if (nested) child = lmdb::Txn(env, parent.get(), 0);
+      WriteTxn::Impl wi{this, nested ? child.get() : parent.get(), &batch_overlay, {}, {}, table_ids};
+      WriteTxn wt(&wi);
+      Status st;
+      try {
+        st = batch[i].fn(wt);
+      } catch (const std::exception&) {
+        st = Status::io_error;
+      }
+      results[i] = st;
+      if (st == Status::ok && nested) {
+        int rc = child.commit();
+        if (rc != MDB_SUCCESS) st = results[i] = rc == MDB_MAP_FULL ? Status::map_full : Status::io_error;
+      }
+      if (st == Status::ok) {
+        for (auto& [k, v] : wi.overlay) batch_overlay[k] = v;
+        for (auto& [id, d] : wi.stats) {
+          batch_stats[id].count += d.count;
+          batch_stats[id].bytes += d.bytes;
+        }
+        table_ids = wi.next_table_id;
+      } else if (!nested) {
+        // The only op's writes are in the parent: drop them.
+        parent.abort();
+        break;
+      }
+    }
+    if (parent.get()) {
+      // Fold stats deltas and the table-id counter into the same commit.
+      for (auto& [k, d] : batch_stats) {
+        if (d.count == 0 && d.bytes == 0) continue;
+        MDB_val mk = lmdb::val(k), mv;
+        Stats cur;
+        if (mdb_get(parent.get(), stats, &mk, &mv) == MDB_SUCCESS && mv.mv_size == 16) {
+          cur.count = static_cast<int64_t>(get_u64_be(static_cast<const char*>(mv.mv_data)));
+          cur.bytes = static_cast<int64_t>(get_u64_be(static_cast<const char*>(mv.mv_data) + 8));
+        }
+        cur.count = std::max<int64_t>(0, cur.count + d.count);
+        cur.bytes = std::max<int64_t>(0, cur.bytes + d.bytes);
+        std::string v;
+        put_u64_be(v, static_cast<uint64_t>(cur.count));
+        put_u64_be(v, static_cast<uint64_t>(cur.bytes));
+        MDB_val nv = lmdb::val(v);
+        check("mdb_put(stats)", mdb_put(parent.get(), stats, &mk, &nv, 0));
+      }
+      if (table_ids != next_table_id) {
+        std::string v;
+        put_u64_be(v, table_ids);
+        MDB_val mk = lmdb::val("next_table_id"), nv = lmdb::val(v);
+        check("mdb_put(next_table_id)", mdb_put(parent.get(), meta, &mk, &nv, 0));
+      }
+      int rc = parent.commit();
+      if (rc != MDB_SUCCESS) commit_status = rc == MDB_MAP_FULL ? Status::map_full : Status::io_error;
+    }
+  } catch (const std::exception&) {
+    commit_status = Status::io_error;
+  }
+  if (commit_status == Status::ok) {
+    next_table_id = table_ids;
+    if (!batch_overlay.empty()) {
+      std::unique_lock lock(catalog_mu);
+      for (auto& [k, v] : batch_overlay) {
+        if (v)
+          tables[k] = v;
+        else
+          tables.erase(k);
+      }
+    }
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Status st = commit_status == Status::ok ? results[i] : commit_status;
+    if (batch[i].done) batch[i].done(st);
+  }
+}
+
+// ---- WriteTxn ---------------------------------------------------------------
+
+bool WriteTxn::get(const TableDef& table, const PrimaryKey& key, Item* out) {
+  std::string k;
+  encode_primary_key(table.table_id, key, k);
+  MDB_val mk = lmdb::val(k), mv;
+  int rc = mdb_get(impl_->txn, impl_->eng->items, &mk, &mv);
+  if (rc == MDB_NOTFOUND) return false;
+  lmdb::check("mdb_get(items)", rc);
+  if (out && !decode_stored(lmdb::view(mv), *out)) throw StorageError("corrupt item");
+  return true;
+}
+
+Status WriteTxn::put(const TableDef& table, const Item& item) {
+  auto def = impl_->live(table);
+  if (!def) return Status::not_found;
+  PrimaryKey key;
+  if (!extract_key(def->key, item, key)) throw StorageError("put: item lacks its key");
+  std::string k;
+  encode_primary_key(def->table_id, key, k);
+  MDB_val mk = lmdb::val(k), old;
+  auto& st = impl_->stats[table_prefix(def->table_id)];
+  Item old_item;
+  bool had_old = false;
+  int rc = mdb_get(impl_->txn, impl_->eng->items, &mk, &old);
+  if (rc == MDB_SUCCESS) {
+    had_old = true;
+    st.count -= 1;
+    st.bytes -= old.mv_size >= 4 ? get_u32_be(static_cast<const char*>(old.mv_data)) : 0;
+    if (!def->indexes.empty() && !decode_stored(lmdb::view(old), old_item)) throw StorageError("corrupt item");
+  } else if (rc != MDB_NOTFOUND) {
+    lmdb::raise("mdb_get(items)", rc);
+  }
+  auto size = static_cast<uint32_t>(item_size(item));
+  std::string v = stored_value(item, size);
+  MDB_val mv = lmdb::val(v);
+  rc = mdb_put(impl_->txn, impl_->eng->items, &mk, &mv, 0);
+  if (rc == MDB_MAP_FULL) return Status::map_full;
+  lmdb::check("mdb_put(items)", rc);
+  st.count += 1;
+  st.bytes += size;
+  if (!def->indexes.empty()) return impl_->update_indexes(*def, key, had_old ? &old_item : nullptr, &item);
+  return Status::ok;
+}
+
+Status WriteTxn::erase(const TableDef& table, const PrimaryKey& key) {
+  auto def = impl_->live(table);
+  if (!def) return Status::not_found;
+  std::string k;
+  encode_primary_key(def->table_id, key, k);
+  MDB_val mk = lmdb::val(k), old;
+  int rc = mdb_get(impl_->txn, impl_->eng->items, &mk, &old);
+  if (rc == MDB_NOTFOUND) return Status::not_found;
+  lmdb::check("mdb_get(items)", rc);
+  uint32_t size = old.mv_size >= 4 ? get_u32_be(static_cast<const char*>(old.mv_data)) : 0;
+  Item old_item;
+  if (!def->indexes.empty() && !decode_stored(lmdb::view(old), old_item)) throw StorageError("corrupt item");
+  rc = mdb_del(impl_->txn, impl_->eng->items, &mk, nullptr);
+  lmdb::check("mdb_del(items)", rc);
+  auto& st = impl_->stats[table_prefix(def->table_id)];
+  st.count -= 1;
+  st.bytes -= size;
+  if (!def->indexes.empty()) return impl_->update_indexes(*def, key, &old_item, nullptr);
+  return Status::ok;
+}
+
+Status WriteTxn::build_index(const TableDef& table, uint32_t index_id) {
+  auto def = impl_->live(table);
+  if (!def) return Status::not_found;
+  const IndexDef* ix = nullptr;
+  for (const auto& i : def->indexes)
+    if (i.index_id == index_id) ix = &i;
+  if (!ix) return Status::not_found;
+  TableDef only = *def;
+  only.indexes = {*ix};
+  std::string prefix = table_prefix(def->table_id);
+  lmdb::Cursor cur(impl_->txn, impl_->eng->items);
+  MDB_val ck = lmdb::val(prefix), cv;
+  for (int rc = mdb_cursor_get(cur.get(), &ck, &cv, MDB_SET_RANGE);
+       rc == MDB_SUCCESS && lmdb::view(ck).starts_with(prefix); rc = mdb_cursor_get(cur.get(), &ck, &cv, MDB_NEXT)) {
+    Item item;
+    if (!decode_stored(lmdb::view(cv), item)) throw StorageError("corrupt item");
+    PrimaryKey key;
+    if (!extract_key(def->key, item, key)) continue;
+    Status st = impl_->update_indexes(only, key, nullptr, &item);
+    if (st != Status::ok) return st;
+  }
+  return Status::ok;
+}
+
+Status WriteTxn::drop_index(const TableDef& table, uint32_t index_id) {
+  std::string prefix;
+  encode_index_prefix(table.table_id, index_id, prefix);
+  impl_->delete_prefix(impl_->eng->index, prefix);
+  MDB_val sk = lmdb::val(prefix);
+  int rc = mdb_del(impl_->txn, impl_->eng->stats, &sk, nullptr);
+  if (rc != MDB_NOTFOUND) lmdb::check("mdb_del(stats)", rc);
+  impl_->stats.erase(prefix);
+  return Status::ok;
+}
+
+std::shared_ptr<const TableDef> WriteTxn::find_table(std::string_view ns, std::string_view name) {
+  return impl_->find(catalog_key(ns, name));
+}
+
+Status WriteTxn::create_table(TableDef& def) {
+  std::string key = catalog_key(def.ns, def.name);
+  if (impl_->find(key)) return Status::already_exists;
+  def.table_id = impl_->next_table_id++;
+  std::string v;
+  encode_table_def(def, v);
+  MDB_val mk = lmdb::val(key), mv = lmdb::val(v);
+  int rc = mdb_put(impl_->txn, impl_->eng->catalog, &mk, &mv, 0);
+  if (rc == MDB_MAP_FULL) return Status::map_full;
+  lmdb::check("mdb_put(catalog)", rc);
+  impl_->overlay[key] = std::make_shared<const TableDef>(def);
+  return Status::ok;
+}
+
+Status WriteTxn::update_table(const TableDef& def) {
+  std::string key = catalog_key(def.ns, def.name);
+  auto cur = impl_->find(key);
+  if (!cur || cur->table_id != def.table_id) return Status::not_found;
+  std::string v;
+  encode_table_def(def, v);
+  MDB_val mk = lmdb::val(key), mv = lmdb::val(v);
+  int rc = mdb_put(impl_->txn, impl_->eng->catalog, &mk, &mv, 0);
+  if (rc == MDB_MAP_FULL) return Status::map_full;
+  lmdb::check("mdb_put(catalog)", rc);
+  impl_->overlay[key] = std::make_shared<const TableDef>(def);
+  return Status::ok;
+}
+
+Status WriteTxn::delete_table(const TableDef& def) {
+  std::string key = catalog_key(def.ns, def.name);
+  auto cur = impl_->find(key);
+  if (!cur || cur->table_id != def.table_id) return Status::not_found;
+  MDB_val mk = lmdb::val(key);
+  lmdb::check("mdb_del(catalog)", mdb_del(impl_->txn, impl_->eng->catalog, &mk, nullptr));
+  // Remove the items, index entries and stats: every key with the table's
+  // 8-byte prefix in those databases.
+  std::string prefix = table_prefix(def.table_id);
+  impl_->delete_prefix(impl_->eng->items, prefix);
+  impl_->delete_prefix(impl_->eng->index, prefix);
+  impl_->delete_prefix(impl_->eng->stats, prefix);
+  for (auto it = impl_->stats.begin(); it != impl_->stats.end();)
+    it = it->first.starts_with(prefix) ? impl_->stats.erase(it) : std::next(it);
+  impl_->overlay[key] = nullptr;
+  return Status::ok;
+}
+
+// ---- ReadTxn ----------------------------------------------------------------
+
+struct ReadTxn::Impl {
+  const Engine::Impl* eng;
+  lmdb::Txn txn;
+};
+
+ReadTxn::ReadTxn(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ReadTxn::ReadTxn(ReadTxn&&) noexcept = default;
+ReadTxn::~ReadTxn() = default;
+
+bool ReadTxn::get(const TableDef& table, const PrimaryKey& key, Item* out) const {
+  std::string k;
+  encode_primary_key(table.table_id, key, k);
+  MDB_val mk = lmdb::val(k), mv;
+  int rc = mdb_get(impl_->txn.get(), impl_->eng->items, &mk, &mv);
+  if (rc == MDB_NOTFOUND) return false;
+  lmdb::check("mdb_get(items)", rc);
+  if (out && !decode_stored(lmdb::view(mv), *out)) throw StorageError("corrupt item");
+  return true;
+}
+
+namespace {
+
+TableStats read_stats(MDB_txn* txn, MDB_dbi dbi, const std::string& k) {
+  MDB_val mk = lmdb::val(k), mv;
+  TableStats s;
+  if (mdb_get(txn, dbi, &mk, &mv) == MDB_SUCCESS && mv.mv_size == 16) {
+    s.item_count = get_u64_be(static_cast<const char*>(mv.mv_data));
+    s.size_bytes = get_u64_be(static_cast<const char*>(mv.mv_data) + 8);
+  }
+  return s;
+}
+
+}  // namespace
+
+TableStats ReadTxn::index_stats(const TableDef& table, const IndexDef& index) const {
+  return read_stats(impl_->txn.get(), impl_->eng->stats, index_stats_key(table.table_id, index.index_id));
+}
+
+TableStats ReadTxn::stats(const TableDef& table) const {
+  return read_stats(impl_->txn.get(), impl_->eng->stats, table_prefix(table.table_id));
+}
+
+namespace {
+
+// Bounds of a range scan over the items database.
+struct Bounds {
+  std::string lo;            // first key (inclusive unless lo_exclusive)
+  bool lo_exclusive = false;
+  std::string hi;            // see hi_kind
+  enum Kind { inclusive, exclusive, prefix } hi_kind = prefix;
+};
+
+class RangeCursor final : public Cursor {
+ public:
+  RangeCursor(MDB_txn* txn, MDB_dbi dbi, Bounds b, bool forward)
+      : cur_(txn, dbi), b_(std::move(b)), forward_(forward) {}
+
+  bool next(Item& out) override {
+    MDB_val k, v;
+    if (!positioned_) {
+      positioned_ = true;
+      if (!seek(k, v)) return done();
+    } else {
+      if (mdb_cursor_get(cur_.get(), &k, &v, forward_ ? MDB_NEXT : MDB_PREV) != MDB_SUCCESS) return done();
+    }
+    std::string_view key = lmdb::view(k);
+    if (!below_hi(key) || !above_lo(key)) return done();
+    out.clear();
+    if (!decode_stored(lmdb::view(v), out)) throw StorageError("corrupt item");
+    return true;
+  }
+
+ private:
+  bool done() {
+    finished_ = true;
+    return false;
+  }
+
+  bool below_hi(std::string_view key) const {
+    switch (b_.hi_kind) {
+      case Bounds::inclusive: return key <= b_.hi;
+      case Bounds::exclusive: return key < b_.hi;
+      case Bounds::prefix: return key.starts_with(b_.hi);
+    }
+    return false;
+  }
+  bool above_lo(std::string_view key) const { return b_.lo_exclusive ? key > b_.lo : key >= b_.lo; }
+
+  bool seek(MDB_val& k, MDB_val& v) {
+    if (finished_) return false;
+    if (forward_) {
+      k = lmdb::val(b_.lo);
+      if (mdb_cursor_get(cur_.get(), &k, &v, MDB_SET_RANGE) != MDB_SUCCESS) return false;
+      if (b_.lo_exclusive && lmdb::view(k) == b_.lo)
+        if (mdb_cursor_get(cur_.get(), &k, &v, MDB_NEXT) != MDB_SUCCESS) return false;
+      return true;
+    }
+    // Backward: find the last key within the upper bound.
+    int rc;
+    if (b_.hi_kind == Bounds::prefix) {
+      // Smallest string greater than every key with the prefix.
+      std::string after = b_.hi;
+      while (!after.empty() && static_cast<unsigned char>(after.back()) == 0xff) after.pop_back();
+      if (after.empty()) {
+        rc = mdb_cursor_get(cur_.get(), &k, &v, MDB_LAST);
+      } else {
+        after.back() = static_cast<char>(static_cast<unsigned char>(after.back()) + 1);
+        k = lmdb::val(after);
+        rc = mdb_cursor_get(cur_.get(), &k, &v, MDB_SET_RANGE);
+        rc = rc == MDB_SUCCESS ? mdb_cursor_get(cur_.get(), &k, &v, MDB_PREV)
+                               : mdb_cursor_get(cur_.get(), &k, &v, MDB_LAST);
+      }
+    } else {
+      k = lmdb::val(b_.hi);
+      rc = mdb_cursor_get(cur_.get(), &k, &v, MDB_SET_RANGE);
+      if (rc == MDB_SUCCESS) {
+        std::string_view key = lmdb::view(k);
+        if (key > b_.hi || (key == b_.hi && b_.hi_kind == Bounds::exclusive))
+          rc = mdb_cursor_get(cur_.get(), &k, &v, MDB_PREV);
+      } else {
+        rc = mdb_cursor_get(cur_.get(), &k, &v, MDB_LAST);
+      }
+    }
+    return rc == MDB_SUCCESS;
+  }
+
+  lmdb::Cursor cur_;
+  Bounds b_;
+  bool forward_;
+  bool positioned_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Cursor> ReadTxn::scan(const TableDef& table, const ScanSpec& spec) const {
+  const IndexDef* ix = spec.index;
+  Bounds b;
+  if (!spec.hash) {
+    // Scan: one hash range of the table or index.
+    std::string base;
+    if (ix)
+      encode_index_prefix(table.table_id, ix->index_id, base);
+    else
+      base = table_prefix(table.table_id);
+    b.lo = base;
+    put_u64_be(b.lo, *segment_start(spec.segment, spec.total_segments));
+    b.hi = base;
+    if (auto end = segment_start(spec.segment + 1, spec.total_segments)) {
+      put_u64_be(b.hi, *end);
+      b.hi_kind = Bounds::exclusive;
+    } else {
+      b.hi_kind = Bounds::prefix;
+    }
+  } else {
+    std::string part;
+    if (ix)
+      encode_index_partition_prefix(table.table_id, ix->index_id, *spec.hash, part);
+    else
+      encode_partition_prefix(table.table_id, *spec.hash, part);
+    // Appends the sort bytes of `v` for a bound (index sort components are
+    // escaped; see key_codec.hh).
+    auto sort_bytes = [&](const AttributeValue& v, std::string& out) {
+      if (ix)
+        encode_index_sort_body(v, out);
+      else
+        encode_sort_component(v, out);
+    };
+    // For an index, a key equal to v continues with the 00 00 terminator;
+    // 00 01 sorts after every such key and before any longer value.
+    const std::string after_equal = ix ? std::string("\0\x01", 2) : std::string();
+    b.lo = part;
+    b.hi = part;
+    b.hi_kind = Bounds::prefix;
+    if (spec.prefix) {
+      b.lo = part;
+      if (ix)
+        encode_index_sort_body(AttributeValue::binary(*spec.prefix), b.lo);
+      else
+        b.lo += *spec.prefix;
+      b.hi = b.lo;
+    }
+    if (spec.lower) {
+      b.lo = part;
+      sort_bytes(*spec.lower, b.lo);
+      if (!spec.lower_inclusive) {
+        if (ix)
+          b.lo += after_equal;
+        else
+          b.lo_exclusive = true;
+      }
+    }
+    if (spec.upper) {
+      b.hi = part;
+      sort_bytes(*spec.upper, b.hi);
+      if (spec.upper_inclusive) {
+        if (ix) {
+          b.hi += after_equal;
+          b.hi_kind = Bounds::exclusive;
+        } else {
+          b.hi_kind = Bounds::inclusive;
+        }
+      } else {
+        b.hi_kind = Bounds::exclusive;
+      }
+    }
+  }
+  if (spec.start_after) {
+    std::string k;
+    if (ix) {
+      if (!spec.start_after_base) throw StorageError("index scan: start_after without its table key");
+      encode_index_key(table.table_id, ix->index_id, *spec.start_after, *spec.start_after_base, k);
+    } else {
+      encode_primary_key(table.table_id, *spec.start_after, k);
+    }
+    if (spec.forward) {
+      if (k >= b.lo) {
+        b.lo = std::move(k);
+        b.lo_exclusive = true;
+      }
+    } else {
+      b.hi = std::move(k);
+      b.hi_kind = Bounds::exclusive;
+    }
+  }
+  MDB_dbi dbi = ix ? impl_->eng->index : impl_->eng->items;
+  return std::make_unique<RangeCursor>(impl_->txn.get(), dbi, std::move(b), spec.forward);
+}
+
+// ---- Engine -----------------------------------------------------------------
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+std::unique_ptr<Engine> Engine::open(const EngineOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  std::error_code ec;
+  if (options.in_memory) {
+    const char* base = fs::is_directory("/dev/shm", ec) ? "/dev/shm" : nullptr;
+    fs::path root = base ? fs::path(base) : fs::temp_directory_path(ec);
+    std::string templ = (root / "ddbd-mem-XXXXXX").string();
+    if (!mkdtemp(templ.data())) throw StorageError("cannot create a temporary directory for --in-memory");
+    impl->dir = templ;
+    impl->remove_dir_on_close = true;
+  } else {
+    impl->dir = options.data_dir;
+    fs::create_directories(impl->dir, ec);
+    if (ec) throw StorageError("cannot create data directory " + impl->dir.string() + ": " + ec.message());
+  }
+  impl->open();
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+std::shared_ptr<const TableDef> Engine::find_table(std::string_view ns, std::string_view name) const {
+  return impl_->lookup(catalog_key(ns, name));
+}
+
+std::vector<std::string> Engine::list_tables(std::string_view ns) const {
+  std::vector<std::string> names;
+  std::shared_lock lock(impl_->catalog_mu);
+  for (const auto& [k, def] : impl_->tables)
+    if (def->ns == ns) names.push_back(def->name);
+  lock.unlock();
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<std::shared_ptr<const TableDef>> Engine::all_tables() const {
+  std::shared_lock lock(impl_->catalog_mu);
+  std::vector<std::shared_ptr<const TableDef>> out;
+  for (const auto& [k, def] : impl_->tables) out.push_back(def);
+  return out;
+}
+
+ReadTxn Engine::begin_read() const {
+  auto impl = std::make_unique<ReadTxn::Impl>(ReadTxn::Impl{impl_.get(), lmdb::Txn(impl_->env, nullptr, MDB_RDONLY)});
+  return ReadTxn(std::move(impl));
+}
+
+void Engine::submit(WriteFn fn, WriteDone done) { impl_->submit(std::move(fn), std::move(done)); }
+
+}  // namespace ddbd::storage

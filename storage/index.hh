@@ -1,0 +1,23 @@
+// Secondary-index entries derived from items.
+//
+// An item is in an index when it has every key attribute of the index with
+// the declared type (indexes are sparse).  The entry holds the projected
+// item: the table's key attributes, the index's key attributes, and
+// INCLUDE's non-key attributes (or everything for ALL).
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.Projections
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include "storage/engine.hh"
+#include "storage/schema.hh"
+
+namespace ddbd::storage {
+
+// The index key of `item`, or false when the item is not in the index.
+bool index_key_of(const IndexDef& index, const Item& item, PrimaryKey& out);
+
+// The attributes of `item` that `index` projects.
+Item project_for_index(const TableDef& table, const IndexDef& index, const Item& item);
+
+}  // namespace ddbd::storage

@@ -1,0 +1,151 @@
+#include "storage/item_codec.hh"
+
+namespace ddbd::storage {
+
+void put_varint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+bool get_varint(std::string_view& in, uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (in.empty()) return false;
+    auto b = static_cast<uint8_t>(in.front());
+    in.remove_prefix(1);
+    v |= uint64_t(b & 0x7f) << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+
+void put_bytes(std::string& out, std::string_view s) {
+  put_varint(out, s.size());
+  out.append(s);
+}
+
+bool get_bytes(std::string_view& in, std::string_view& s) {
+  uint64_t n;
+  if (!get_varint(in, n) || n > in.size()) return false;
+  s = in.substr(0, n);
+  in.remove_prefix(n);
+  return true;
+}
+
+namespace {
+
+void encode_value(const AttributeValue& v, std::string& out);
+
+void encode_map(const AttrMap& m, std::string& out) {
+  put_varint(out, m.size());
+  for (const auto& [name, value] : m) {
+    put_bytes(out, name);
+    encode_value(value, out);
+  }
+}
+
+void encode_value(const AttributeValue& v, std::string& out) {
+  out.push_back(static_cast<char>(v.type));
+  switch (v.type) {
+    case AttrType::S:
+    case AttrType::N:
+    case AttrType::B:
+      put_bytes(out, v.str);
+      break;
+    case AttrType::BOOL:
+      out.push_back(v.boolean ? 1 : 0);
+      break;
+    case AttrType::Null:
+      break;
+    case AttrType::M:
+      encode_map(v.map, out);
+      break;
+    case AttrType::L:
+      put_varint(out, v.list.size());
+      for (const auto& e : v.list) encode_value(e, out);
+      break;
+    case AttrType::SS:
+    case AttrType::NS:
+    case AttrType::BS:
+      put_varint(out, v.set.size());
+      for (const auto& e : v.set) put_bytes(out, e);
+      break;
+  }
+}
+
+// Depth is bounded by what the api accepts (32 levels); the guard protects
+// against a corrupt buffer recursing without end.
+constexpr int kMaxDecodeDepth = 64;
+
+bool decode_value(std::string_view& in, AttributeValue& v, int depth);
+
+bool decode_map(std::string_view& in, AttrMap& m, int depth) {
+  uint64_t n;
+  if (!get_varint(in, n) || n > in.size()) return false;
+  m.clear();
+  m.reserve(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string_view name;
+    if (!get_bytes(in, name)) return false;
+    m.emplace_back(std::string(name), AttributeValue{});
+    if (!decode_value(in, m.back().second, depth)) return false;
+  }
+  return true;
+}
+
+bool decode_value(std::string_view& in, AttributeValue& v, int depth) {
+  if (depth > kMaxDecodeDepth || in.empty()) return false;
+  auto tag = static_cast<uint8_t>(in.front());
+  in.remove_prefix(1);
+  if (tag > static_cast<uint8_t>(AttrType::BS)) return false;
+  v.type = static_cast<AttrType>(tag);
+  std::string_view s;
+  uint64_t n;
+  switch (v.type) {
+    case AttrType::S:
+    case AttrType::N:
+    case AttrType::B:
+      if (!get_bytes(in, s)) return false;
+      v.str.assign(s);
+      return true;
+    case AttrType::BOOL:
+      if (in.empty()) return false;
+      v.boolean = in.front() != 0;
+      in.remove_prefix(1);
+      return true;
+    case AttrType::Null:
+      return true;
+    case AttrType::M:
+      return decode_map(in, v.map, depth + 1);
+    case AttrType::L:
+      if (!get_varint(in, n) || n > in.size()) return false;
+      v.list.resize(n);
+      for (auto& e : v.list)
+        if (!decode_value(in, e, depth + 1)) return false;
+      return true;
+    case AttrType::SS:
+    case AttrType::NS:
+    case AttrType::BS:
+      if (!get_varint(in, n) || n > in.size()) return false;
+      v.set.resize(n);
+      for (auto& e : v.set) {
+        if (!get_bytes(in, s)) return false;
+        e.assign(s);
+      }
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void encode_item(const Item& item, std::string& out) { encode_map(item, out); }
+
+bool decode_item(std::string_view bytes, Item& out) {
+  return decode_map(bytes, out, 0) && bytes.empty();
+}
+
+}  // namespace ddbd::storage

@@ -1,0 +1,36 @@
+// Item codec: the compact binary form of items stored in LMDB.
+//
+//   item   := varint(count) attr*            attrs sorted by name
+//   attr   := varint(len) name value
+//   value  := tag payload                    tag = AttrType (1 byte, frozen)
+//     S, N, B       varint(len) bytes        N as canonical number text
+//     BOOL          1 byte (0 or 1)
+//     NULL          (nothing)
+//     M             varint(count) attr*
+//     L             varint(count) value*
+//     SS, NS, BS    varint(count) (varint(len) bytes)*
+//   varint := LEB128, 7 bits per byte, low group first
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "storage/attribute_value.hh"
+
+namespace ddbd::storage {
+
+// Appends the encoding of `item` to `out`.
+void encode_item(const Item& item, std::string& out);
+// Decodes a whole buffer.  Returns false on malformed input (corruption);
+// `out` is then unspecified.
+bool decode_item(std::string_view bytes, Item& out);
+
+// Low-level pieces shared with the catalog codec.
+void put_varint(std::string& out, uint64_t v);
+bool get_varint(std::string_view& in, uint64_t& v);
+void put_bytes(std::string& out, std::string_view s);
+bool get_bytes(std::string_view& in, std::string_view& s);
+
+}  // namespace ddbd::storage

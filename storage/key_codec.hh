@@ -1,0 +1,85 @@
+// Key codec: how primary keys become LMDB keys in the `items` database.
+//
+//   +-----------+-----------+--------+----------------------+----------------+
+//   | table_id  | hash      | pk_len | pk bytes             | sort component |
+//   | 8 B, BE   | 8 B, BE   | 2 B BE | <=240 B, or sha256   | (composite     |
+//   |           |           |        | (32 B) when longer   |  keys only)    |
+//   +-----------+-----------+--------+----------------------+----------------+
+//
+// - hash = partition_hash(pk): items of a table are laid out in hash order,
+//   which is Scan order (as in DynamoDB, where Scan follows partitions), and
+//   parallel-scan segments are contiguous hash ranges.
+// - pk bytes: the UTF-8 string, the raw binary, or the canonical number text.
+//   The partition key is only ever matched for equality, so a long one is
+//   replaced by its SHA-256 to respect LMDB's 511-byte key limit.
+// - sort component: S and B are their bytes (bytewise order, as DynamoDB
+//   sorts them); N is Number::encode_ordered.  A sort key longer than 200
+//   bytes is cut to 200 bytes followed by the SHA-256 of the whole value:
+//   items whose sort keys share their first 200 bytes are then ordered by
+//   hash, not bytewise (a documented limitation; DynamoDB allows 1024 bytes).
+//
+// The longest key is 8+8+2+240+200+32 = 490 bytes.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "storage/attribute_value.hh"
+#include "storage/engine.hh"
+#include "storage/schema.hh"
+
+namespace ddbd::storage {
+
+constexpr std::size_t kPkInline = 240;
+constexpr std::size_t kSkInline = 200;
+
+// Stable 64-bit hash of a partition-key value (its type-specific bytes).
+uint64_t partition_hash(const AttributeValue& pk);
+
+// Appends [table_id][hash][pk] (the partition prefix) to `out`.
+void encode_partition_prefix(uint64_t table_id, const AttributeValue& pk, std::string& out);
+// Appends the sort component for `sk` (S, N or B) to `out`.
+void encode_sort_component(const AttributeValue& sk, std::string& out);
+// Full key of an item: partition prefix plus sort component when present.
+void encode_primary_key(uint64_t table_id, const PrimaryKey& key, std::string& out);
+// Appends `v` big-endian.
+void put_u64_be(std::string& out, uint64_t v);
+uint64_t get_u64_be(const char* p);
+
+// First hash value of segment `segment` of `total` (total >= 1); the segment
+// covers [segment_start(segment), segment_start(segment + 1)).  For
+// segment == total the result is 2^64, reported as nullopt.
+std::optional<uint64_t> segment_start(uint32_t segment, uint32_t total);
+
+}  // namespace ddbd::storage
+
+// ---- secondary indexes (the `index` database) ----
+//
+//   +-----------+----------+-----------+--------+-------------------+------------------+-------------+
+//   | table_id  | index_id | ihash     | len    | index pk bytes    | index sort comp. | sha256(base |
+//   | 8 B, BE   | 4 B, BE  | 8 B, BE   | 2 B BE | <=64 B, or sha256 | escaped, 00 00   | primary key)|
+//   +-----------+----------+-----------+--------+-------------------+------------------+-------------+
+//
+// The index sort component must be self-delimiting because the base key's
+// digest follows it: its bytes (S/B bytes, or Number::encode_ordered) are
+// cut to 100 bytes + SHA-256 when longer, then every 0x00 becomes 00 FF and
+// the component ends with 00 00.  Escaping keeps bytewise order, and the
+// terminator sorts before any continuation, so a shorter value sorts first.
+// Items with equal index keys are ordered by the digest of their table key
+// (DynamoDB does not define that order).  Longest key: 8+4+8+2+64+266+32 = 384.
+namespace ddbd::storage {
+
+constexpr std::size_t kIndexPkInline = 64;
+constexpr std::size_t kIndexSkInline = 100;
+
+void encode_index_prefix(uint64_t table_id, uint32_t index_id, std::string& out);
+void encode_index_partition_prefix(uint64_t table_id, uint32_t index_id, const AttributeValue& pk, std::string& out);
+// Escaped bytes of the sort value WITHOUT the 00 00 terminator (for bounds).
+void encode_index_sort_body(const AttributeValue& sk, std::string& out);
+// Full entry key.
+void encode_index_key(uint64_t table_id, uint32_t index_id, const PrimaryKey& index_key, const PrimaryKey& base_key,
+                      std::string& out);
+
+}  // namespace ddbd::storage

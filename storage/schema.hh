@@ -1,0 +1,83 @@
+// TableDef: everything the catalog stores about one table.
+//
+// storage/ needs the key schema (to encode keys) and the index definitions
+// (to maintain indexes); the remaining members are table metadata that the
+// catalog persists for the api layer (billing, throughput, tags, ...).  The
+// catalog encodes a TableDef with a tagged binary format (catalog.cc), so
+// members can be added without a migration: append new tags, never reuse one.
+//
+// Thread-safety: plain value.  The engine hands out
+// std::shared_ptr<const TableDef> snapshots; a published TableDef is never
+// modified (updates publish a new one).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "storage/attribute_value.hh"
+
+namespace ddbd::storage {
+
+struct KeyAttr {
+  std::string name;
+  AttrType type = AttrType::S;  // S, N or B
+};
+
+struct KeySchema {
+  KeyAttr hash;
+  std::optional<KeyAttr> range;
+};
+
+enum class ProjectionType : uint8_t { ALL = 0, KEYS_ONLY = 1, INCLUDE = 2 };  // on disk: frozen
+
+struct IndexDef {
+  std::string name;
+  bool global = true;        // GSI or LSI
+  KeySchema key;
+  ProjectionType projection = ProjectionType::ALL;
+  std::vector<std::string> non_key_attributes;  // INCLUDE
+  std::string status = "ACTIVE";  // CREATING, UPDATING, DELETING, ACTIVE
+  int64_t read_capacity = 0;
+  int64_t write_capacity = 0;
+  uint32_t index_id = 0;     // storage-assigned, unique within the table
+};
+
+struct TableDef {
+  // Identity.
+  std::string ns;            // namespace: "<access key>/<region>" or "shared"
+  std::string name;
+  uint64_t table_id = 0;     // assigned by the engine at creation, never reused
+  std::string table_uuid;    // TableId as DynamoDB shows it
+  std::string region;        // for the ARN
+  std::string account_id;    // for the ARN
+
+  KeySchema key;
+  std::vector<std::pair<std::string, AttrType>> attribute_definitions;
+  std::vector<IndexDef> indexes;
+
+  // Metadata.
+  std::string status = "ACTIVE";        // CREATING, ACTIVE, UPDATING, DELETING
+  double creation_time = 0;             // seconds since the epoch
+  double status_ready_time = 0;         // when a transient status ends (--delay-transient-statuses)
+  std::string billing_mode = "PROVISIONED";  // PROVISIONED or PAY_PER_REQUEST
+  double billing_mode_last_update = 0;
+  int64_t read_capacity = 0;
+  int64_t write_capacity = 0;
+  double last_increase_time = 0;
+  double last_decrease_time = 0;
+  int64_t decreases_today = 0;
+  std::vector<std::pair<std::string, std::string>> tags;
+  bool deletion_protection = false;
+  std::string table_class = "STANDARD";
+
+  const IndexDef* find_index(std::string_view index_name) const {
+    for (const auto& i : indexes)
+      if (i.name == index_name) return &i;
+    return nullptr;
+  }
+};
+
+}  // namespace ddbd::storage

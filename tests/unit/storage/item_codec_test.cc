@@ -1,0 +1,84 @@
+#include "storage/item_codec.hh"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace ddbd::storage {
+namespace {
+
+AttributeValue random_value(std::mt19937& rng, int depth) {
+  std::uniform_int_distribution<int> type(0, depth > 3 ? 4 : 9);
+  auto rand_str = [&](int max) {
+    std::string s(std::uniform_int_distribution<int>(0, max)(rng), 'x');
+    for (auto& c : s) c = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng));
+    return s;
+  };
+  AttributeValue v;
+  switch (type(rng)) {
+    case 0: v = AttributeValue::string(rand_str(40)); break;
+    case 1: v = AttributeValue::number(std::to_string(std::uniform_int_distribution<int>(-1000, 1000)(rng))); break;
+    case 2: v = AttributeValue::binary(rand_str(40)); break;
+    case 3: v = AttributeValue::boolean_value(rng() & 1); break;
+    case 4: v = AttributeValue::null(); break;
+    case 5:
+      v.type = AttrType::M;
+      for (int i = 0, n = static_cast<int>(rng() % 5); i < n; ++i) map_set(v.map, rand_str(8), random_value(rng, depth + 1));
+      break;
+    case 6:
+      v.type = AttrType::L;
+      for (int i = 0, n = static_cast<int>(rng() % 5); i < n; ++i) v.list.push_back(random_value(rng, depth + 1));
+      break;
+    case 7: v.type = AttrType::SS; v.set = {"a", rand_str(10) + "b"}; break;
+    case 8: v.type = AttrType::NS; v.set = {"1", "2.5", "-3"}; break;
+    default: v.type = AttrType::BS; v.set = {rand_str(3) + "\x01", rand_str(3) + "\x02"}; break;
+  }
+  return v;
+}
+
+TEST(ItemCodecTest, RoundTripsRandomItems) {
+  std::mt19937 rng(42);
+  for (int i = 0; i < 2000; ++i) {
+    Item item;
+    for (int a = 0, n = static_cast<int>(rng() % 8); a < n; ++a) map_set(item, "attr" + std::to_string(rng() % 20), random_value(rng, 1));
+    std::string bytes;
+    encode_item(item, bytes);
+    Item back;
+    ASSERT_TRUE(decode_item(bytes, back));
+    ASSERT_EQ(back.size(), item.size());
+    for (std::size_t k = 0; k < item.size(); ++k) {
+      EXPECT_EQ(back[k].first, item[k].first);
+      EXPECT_TRUE(back[k].second == item[k].second);
+    }
+  }
+}
+
+TEST(ItemCodecTest, RejectsTruncatedAndGarbageInput) {
+  Item item;
+  map_set(item, "pk", AttributeValue::string("hello"));
+  AttributeValue list;
+  list.type = AttrType::L;
+  list.list.push_back(AttributeValue::number("42"));
+  map_set(item, "l", list);
+  std::string bytes;
+  encode_item(item, bytes);
+  Item out;
+  for (std::size_t cut = 0; cut < bytes.size(); ++cut) EXPECT_FALSE(decode_item(bytes.substr(0, cut), out)) << cut;
+  EXPECT_FALSE(decode_item(bytes + "x", out));
+  EXPECT_FALSE(decode_item(std::string("\x01\x01" "a\x7f", 4), out));  // unknown tag
+}
+
+TEST(ItemCodecTest, VarintBoundaries) {
+  for (uint64_t v : {0ull, 1ull, 127ull, 128ull, 16383ull, 16384ull, (1ull << 35) + 7, ~0ull}) {
+    std::string s;
+    put_varint(s, v);
+    std::string_view in = s;
+    uint64_t back = 0;
+    ASSERT_TRUE(get_varint(in, back));
+    EXPECT_EQ(back, v);
+    EXPECT_TRUE(in.empty());
+  }
+}
+
+}  // namespace
+}  // namespace ddbd::storage

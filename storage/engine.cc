@@ -170,14 +170,17 @@ struct Engine::Impl {
     if (mdb_get(txn.get(), meta, &k, &v) == MDB_SUCCESS && v.mv_size == 8)
       next_table_id = get_u64_be(static_cast<const char*>(v.mv_data));
 
-    lmdb::Cursor cur(txn.get(), catalog);
-    MDB_val ck, cv;
-    for (rc = mdb_cursor_get(cur.get(), &ck, &cv, MDB_FIRST); rc == MDB_SUCCESS;
-         rc = mdb_cursor_get(cur.get(), &ck, &cv, MDB_NEXT)) {
-      auto def = std::make_shared<TableDef>();
-      if (!decode_table_def(lmdb::view(cv), *def))
-        throw StorageError("corrupt catalog entry in " + dir.string());
-      tables[std::string(lmdb::view(ck))] = std::move(def);
+    {
+      // Cursors of a write transaction must be closed before it commits.
+      lmdb::Cursor cur(txn.get(), catalog);
+      MDB_val ck, cv;
+      for (rc = mdb_cursor_get(cur.get(), &ck, &cv, MDB_FIRST); rc == MDB_SUCCESS;
+           rc = mdb_cursor_get(cur.get(), &ck, &cv, MDB_NEXT)) {
+        auto def = std::make_shared<TableDef>();
+        if (!decode_table_def(lmdb::view(cv), *def))
+          throw StorageError("corrupt catalog entry in " + dir.string());
+        tables[std::string(lmdb::view(ck))] = std::move(def);
+      }
     }
     lmdb::check("mdb_txn_commit", txn.commit());
   }

@@ -1,0 +1,54 @@
+#include "api/read_common.hh"
+
+#include <set>
+
+#include "api/errors.hh"
+#include "api/expression_inputs.hh"
+#include "expressions/eval.hh"
+
+namespace ddbd::api {
+
+struct ReadProjection::Impl {
+  std::vector<expr::Path> paths;
+};
+
+ReadProjection::ReadProjection() = default;
+ReadProjection::~ReadProjection() = default;
+ReadProjection::ReadProjection(ReadProjection&&) noexcept = default;
+ReadProjection& ReadProjection::operator=(ReadProjection&&) noexcept = default;
+
+bool ReadProjection::active() const { return impl != nullptr; }
+
+Item ReadProjection::apply(const Item& item) const { return impl ? expr::project(item, impl->paths) : item; }
+
+ReadProjection decode_read_projection(json::object body) {
+  auto expression = get_string(body, "ProjectionExpression");
+  auto attrs = get_array(body, "AttributesToGet");
+  std::vector<std::string_view> legacy, expressions;
+  if (attrs) legacy.push_back("AttributesToGet");
+  if (expression) expressions.push_back("ProjectionExpression");
+  check_no_mixing(legacy, expressions);
+
+  auto inputs = decode_expression_inputs(body, expression.has_value(), false);
+  ReadProjection p;
+  if (expression) {
+    p.impl = std::make_unique<ReadProjection::Impl>();
+    p.impl->paths = expr::parse_projection(*expression, inputs->params).paths;
+    expr::check_all_used(inputs->params);
+  } else if (attrs) {
+    p.impl = std::make_unique<ReadProjection::Impl>();
+    std::set<std::string_view> seen;
+    for (auto e : *attrs) {
+      std::string_view name = expect_string(e);
+      if (!seen.insert(name).second)
+        throw ApiError::validation("One or more parameter values were invalid: Duplicate value in attribute name: " +
+                                   std::string(name));
+      expr::Path path;
+      path.elems.push_back(expr::PathElem{false, std::string(name), 0});
+      p.impl->paths.push_back(std::move(path));
+    }
+  }
+  return p;
+}
+
+}  // namespace ddbd::api

@@ -1,0 +1,478 @@
+#include "expressions/eval.hh"
+
+#include <algorithm>
+#include <map>
+
+#include "expressions/error.hh"
+#include "storage/number.hh"
+
+namespace ddbd::expr {
+
+namespace {
+
+const char kMissingOperand[] = "The provided expression refers to an attribute that does not exist in the item";
+const char kWrongType[] = "An operand in the update expression has an incorrect data type";
+const char kInvalidPath[] = "The document path provided in the update expression is invalid for update";
+
+const AttributeValue* step(const AttributeValue& v, const PathElem& e) {
+  if (e.is_index) {
+    if (v.type != AttrType::L || e.index >= v.list.size()) return nullptr;
+    return &v.list[e.index];
+  }
+  if (v.type != AttrType::M) return nullptr;
+  return map_find(v.map, e.name);
+}
+
+AttributeValue* step(AttributeValue& v, const PathElem& e) {
+  return const_cast<AttributeValue*>(step(static_cast<const AttributeValue&>(v), e));
+}
+
+// An operand's value: either a pointer into the item/request, or a computed
+// value held here.  Not movable once `p` may point at `owned`.
+struct Val {
+  const AttributeValue* p = nullptr;
+  AttributeValue owned;
+  Val() = default;
+  Val(const Val&) = delete;
+  Val& operator=(const Val&) = delete;
+  void own(AttributeValue v) {
+    owned = std::move(v);
+    p = &owned;
+  }
+};
+
+long long utf8_length(const std::string& s) {
+  long long n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+// Condition operands: path, value, or size(path).
+void condition_operand(const Operand& o, const Item* item, Val& out) {
+  switch (o.kind) {
+    case OperandKind::Path:
+      out.p = item ? resolve_path(*item, o.path) : nullptr;
+      return;
+    case OperandKind::Value:
+      out.p = o.value;
+      return;
+    case OperandKind::Function: {
+      // size() is the only function that yields a value in conditions.
+      if (o.args.size() != 1) return;
+      Val arg;
+      condition_operand(o.args[0], item, arg);
+      if (!arg.p) return;
+      long long n = value_size_function(*arg.p);
+      if (n < 0)
+        throw ExpressionError("Invalid ConditionExpression: Incorrect operand type for operator or function; "
+                              "operator or function: size, operand type: " +
+                              std::string(attr_type_name(arg.p->type)));
+      out.own(AttributeValue::number(std::to_string(n)));
+      return;
+    }
+    case OperandKind::Plus:
+    case OperandKind::Minus:
+      return;
+  }
+}
+
+bool begins_with(const AttributeValue& a, const AttributeValue& b) {
+  if (a.type != b.type || (a.type != AttrType::S && a.type != AttrType::B)) return false;
+  return a.str.compare(0, b.str.size(), b.str) == 0 && a.str.size() >= b.str.size();
+}
+
+bool number_set_has(const std::vector<std::string>& set, const std::string& n) {
+  auto x = Number::parse(n);
+  for (const auto& m : set) {
+    if (m == n) return true;
+    auto y = Number::parse(m);
+    if (x && y && *x == *y) return true;
+  }
+  return false;
+}
+
+bool contains(const AttributeValue& a, const AttributeValue& b) {
+  switch (a.type) {
+    case AttrType::S:
+      return b.type == AttrType::S && a.str.find(b.str) != std::string::npos;
+    case AttrType::SS:
+      return b.type == AttrType::S && std::find(a.set.begin(), a.set.end(), b.str) != a.set.end();
+    case AttrType::BS:
+      return b.type == AttrType::B && std::find(a.set.begin(), a.set.end(), b.str) != a.set.end();
+    case AttrType::NS:
+      return b.type == AttrType::N && number_set_has(a.set, b.str);
+    case AttrType::L:
+      return std::any_of(a.list.begin(), a.list.end(), [&](const AttributeValue& e) { return e == b; });
+    default:
+      return false;
+  }
+}
+
+// ---- update ----
+
+void update_operand(const Operand& o, const Item& item, Val& out) {
+  switch (o.kind) {
+    case OperandKind::Path:
+      out.p = resolve_path(item, o.path);
+      if (!out.p) throw ExpressionError(kMissingOperand);
+      return;
+    case OperandKind::Value:
+      out.p = o.value;
+      return;
+    case OperandKind::Plus:
+    case OperandKind::Minus: {
+      Val a, b;
+      update_operand(o.args[0], item, a);
+      update_operand(o.args[1], item, b);
+      if (a.p->type != AttrType::N || b.p->type != AttrType::N) throw ExpressionError(kWrongType);
+      auto x = Number::parse(a.p->str), y = Number::parse(b.p->str);
+      if (!x || !y) throw ExpressionError(kWrongType);
+      std::string err;
+      auto r = o.kind == OperandKind::Plus ? x->add(*y, &err) : x->subtract(*y, &err);
+      if (!r) throw ExpressionError(err);
+      out.own(AttributeValue::number(r->to_string()));
+      return;
+    }
+    case OperandKind::Function: {
+      std::string n = o.name;
+      for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (n == "if_not_exists") {
+        const AttributeValue* existing = resolve_path(item, o.args[0].path);
+        if (existing) {
+          out.p = existing;
+          return;
+        }
+        update_operand(o.args[1], item, out);
+        return;
+      }
+      if (n == "list_append") {
+        Val a, b;
+        update_operand(o.args[0], item, a);
+        update_operand(o.args[1], item, b);
+        if (a.p->type != AttrType::L || b.p->type != AttrType::L) throw ExpressionError(kWrongType);
+        AttributeValue r;
+        r.type = AttrType::L;
+        r.list.reserve(a.p->list.size() + b.p->list.size());
+        r.list.insert(r.list.end(), a.p->list.begin(), a.p->list.end());
+        r.list.insert(r.list.end(), b.p->list.begin(), b.p->list.end());
+        out.own(std::move(r));
+        return;
+      }
+      throw ExpressionError(kWrongType);
+    }
+  }
+}
+
+// The container that holds the last element of `path`, or nullptr when a
+// parent is missing or of the wrong type.
+AttributeValue* parent_of(Item& item, const Path& path, bool& top_level) {
+  top_level = path.elems.size() == 1;
+  if (top_level) return nullptr;
+  AttributeValue* cur = map_find(item, path.elems[0].name);
+  for (std::size_t i = 1; cur && i + 1 < path.elems.size(); ++i) cur = step(*cur, path.elems[i]);
+  return cur;
+}
+
+void set_at(Item& item, const Path& path, AttributeValue v) {
+  bool top;
+  AttributeValue* parent = parent_of(item, path, top);
+  if (top) {
+    map_set(item, path.elems[0].name, std::move(v));
+    return;
+  }
+  const PathElem& last = path.elems.back();
+  if (!parent) throw ExpressionError(kInvalidPath);
+  if (last.is_index) {
+    if (parent->type != AttrType::L) throw ExpressionError(kInvalidPath);
+    if (last.index < parent->list.size())
+      parent->list[last.index] = std::move(v);
+    else
+      parent->list.push_back(std::move(v));
+  } else {
+    if (parent->type != AttrType::M) throw ExpressionError(kInvalidPath);
+    map_set(parent->map, last.name, std::move(v));
+  }
+}
+
+AttributeValue* find_mut(Item& item, const Path& path) {
+  AttributeValue* cur = map_find(item, path.elems[0].name);
+  for (std::size_t i = 1; cur && i < path.elems.size(); ++i) cur = step(*cur, path.elems[i]);
+  return cur;
+}
+
+void remove_at(Item& item, const Path& path) {
+  bool top;
+  AttributeValue* parent = parent_of(item, path, top);
+  if (top) {
+    map_erase(item, path.elems[0].name);
+    return;
+  }
+  if (!parent) return;
+  const PathElem& last = path.elems.back();
+  if (last.is_index) {
+    if (parent->type == AttrType::L && last.index < parent->list.size())
+      parent->list.erase(parent->list.begin() + last.index);
+  } else if (parent->type == AttrType::M) {
+    map_erase(parent->map, last.name);
+  }
+}
+
+bool set_has(const AttributeValue& set, const std::string& member) {
+  if (set.type == AttrType::NS) return number_set_has(set.set, member);
+  return std::find(set.set.begin(), set.set.end(), member) != set.set.end();
+}
+
+}  // namespace
+
+const AttributeValue* resolve_path(const Item& item, const Path& path) {
+  if (path.elems.empty() || path.elems[0].is_index) return nullptr;
+  const AttributeValue* cur = map_find(item, path.elems[0].name);
+  for (std::size_t i = 1; cur && i < path.elems.size(); ++i) cur = step(*cur, path.elems[i]);
+  return cur;
+}
+
+long long value_size_function(const AttributeValue& v) {
+  switch (v.type) {
+    case AttrType::S: return utf8_length(v.str);
+    case AttrType::B: return static_cast<long long>(v.str.size());
+    case AttrType::SS:
+    case AttrType::NS:
+    case AttrType::BS: return static_cast<long long>(v.set.size());
+    case AttrType::L: return static_cast<long long>(v.list.size());
+    case AttrType::M: return static_cast<long long>(v.map.size());
+    default: return -1;
+  }
+}
+
+bool compare_scalars(const AttributeValue& a, const AttributeValue& b, int& out) {
+  if (a.type != b.type) return false;
+  if (a.type == AttrType::N) {
+    auto x = Number::parse(a.str), y = Number::parse(b.str);
+    if (!x || !y) return false;
+    out = x->compare(*y);
+    return true;
+  }
+  if (a.type == AttrType::S || a.type == AttrType::B) {
+    int r = a.str.compare(b.str);
+    out = r < 0 ? -1 : r > 0 ? 1 : 0;
+    return true;
+  }
+  return false;
+}
+
+bool evaluate(const Condition& c, const Item* item) {
+  switch (c.kind) {
+    case CondKind::And: return evaluate(c.children[0], item) && evaluate(c.children[1], item);
+    case CondKind::Or: return evaluate(c.children[0], item) || evaluate(c.children[1], item);
+    case CondKind::Not: return !evaluate(c.children[0], item);
+    case CondKind::Compare: {
+      Val a, b;
+      condition_operand(c.operands[0], item, a);
+      condition_operand(c.operands[1], item, b);
+      if (c.op == CompareOp::NE) return !(a.p && b.p && *a.p == *b.p);
+      if (!a.p || !b.p) return false;
+      if (c.op == CompareOp::EQ) return *a.p == *b.p;
+      int r;
+      if (!compare_scalars(*a.p, *b.p, r)) return false;
+      switch (c.op) {
+        case CompareOp::LT: return r < 0;
+        case CompareOp::LE: return r <= 0;
+        case CompareOp::GT: return r > 0;
+        case CompareOp::GE: return r >= 0;
+        default: return false;
+      }
+    }
+    case CondKind::Between: {
+      Val v, lo, hi;
+      condition_operand(c.operands[0], item, v);
+      condition_operand(c.operands[1], item, lo);
+      condition_operand(c.operands[2], item, hi);
+      if (!v.p || !lo.p || !hi.p) return false;
+      int r1, r2;
+      return compare_scalars(*v.p, *lo.p, r1) && compare_scalars(*v.p, *hi.p, r2) && r1 >= 0 && r2 <= 0;
+    }
+    case CondKind::In: {
+      Val v;
+      condition_operand(c.operands[0], item, v);
+      if (!v.p) return false;
+      for (std::size_t i = 1; i < c.operands.size(); ++i) {
+        Val x;
+        condition_operand(c.operands[i], item, x);
+        if (x.p && *x.p == *v.p) return true;
+      }
+      return false;
+    }
+    case CondKind::AttributeExists:
+    case CondKind::AttributeNotExists: {
+      const bool exists = item && !c.operands.empty() && resolve_path(*item, c.operands[0].path);
+      return c.kind == CondKind::AttributeExists ? exists : !exists;
+    }
+    case CondKind::AttributeType: {
+      Val v, t;
+      condition_operand(c.operands[0], item, v);
+      condition_operand(c.operands[1], item, t);
+      return v.p && t.p && t.p->type == AttrType::S && attr_type_name(v.p->type) == t.p->str;
+    }
+    case CondKind::BeginsWith: {
+      Val a, b;
+      condition_operand(c.operands[0], item, a);
+      condition_operand(c.operands[1], item, b);
+      return a.p && b.p && begins_with(*a.p, *b.p);
+    }
+    case CondKind::Contains: {
+      Val a, b;
+      condition_operand(c.operands[0], item, a);
+      condition_operand(c.operands[1], item, b);
+      return a.p && b.p && contains(*a.p, *b.p);
+    }
+  }
+  return false;
+}
+
+void apply_update(const UpdateExpr& u, Item& item) {
+  // Every operand is read from the item as it was before the update.
+  struct Pending {
+    const UpdateAction* action;
+    AttributeValue value;
+  };
+  std::vector<Pending> pending;
+  pending.reserve(u.actions.size());
+  std::vector<const UpdateAction*> removes;
+  for (const auto& a : u.actions) {
+    switch (a.kind) {
+      case UpdateActionKind::Set: {
+        Val v;
+        update_operand(a.value, item, v);
+        pending.push_back({&a, *v.p});
+        break;
+      }
+      case UpdateActionKind::Add:
+      case UpdateActionKind::Delete: {
+        const AttributeValue* existing = resolve_path(item, a.path);
+        const AttributeValue& operand = *a.value.value;
+        if (a.kind == UpdateActionKind::Add) {
+          if (!existing) {
+            pending.push_back({&a, operand});
+          } else if (existing->type == AttrType::N && operand.type == AttrType::N) {
+            auto x = Number::parse(existing->str), y = Number::parse(operand.str);
+            if (!x || !y) throw ExpressionError(kWrongType);
+            std::string err;
+            auto r = x->add(*y, &err);
+            if (!r) throw ExpressionError(err);
+            pending.push_back({&a, AttributeValue::number(r->to_string())});
+          } else if (existing->is_set() && existing->type == operand.type) {
+            AttributeValue merged = *existing;
+            for (const auto& m : operand.set)
+              if (!set_has(merged, m)) merged.set.push_back(m);
+            pending.push_back({&a, std::move(merged)});
+          } else {
+            throw ExpressionError(kWrongType);
+          }
+        } else {
+          if (!existing) break;
+          if (!existing->is_set() || existing->type != operand.type) throw ExpressionError(kWrongType);
+          AttributeValue left;
+          left.type = existing->type;
+          for (const auto& m : existing->set)
+            if (!set_has(operand, m)) left.set.push_back(m);
+          if (left.set.empty())
+            removes.push_back(&a);
+          else
+            pending.push_back({&a, std::move(left)});
+        }
+        break;
+      }
+      case UpdateActionKind::Remove:
+        removes.push_back(&a);
+        break;
+    }
+  }
+  for (auto& p : pending) {
+    if (p.action->kind == UpdateActionKind::Set) {
+      set_at(item, p.action->path, std::move(p.value));
+    } else {
+      // ADD/DELETE write where the attribute is or would be; the parent must exist.
+      AttributeValue* existing = find_mut(item, p.action->path);
+      if (existing)
+        *existing = std::move(p.value);
+      else
+        set_at(item, p.action->path, std::move(p.value));
+    }
+  }
+  // Removals by original list indexes: the highest index first.
+  std::stable_sort(removes.begin(), removes.end(), [](const UpdateAction* x, const UpdateAction* y) {
+    const auto& a = x->path.elems;
+    const auto& b = y->path.elems;
+    for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+      if (a[i].is_index && b[i].is_index && a[i].index != b[i].index) return a[i].index > b[i].index;
+      if (!(a[i] == b[i])) return false;
+    }
+    return false;
+  });
+  for (const UpdateAction* a : removes) remove_at(item, a->path);
+}
+
+namespace {
+
+struct ProjNode {
+  bool whole = false;
+  std::map<std::string, ProjNode> names;
+  std::map<std::uint32_t, ProjNode> indexes;
+};
+
+void materialize(const ProjNode& node, const AttributeValue& src, AttributeValue& dst) {
+  if (node.whole) {
+    dst = src;
+    return;
+  }
+  if (src.type == AttrType::M && !node.names.empty()) {
+    dst.type = AttrType::M;
+    for (const auto& [name, child] : node.names) {
+      const AttributeValue* v = map_find(src.map, name);
+      if (!v) continue;
+      AttributeValue out;
+      materialize(child, *v, out);
+      if (out.type == AttrType::Null && !child.whole && v->type != AttrType::Null) continue;
+      dst.map.emplace_back(name, std::move(out));
+    }
+  } else if (src.type == AttrType::L && !node.indexes.empty()) {
+    dst.type = AttrType::L;
+    for (const auto& [index, child] : node.indexes) {
+      if (index >= src.list.size()) continue;
+      AttributeValue out;
+      materialize(child, src.list[index], out);
+      if (out.type == AttrType::Null && !child.whole && src.list[index].type != AttrType::Null) continue;
+      dst.list.push_back(std::move(out));
+    }
+  }
+  // Otherwise nothing of `src` is selected: dst stays NULL, and the caller drops it.
+}
+
+}  // namespace
+
+Item project(const Item& item, const std::vector<Path>& paths) {
+  ProjNode root;
+  for (const auto& p : paths) {
+    if (p.elems.empty() || p.elems[0].is_index) continue;
+    ProjNode* n = &root.names[p.elems[0].name];
+    for (std::size_t i = 1; i < p.elems.size(); ++i)
+      n = p.elems[i].is_index ? &n->indexes[p.elems[i].index] : &n->names[p.elems[i].name];
+    n->whole = true;
+  }
+  Item out;
+  for (const auto& [name, child] : root.names) {
+    const AttributeValue* v = map_find(item, name);
+    if (!v) continue;
+    AttributeValue o;
+    materialize(child, *v, o);
+    if (o.type == AttrType::Null && !child.whole && v->type != AttrType::Null) continue;
+    // An empty container means no selected element existed.
+    if (!child.whole && ((o.type == AttrType::M && o.map.empty()) || (o.type == AttrType::L && o.list.empty())))
+      continue;
+    out.emplace_back(name, std::move(o));
+  }
+  return out;
+}
+
+}  // namespace ddbd::expr

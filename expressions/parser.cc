@@ -1,0 +1,766 @@
+#include "expressions/parser.hh"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+#include "expressions/error.hh"
+#include "expressions/reserved_words.hh"
+#include "storage/number.hh"
+
+namespace ddbd::expr {
+
+std::string_view kind_name(ExprKind k) {
+  switch (k) {
+    case ExprKind::Condition: return "ConditionExpression";
+    case ExprKind::Filter: return "FilterExpression";
+    case ExprKind::KeyCondition: return "KeyConditionExpression";
+    case ExprKind::Update: return "UpdateExpression";
+    case ExprKind::Projection: return "ProjectionExpression";
+  }
+  return "Expression";
+}
+
+std::string_view compare_op_text(CompareOp op) {
+  switch (op) {
+    case CompareOp::EQ: return "=";
+    case CompareOp::NE: return "<>";
+    case CompareOp::LT: return "<";
+    case CompareOp::LE: return "<=";
+    case CompareOp::GT: return ">";
+    case CompareOp::GE: return ">=";
+  }
+  return "=";
+}
+
+std::string Path::to_string() const {
+  std::string out = "[";
+  for (std::size_t i = 0; i < elems.size(); ++i) {
+    if (i) out += ", ";
+    if (elems[i].is_index)
+      out += "[" + std::to_string(elems[i].index) + "]";
+    else
+      out += elems[i].name;
+  }
+  out += "]";
+  return out;
+}
+
+int path_relation(const Path& a, const Path& b) {
+  const std::size_t n = std::min(a.elems.size(), b.elems.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const PathElem& x = a.elems[i];
+    const PathElem& y = b.elems[i];
+    if (x.is_index != y.is_index) return 2;
+    if (!(x == y)) return 0;
+  }
+  return 1;
+}
+
+void check_paths_disjoint(const std::vector<const Path*>& paths, ExprKind kind) {
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      int r = path_relation(*paths[j], *paths[i]);
+      if (r == 0) continue;
+      throw ExpressionError("Invalid " + std::string(kind_name(kind)) + ": Two document paths " +
+                            (r == 1 ? "overlap" : "conflict") +
+                            " with each other; must remove or rewrite one of these paths; path one: " +
+                            paths[j]->to_string() + ", path two: " + paths[i]->to_string());
+    }
+  }
+}
+
+void check_all_used(const Params& p) {
+  auto report = [](const char* what, const auto& all, const auto& used) {
+    std::string keys;
+    for (const auto& entry : all) {
+      const std::string& k = entry.first;
+      if (used.count(k)) continue;
+      if (!keys.empty()) keys += ", ";
+      keys += k;
+    }
+    if (!keys.empty())
+      throw ExpressionError(std::string("Value provided in ") + what + " unused in expressions: keys: {" + keys + "}");
+  };
+  if (p.names) report("ExpressionAttributeNames", *p.names, p.used_names);
+  if (p.values) report("ExpressionAttributeValues", *p.values, p.used_values);
+}
+
+namespace {
+
+enum class Tok {
+  Ident,     // attribute name, keyword or function name
+  HashName,  // #name
+  Value,     // :value
+  Number,    // digits (list index)
+  LParen, RParen, LBracket, RBracket, Comma, Dot,
+  Eq, Ne, Lt, Le, Gt, Ge, Plus, Minus,
+  Bad,       // a character the grammar has no use for
+  End,
+};
+
+struct Token {
+  Tok kind;
+  std::string_view text;
+  std::size_t pos;  // offset in the expression
+};
+
+bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+std::vector<Token> tokenize(std::string_view s) {
+  std::vector<Token> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+      continue;
+    }
+    std::size_t start = i;
+    auto push = [&](Tok k, std::size_t len) {
+      out.push_back(Token{k, s.substr(start, len), start});
+      i = start + len;
+    };
+    if (ident_start(c)) {
+      std::size_t j = i + 1;
+      while (j < s.size() && ident_char(s[j])) ++j;
+      push(Tok::Ident, j - i);
+    } else if (std::isdigit(static_cast<unsigned char>(c))) {
+      std::size_t j = i + 1;
+      while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
+      // "1abc" is one bad token, not a number then a name.
+      if (j < s.size() && ident_char(s[j])) {
+        while (j < s.size() && ident_char(s[j])) ++j;
+        push(Tok::Bad, j - i);
+      } else {
+        push(Tok::Number, j - i);
+      }
+    } else if (c == '#' || c == ':') {
+      std::size_t j = i + 1;
+      while (j < s.size() && ident_char(s[j])) ++j;
+      push(j == i + 1 ? Tok::Bad : (c == '#' ? Tok::HashName : Tok::Value), j - i);
+    } else {
+      switch (c) {
+        case '(': push(Tok::LParen, 1); break;
+        case ')': push(Tok::RParen, 1); break;
+        case '[': push(Tok::LBracket, 1); break;
+        case ']': push(Tok::RBracket, 1); break;
+        case ',': push(Tok::Comma, 1); break;
+        case '.': push(Tok::Dot, 1); break;
+        case '=': push(Tok::Eq, 1); break;
+        case '+': push(Tok::Plus, 1); break;
+        case '-': push(Tok::Minus, 1); break;
+        case '<':
+          if (i + 1 < s.size() && s[i + 1] == '>') push(Tok::Ne, 2);
+          else if (i + 1 < s.size() && s[i + 1] == '=') push(Tok::Le, 2);
+          else push(Tok::Lt, 1);
+          break;
+        case '>':
+          if (i + 1 < s.size() && s[i + 1] == '=') push(Tok::Ge, 2);
+          else push(Tok::Gt, 1);
+          break;
+        default: {
+          // One UTF-8 character.
+          std::size_t len = 1;
+          unsigned char u = static_cast<unsigned char>(c);
+          if (u >= 0xC0) len = u >= 0xF0 ? 4 : u >= 0xE0 ? 3 : 2;
+          push(Tok::Bad, std::min(len, s.size() - i));
+        }
+      }
+    }
+  }
+  out.push_back(Token{Tok::End, {}, s.size()});
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+class Parser {
+ public:
+  Parser(std::string_view text, ExprKind kind, Params& params)
+      : text_(text), kind_(kind), params_(params), toks_(tokenize(text)) {}
+
+  void check_not_empty() {
+    bool blank = std::all_of(text_.begin(), text_.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+    if (blank) throw ExpressionError(prefix() + "The expression can not be empty;");
+    if (text_.size() > kMaxExpressionBytes)
+      throw ExpressionError(prefix() + "Expression size has exceeded the maximum allowed size; expression size: " +
+                            std::to_string(text_.size()));
+  }
+
+  Condition condition() {
+    Condition c = parse_or(0);
+    expect_end();
+    finish();
+    return c;
+  }
+
+  UpdateExpr update() {
+    UpdateExpr u;
+    bool seen[4] = {false, false, false, false};
+    static constexpr std::string_view kNames[4] = {"SET", "REMOVE", "ADD", "DELETE"};
+    do {
+      const Token& t = peek();
+      int clause = -1;
+      if (t.kind == Tok::Ident)
+        for (int k = 0; k < 4; ++k)
+          if (iequals(t.text, kNames[k])) clause = k;
+      if (clause < 0) syntax_error(pos_);
+      advance();
+      if (seen[clause] && !error_)
+        error_ = prefix() + "The \"" + std::string(kNames[clause]) + "\" section can only be used once in an update expression;";
+      seen[clause] = true;
+      const auto kind = static_cast<UpdateActionKind>(clause);
+      while (true) {
+        UpdateAction a;
+        a.kind = kind;
+        a.path = path();
+        if (kind == UpdateActionKind::Set) {
+          expect(Tok::Eq);
+          a.value = set_value(0);
+        } else if (kind == UpdateActionKind::Add || kind == UpdateActionKind::Delete) {
+          a.value = value_operand();
+          check_add_delete(a);
+        }
+        u.actions.push_back(std::move(a));
+        if (peek().kind != Tok::Comma) break;
+        advance();
+      }
+    } while (peek().kind != Tok::End);
+    finish();
+    std::vector<const Path*> paths;
+    for (const auto& a : u.actions) paths.push_back(&a.path);
+    check_paths_disjoint(paths, kind_);
+    return u;
+  }
+
+  ProjectionExpr projection() {
+    ProjectionExpr p;
+    while (true) {
+      p.paths.push_back(path());
+      if (peek().kind != Tok::Comma) break;
+      advance();
+    }
+    expect_end();
+    finish();
+    std::vector<const Path*> paths;
+    for (const auto& x : p.paths) paths.push_back(&x);
+    check_paths_disjoint(paths, kind_);
+    return p;
+  }
+
+ private:
+  std::string prefix() const { return "Invalid " + std::string(kind_name(kind_)) + ": "; }
+
+  const Token& peek(std::size_t ahead = 0) const { return toks_[std::min(pos_ + ahead, toks_.size() - 1)]; }
+  void advance() {
+    if (pos_ + 1 < toks_.size()) ++pos_;
+  }
+
+  [[noreturn]] void syntax_error(std::size_t at) const {
+    const Token& t = toks_[at];
+    std::string token = t.kind == Tok::End ? "<EOF>" : std::string(t.text);
+    std::size_t from = at > 0 ? toks_[at - 1].pos : t.pos;
+    std::size_t to = t.kind == Tok::End ? text_.size()
+                     : at + 1 < toks_.size() ? toks_[at + 1].pos + toks_[at + 1].text.size()
+                                              : t.pos + t.text.size();
+    std::string near(text_.substr(from, to - from));
+    throw ExpressionError(prefix() + "Syntax error; token: \"" + token + "\", near: \"" + near + "\"");
+  }
+
+  void expect(Tok k) {
+    if (peek().kind != k) syntax_error(pos_);
+    advance();
+  }
+  void expect_end() {
+    if (peek().kind != Tok::End) syntax_error(pos_);
+  }
+  bool keyword(std::string_view kw) const { return peek().kind == Tok::Ident && iequals(peek().text, kw); }
+
+  // Records the first semantic error; syntax errors (thrown at once) win.
+  void semantic(std::string msg) {
+    if (!error_) error_ = prefix() + msg;
+  }
+  void finish() {
+    if (error_) throw ExpressionError(*error_);
+  }
+
+  void enter(std::size_t at) {
+    if (++depth_ > kMaxNesting) syntax_error(at);
+  }
+
+  // ---- paths and operands ----
+
+  Path path() {
+    Path p;
+    p.elems.push_back(name_elem());
+    while (true) {
+      if (peek().kind == Tok::Dot) {
+        advance();
+        p.elems.push_back(name_elem());
+      } else if (peek().kind == Tok::LBracket) {
+        advance();
+        if (peek().kind != Tok::Number) syntax_error(pos_);
+        PathElem e;
+        e.is_index = true;
+        std::string_view digits = peek().text;
+        unsigned long long v = 0;
+        bool big = digits.size() > 9;
+        for (char c : digits) v = big ? v : v * 10 + static_cast<unsigned>(c - '0');
+        if (big || v > 0xFFFFFFFFull) {
+          semantic("List index is too large; list index: " + std::string(digits));
+          v = 0;
+        }
+        e.index = static_cast<std::uint32_t>(v);
+        advance();
+        expect(Tok::RBracket);
+        p.elems.push_back(std::move(e));
+      } else {
+        break;
+      }
+    }
+    if (p.elems.size() > kMaxPathDepth)
+      semantic("The document path has too many nesting levels; nesting levels: " + std::to_string(p.elems.size()));
+    return p;
+  }
+
+  PathElem name_elem() {
+    const Token& t = peek();
+    PathElem e;
+    if (t.kind == Tok::Ident) {
+      if (is_reserved_word(t.text)) semantic("Attribute name is a reserved keyword; reserved keyword: " + std::string(t.text));
+      e.name = std::string(t.text);
+    } else if (t.kind == Tok::HashName) {
+      const std::string* resolved = nullptr;
+      if (params_.names) {
+        auto it = params_.names->find(t.text);
+        if (it != params_.names->end()) resolved = &it->second;
+      }
+      if (!resolved) {
+        semantic("An expression attribute name used in the document path is not defined; attribute name: " +
+                 std::string(t.text));
+      } else {
+        params_.used_names.insert(std::string(t.text));
+        e.name = *resolved;
+      }
+    } else {
+      syntax_error(pos_);
+    }
+    advance();
+    return e;
+  }
+
+  Operand value_operand() {
+    const Token& t = peek();
+    if (t.kind != Tok::Value) syntax_error(pos_);
+    Operand o;
+    o.kind = OperandKind::Value;
+    o.name = std::string(t.text);
+    const AttributeValue* v = params_.values ? map_find(*params_.values, t.text) : nullptr;
+    if (!v)
+      semantic("An expression attribute value used in expression is not defined; attribute value: " + std::string(t.text));
+    else
+      params_.used_values.insert(o.name);
+    o.value = v;
+    advance();
+    return o;
+  }
+
+  // A function call: name '(' args ')'; the arguments by `arg`.
+  template <class ArgFn>
+  Operand function_call(ArgFn arg) {
+    Operand f;
+    f.kind = OperandKind::Function;
+    f.name = std::string(peek().text);
+    const std::size_t at = pos_;
+    advance();
+    expect(Tok::LParen);
+    enter(at);
+    if (peek().kind != Tok::RParen) {
+      while (true) {
+        f.args.push_back(arg());
+        if (peek().kind != Tok::Comma) break;
+        advance();
+      }
+    }
+    expect(Tok::RParen);
+    --depth_;
+    return f;
+  }
+
+  // operand := path | :value | function(...)
+  Operand operand() {
+    const Token& t = peek();
+    if (t.kind == Tok::Value) return value_operand();
+    if (t.kind == Tok::Ident && peek(1).kind == Tok::LParen) return function_call([this] { return operand(); });
+    Operand o;
+    o.kind = OperandKind::Path;
+    o.path = path();
+    return o;
+  }
+
+  // ---- conditions ----
+
+  Condition parse_or(int) {
+    Condition left = parse_and();
+    while (keyword("OR")) {
+      advance();
+      Condition right = parse_and();
+      Condition c;
+      c.kind = CondKind::Or;
+      c.children.push_back(std::move(left));
+      c.children.push_back(std::move(right));
+      left = std::move(c);
+    }
+    return left;
+  }
+
+  Condition parse_and() {
+    Condition left = parse_not();
+    while (keyword("AND")) {
+      advance();
+      Condition right = parse_not();
+      Condition c;
+      c.kind = CondKind::And;
+      c.children.push_back(std::move(left));
+      c.children.push_back(std::move(right));
+      left = std::move(c);
+    }
+    return left;
+  }
+
+  Condition parse_not() {
+    if (keyword("NOT")) {
+      const std::size_t at = pos_;
+      advance();
+      enter(at);
+      Condition c;
+      c.kind = CondKind::Not;
+      c.children.push_back(parse_not());
+      --depth_;
+      return c;
+    }
+    return primary();
+  }
+
+  Condition primary() {
+    if (peek().kind == Tok::LParen) {
+      const std::size_t at = pos_;
+      advance();
+      enter(at);
+      Condition c = parse_or(0);
+      expect(Tok::RParen);
+      --depth_;
+      return c;
+    }
+    const std::size_t start = pos_;
+    Operand left = operand();
+    const Token& t = peek();
+    std::optional<CompareOp> op;
+    switch (t.kind) {
+      case Tok::Eq: op = CompareOp::EQ; break;
+      case Tok::Ne: op = CompareOp::NE; break;
+      case Tok::Lt: op = CompareOp::LT; break;
+      case Tok::Le: op = CompareOp::LE; break;
+      case Tok::Gt: op = CompareOp::GT; break;
+      case Tok::Ge: op = CompareOp::GE; break;
+      default: break;
+    }
+    if (op) {
+      advance();
+      Condition c;
+      c.kind = CondKind::Compare;
+      c.op = *op;
+      c.operands.push_back(std::move(left));
+      c.operands.push_back(operand());
+      check_value_operand(c.operands[0]);
+      check_value_operand(c.operands[1]);
+      if (c.operands[0].kind == OperandKind::Path && c.operands[1].kind == OperandKind::Path &&
+          c.operands[0].path == c.operands[1].path)
+        semantic("The first operand must be distinct from the second operand; operator: " +
+                 std::string(compare_op_text(*op)) + ", first operand: " + c.operands[0].path.to_string() +
+                 ", second operand: " + c.operands[1].path.to_string());
+      return c;
+    }
+    if (keyword("BETWEEN")) {
+      advance();
+      Condition c;
+      c.kind = CondKind::Between;
+      c.operands.push_back(std::move(left));
+      c.operands.push_back(operand());
+      if (!keyword("AND")) syntax_error(pos_);
+      advance();
+      c.operands.push_back(operand());
+      for (const auto& o : c.operands) check_value_operand(o);
+      check_between_bounds(c);
+      return c;
+    }
+    if (keyword("IN")) {
+      advance();
+      expect(Tok::LParen);
+      Condition c;
+      c.kind = CondKind::In;
+      c.operands.push_back(std::move(left));
+      while (true) {
+        c.operands.push_back(operand());
+        if (peek().kind != Tok::Comma) break;
+        advance();
+      }
+      expect(Tok::RParen);
+      for (const auto& o : c.operands) check_value_operand(o);
+      if (c.operands.size() - 1 > kMaxInOperands)
+        semantic("The IN operator is provided with too many operands; number of operands: " +
+                 std::to_string(c.operands.size() - 1));
+      return c;
+    }
+    // A function used as a condition.
+    if (left.kind != OperandKind::Function) syntax_error(pos_);
+    (void)start;
+    return function_condition(std::move(left));
+  }
+
+  static std::optional<CondKind> condition_function(std::string_view name) {
+    std::string n = lower(name);
+    if (n == "attribute_exists") return CondKind::AttributeExists;
+    if (n == "attribute_not_exists") return CondKind::AttributeNotExists;
+    if (n == "attribute_type") return CondKind::AttributeType;
+    if (n == "begins_with") return CondKind::BeginsWith;
+    if (n == "contains") return CondKind::Contains;
+    return std::nullopt;
+  }
+  static bool known_function(std::string_view name) {
+    std::string n = lower(name);
+    return condition_function(name) || n == "size" || n == "if_not_exists" || n == "list_append";
+  }
+
+  void operand_count(const Operand& f, std::size_t n) {
+    if (f.args.size() != n)
+      semantic("Incorrect number of operands for operator or function; operator or function: " + f.name +
+               ", number of operands: " + std::to_string(f.args.size()));
+  }
+
+  void require_path(const Operand& f, const Operand& arg) {
+    if (arg.kind != OperandKind::Path)
+      semantic("Operator or function requires a document path; operator or function: " + f.name);
+  }
+
+  // An operand in a comparison, BETWEEN or IN: only size() among functions.
+  void check_value_operand(const Operand& o) {
+    if (o.kind != OperandKind::Function) return;
+    if (!known_function(o.name)) {
+      semantic("Invalid function name; function: " + o.name);
+      return;
+    }
+    if (lower(o.name) != "size") {
+      semantic("The function is not allowed to be used this way in an expression; function: " + o.name);
+      return;
+    }
+    operand_count(o, 1);
+    if (o.args.size() == 1) {
+      if (o.args[0].kind == OperandKind::Function)
+        semantic("The function is not allowed to be used this way in an expression; function: " + o.args[0].name);
+      else
+        require_path(o, o.args[0]);
+    }
+  }
+
+  void check_between_bounds(const Condition& c) {
+    const Operand& lo = c.operands[1];
+    const Operand& hi = c.operands[2];
+    if (lo.kind != OperandKind::Value || hi.kind != OperandKind::Value || !lo.value || !hi.value) return;
+    int cmp = 0;
+    if (!compare_scalars(*lo.value, *hi.value, cmp) || cmp <= 0) return;
+    semantic("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower operand: "
+             "AttributeValue: {" + std::string(attr_type_name(lo.value->type)) + ":" + display(*lo.value) +
+             "}, upper operand: AttributeValue: {" + std::string(attr_type_name(hi.value->type)) + ":" +
+             display(*hi.value) + "}");
+  }
+
+  static std::string display(const AttributeValue& v) { return v.type == AttrType::B ? "<binary>" : v.str; }
+
+  static bool compare_scalars(const AttributeValue& a, const AttributeValue& b, int& out) {
+    if (a.type != b.type) return false;
+    if (a.type == AttrType::N) {
+      auto x = Number::parse(a.str), y = Number::parse(b.str);
+      if (!x || !y) return false;
+      out = x->compare(*y);
+      return true;
+    }
+    if (a.type == AttrType::S || a.type == AttrType::B) {
+      int r = a.str.compare(b.str);
+      out = r < 0 ? -1 : r > 0 ? 1 : 0;
+      return true;
+    }
+    return false;
+  }
+
+  Condition function_condition(Operand f) {
+    Condition c;
+    auto kind = condition_function(f.name);
+    if (!kind) {
+      if (known_function(f.name))
+        semantic("The function is not allowed to be used this way in an expression; function: " + f.name);
+      else
+        semantic("Invalid function name; function: " + f.name);
+      c.kind = CondKind::AttributeExists;
+      return c;
+    }
+    c.kind = *kind;
+    for (const auto& a : f.args) {
+      if (a.kind == OperandKind::Function) {
+        if (!known_function(a.name))
+          semantic("Invalid function name; function: " + a.name);
+        else if (lower(a.name) != "size" || c.kind == CondKind::AttributeExists || c.kind == CondKind::AttributeNotExists ||
+                 c.kind == CondKind::AttributeType)
+          semantic("The function is not allowed to be used this way in an expression; function: " + a.name);
+        else
+          check_value_operand(a);
+      }
+    }
+    switch (c.kind) {
+      case CondKind::AttributeExists:
+      case CondKind::AttributeNotExists:
+        operand_count(f, 1);
+        if (f.args.size() == 1) require_path(f, f.args[0]);
+        break;
+      case CondKind::AttributeType:
+        operand_count(f, 2);
+        if (f.args.size() == 2) {
+          require_path(f, f.args[0]);
+          const Operand& t = f.args[1];
+          if (t.kind == OperandKind::Value && t.value) {
+            AttrType ignored;
+            if (t.value->type != AttrType::S)
+              semantic("Incorrect operand type for operator or function; operator or function: " + f.name +
+                       ", operand type: " + std::string(attr_type_name(t.value->type)));
+            else if (!attr_type_from_name(t.value->str, ignored))
+              semantic("Invalid attribute type name found; type: " + t.value->str +
+                       ", valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }");
+          }
+        }
+        break;
+      case CondKind::BeginsWith:
+      case CondKind::Contains:
+        operand_count(f, 2);
+        if (c.kind == CondKind::BeginsWith)
+          for (const auto& a : f.args)
+            if (a.kind == OperandKind::Value && a.value && a.value->type != AttrType::S && a.value->type != AttrType::B)
+              semantic("Incorrect operand type for operator or function; operator or function: " + f.name +
+                       ", operand type: " + std::string(attr_type_name(a.value->type)));
+        break;
+      default:
+        break;
+    }
+    c.operands = std::move(f.args);
+    return c;
+  }
+
+  // ---- update values ----
+
+  Operand set_value(int depth) {
+    const std::size_t at = pos_;
+    Operand left = set_operand(depth);
+    if (peek().kind == Tok::Plus || peek().kind == Tok::Minus) {
+      Operand o;
+      o.kind = peek().kind == Tok::Plus ? OperandKind::Plus : OperandKind::Minus;
+      advance();
+      o.args.push_back(std::move(left));
+      o.args.push_back(set_operand(depth));
+      for (const auto& a : o.args)
+        if (a.kind == OperandKind::Value && a.value && a.value->type != AttrType::N)
+          semantic("Incorrect operand type for operator or function; operator or function: " +
+                   std::string(o.kind == OperandKind::Plus ? "+" : "-") + ", operand type: " +
+                   std::string(attr_type_name(a.value->type)));
+      (void)at;
+      return o;
+    }
+    return left;
+  }
+
+  Operand set_operand(int depth) {
+    const Token& t = peek();
+    if (t.kind == Tok::Value) return value_operand();
+    if (t.kind == Tok::Ident && peek(1).kind == Tok::LParen) {
+      if (depth > kMaxNesting) syntax_error(pos_);
+      Operand f = function_call([this, depth] { return set_value(depth + 1); });
+      std::string n = lower(f.name);
+      if (n == "if_not_exists") {
+        operand_count(f, 2);
+        if (!f.args.empty()) require_path(f, f.args[0]);
+      } else if (n == "list_append") {
+        operand_count(f, 2);
+        for (const auto& a : f.args)
+          if (a.kind == OperandKind::Value && a.value && a.value->type != AttrType::L)
+            semantic("Incorrect operand type for operator or function; operator or function: " + f.name +
+                     ", operand type: " + std::string(attr_type_name(a.value->type)));
+      } else if (known_function(f.name)) {
+        semantic("The function is not allowed in an update expression; function: " + f.name);
+      } else {
+        semantic("Invalid function name; function: " + f.name);
+      }
+      for (const auto& a : f.args)
+        if ((a.kind == OperandKind::Plus || a.kind == OperandKind::Minus))
+          semantic("Incorrect operand type for operator or function; operator or function: " + f.name);
+      return f;
+    }
+    Operand o;
+    o.kind = OperandKind::Path;
+    o.path = path();
+    return o;
+  }
+
+  void check_add_delete(const UpdateAction& a) {
+    if (!a.value.value) return;
+    const AttrType t = a.value.value->type;
+    const bool ok = a.kind == UpdateActionKind::Add ? (t == AttrType::N || a.value.value->is_set())
+                                                    : a.value.value->is_set();
+    if (ok) return;
+    static constexpr std::string_view kLong[] = {"STRING", "NUMBER", "BINARY", "BOOLEAN", "NULL",
+                                                 "MAP", "LIST", "STRING_SET", "NUMBER_SET", "BINARY_SET"};
+    semantic("Incorrect operand type for operator or function; operator: " +
+             std::string(a.kind == UpdateActionKind::Add ? "ADD" : "DELETE") +
+             ", operand type: " + std::string(kLong[static_cast<int>(t)]));
+  }
+
+  std::string_view text_;
+  ExprKind kind_;
+  Params& params_;
+  std::vector<Token> toks_;
+  std::size_t pos_ = 0;
+  int depth_ = 0;
+  std::optional<std::string> error_;
+};
+
+}  // namespace
+
+Condition parse_condition(std::string_view text, ExprKind kind, Params& params) {
+  Parser p(text, kind, params);
+  p.check_not_empty();
+  return p.condition();
+}
+
+UpdateExpr parse_update(std::string_view text, Params& params) {
+  Parser p(text, ExprKind::Update, params);
+  p.check_not_empty();
+  return p.update();
+}
+
+ProjectionExpr parse_projection(std::string_view text, Params& params) {
+  Parser p(text, ExprKind::Projection, params);
+  p.check_not_empty();
+  return p.projection();
+}
+
+}  // namespace ddbd::expr

@@ -1,0 +1,209 @@
+#include "server/auth.hh"
+
+#include <cctype>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "server/sigv4.hh"
+
+namespace ddbd::server {
+
+namespace {
+
+constexpr long long kMaxSkewSeconds = 15 * 60;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// The parameters of "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...".
+struct AuthHeader {
+  std::string_view algorithm, credential, signed_headers, signature;
+};
+
+AuthHeader parse_auth_header(std::string_view h) {
+  AuthHeader out;
+  h = trim(h);
+  auto sp = h.find(' ');
+  out.algorithm = h.substr(0, sp);
+  std::string_view rest = sp == std::string_view::npos ? std::string_view() : h.substr(sp + 1);
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string_view part = trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    auto eq = part.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view k = trim(part.substr(0, eq)), v = trim(part.substr(eq + 1));
+    if (k == "Credential") out.credential = v;
+    else if (k == "SignedHeaders") out.signed_headers = v;
+    else if (k == "Signature") out.signature = v;
+  }
+  return out;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (true) {
+    auto p = s.find(sep, start);
+    out.push_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
+    if (p == std::string_view::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+std::optional<long long> parse_http_date(std::string_view s) {
+  std::tm tm{};
+  std::string str(s);
+  if (!strptime(str.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) return std::nullopt;
+  return static_cast<long long>(timegm(&tm));
+}
+
+bool ieq(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<long long> parse_amz_date(std::string_view s) {
+  if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') return std::nullopt;
+  for (std::size_t i = 0; i < 15; ++i)
+    if (i != 8 && !std::isdigit(static_cast<unsigned char>(s[i]))) return std::nullopt;
+  auto num = [&](std::size_t at, std::size_t n) { return std::stoi(std::string(s.substr(at, n))); };
+  std::tm tm{};
+  tm.tm_year = num(0, 4) - 1900;
+  tm.tm_mon = num(4, 2) - 1;
+  tm.tm_mday = num(6, 2);
+  tm.tm_hour = num(9, 2);
+  tm.tm_min = num(11, 2);
+  tm.tm_sec = num(13, 2);
+  if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+    return std::nullopt;
+  return static_cast<long long>(timegm(&tm));
+}
+
+std::string format_amz_date(long long t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+Authenticator::Authenticator(const std::optional<std::string>& credentials_file) {
+  if (!credentials_file) return;
+  std::ifstream in(*credentials_file);
+  if (!in) throw std::runtime_error("cannot read credentials file " + *credentials_file);
+  verify_ = true;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    std::string_view l = trim(line);
+    if (l.empty() || l.front() == '#') continue;
+    std::istringstream ss{std::string(l)};
+    std::string key, secret, extra;
+    if (!(ss >> key >> secret) || (ss >> extra))
+      throw std::runtime_error("credentials file " + *credentials_file + " line " + std::to_string(n) +
+                               ": expected \"ACCESS_KEY_ID SECRET\"");
+    secrets_[key] = secret;
+  }
+}
+
+std::variant<Principal, AuthError> Authenticator::authenticate(const AuthRequest& r, double now) const {
+  using api::ErrorCode;
+  const auto& req = r.req;
+  auto auth_it = req.find(http::field::authorization);
+  if (auth_it == req.end())
+    return AuthError{ErrorCode::MissingAuthenticationTokenException, "Request is missing Authentication Token"};
+  std::string_view header(auth_it->value().data(), auth_it->value().size());
+  AuthHeader a = parse_auth_header(header);
+
+  std::string_view amz_date, http_date;
+  if (auto it = req.find("x-amz-date"); it != req.end()) amz_date = std::string_view(it->value().data(), it->value().size());
+  if (auto it = req.find(http::field::date); it != req.end()) http_date = std::string_view(it->value().data(), it->value().size());
+
+  std::string missing;
+  if (a.credential.empty()) missing += "Authorization header requires 'Credential' parameter. ";
+  if (a.signature.empty()) missing += "Authorization header requires 'Signature' parameter. ";
+  if (a.signed_headers.empty()) missing += "Authorization header requires 'SignedHeaders' parameter. ";
+  if (amz_date.empty() && http_date.empty())
+    missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+  if (!missing.empty())
+    return AuthError{ErrorCode::IncompleteSignatureException, missing + "Authorization=" + std::string(header)};
+
+  // Credential = AKID/DATE/REGION/SERVICE/aws4_request
+  auto scope = split(a.credential, '/');
+  if (scope.size() != 5 || scope[0].empty())
+    return AuthError{ErrorCode::IncompleteSignatureException,
+                     "Credential must have exactly 5 slash-delimited elements, e.g. "
+                     "keyid/date/region/service/term, got '" + std::string(a.credential) + "'"};
+  if (scope[4] != "aws4_request")
+    return AuthError{ErrorCode::IncompleteSignatureException,
+                     "Credential should be scoped with a valid terminator: 'aws4_request', not '" +
+                         std::string(scope[4]) + "'."};
+  Principal who{std::string(scope[0]), std::string(scope[2])};
+  if (!verify_) return who;
+
+  auto secret = secrets_.find(who.access_key_id);
+  if (secret == secrets_.end())
+    return AuthError{ErrorCode::UnrecognizedClientException, "The security token included in the request is invalid."};
+
+  std::optional<long long> when = !amz_date.empty() ? parse_amz_date(amz_date) : parse_http_date(http_date);
+  if (!when)
+    return AuthError{ErrorCode::IncompleteSignatureException,
+                     "Date must be in ISO-8601 'basic format'. Got '" +
+                         std::string(!amz_date.empty() ? amz_date : http_date) +
+                         "'. See http://en.wikipedia.org/wiki/ISO_8601"};
+  const long long now_s = static_cast<long long>(now);
+  const std::string req_date = format_amz_date(*when);
+  if (*when < now_s - kMaxSkewSeconds)
+    return AuthError{ErrorCode::InvalidSignatureException,
+                     "Signature expired: " + req_date + " is now earlier than " +
+                         format_amz_date(now_s - kMaxSkewSeconds) + " (" + format_amz_date(now_s) + " - 15 min.)"};
+  if (*when > now_s + kMaxSkewSeconds)
+    return AuthError{ErrorCode::InvalidSignatureException,
+                     "Signature not yet current: " + req_date + " is still later than " +
+                         format_amz_date(now_s + kMaxSkewSeconds) + " (" + format_amz_date(now_s) + " + 15 min.)"};
+  if (scope[1] != std::string_view(req_date).substr(0, 8))
+    return AuthError{ErrorCode::InvalidSignatureException,
+                     "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" +
+                         std::string(scope[1]) + "' != '" + req_date.substr(0, 8) + "', from '" + req_date + "'."};
+
+  // The signed headers, with the values the request carries.
+  sigv4::Headers headers;
+  for (std::string_view name : split(a.signed_headers, ';')) {
+    bool found = false;
+    for (const auto& f : req) {
+      if (ieq(std::string_view(f.name_string().data(), f.name_string().size()), name)) {
+        headers.emplace_back(std::string(name), std::string(f.value().data(), f.value().size()));
+        found = true;
+      }
+    }
+    if (!found) headers.emplace_back(std::string(name), std::string());
+  }
+  std::string_view target(req.target().data(), req.target().size());
+  auto q = target.find('?');
+  std::string_view path = target.substr(0, q);
+  std::string_view query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+  std::string canonical = sigv4::canonical_request(std::string_view(req.method_string().data(), req.method_string().size()),
+                                                   path, query, headers, sigv4::sha256_hex(r.body));
+  std::string expected = sigv4::signature(secret->second, scope[1], scope[2], scope[3],
+                                          !amz_date.empty() ? amz_date : std::string_view(req_date), canonical);
+  if (expected != a.signature)
+    return AuthError{ErrorCode::InvalidSignatureException,
+                     "The request signature we calculated does not match the signature you provided. Check your AWS "
+                     "Secret Access Key and signing method. Consult the service documentation for details."};
+  return who;
+}
+
+}  // namespace ddbd::server

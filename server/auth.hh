@@ -1,0 +1,67 @@
+// Request authentication: AWS Signature Version 4 on the Authorization header.
+//
+// Every request needs an Authorization header (MissingAuthenticationToken
+// otherwise) with Credential, SignedHeaders and Signature parameters and an
+// X-Amz-Date or Date header (IncompleteSignature otherwise).  The access key
+// id and region of the credential scope name the caller's namespace.
+//
+// Without a credentials file any key is accepted and signatures are not
+// checked, as DynamoDB Local does.  With one (lines "ACCESS_KEY_ID SECRET"),
+// signatures are verified: unknown key -> UnrecognizedClient, request time
+// more than 15 minutes away from ours -> InvalidSignature "Signature
+// expired: ...", wrong signature -> InvalidSignature.
+//
+// Thread-safety: immutable after construction; authenticate() is reentrant.
+#pragma once
+
+#include <boost/beast/http.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+
+#include "api/errors.hh"
+
+namespace ddbd::server {
+
+namespace http = boost::beast::http;
+using HttpRequest = http::request<http::string_body>;
+
+struct AuthRequest {
+  const HttpRequest& req;
+  std::string_view body;
+};
+
+struct Principal {
+  std::string access_key_id;
+  std::string region;
+};
+
+struct AuthError {
+  api::ErrorCode code;
+  std::string message;
+};
+
+class Authenticator {
+ public:
+  // Reads `credentials_file` when given; throws std::runtime_error when it
+  // cannot be read or holds a malformed line.
+  explicit Authenticator(const std::optional<std::string>& credentials_file);
+
+  bool verifies() const { return verify_; }
+
+  // `now` in seconds since the epoch.
+  std::variant<Principal, AuthError> authenticate(const AuthRequest& r, double now) const;
+
+ private:
+  bool verify_ = false;
+  std::unordered_map<std::string, std::string> secrets_;
+};
+
+// "YYYYMMDDTHHMMSSZ" -> seconds since the epoch, or nullopt.
+std::optional<long long> parse_amz_date(std::string_view s);
+// Seconds since the epoch -> "YYYYMMDDTHHMMSSZ".
+std::string format_amz_date(long long t);
+
+}  // namespace ddbd::server

@@ -77,7 +77,7 @@ constexpr std::array kOps = {
     OpInfo{"UpdateContributorInsights", nullptr, OpKind::control},
     OpInfo{"UpdateGlobalTable", nullptr, OpKind::control},
     OpInfo{"UpdateGlobalTableSettings", nullptr, OpKind::control},
-    OpInfo{"UpdateItem", nullptr, OpKind::write},
+    OpInfo{"UpdateItem", &ops::update_item, OpKind::write},
     OpInfo{"UpdateKinesisStreamingDestination", nullptr, OpKind::control},
     OpInfo{"UpdateTable", &ops::update_table, OpKind::control},
     OpInfo{"UpdateTableReplicaAutoScaling", nullptr, OpKind::control},

@@ -64,6 +64,29 @@ void validate_item_for_write(const storage::TableDef& table, const Item& item) {
   };
   check(table.key.hash, true);
   if (table.key.range) check(*table.key.range, false);
+  for (const auto& [name, value] : item) {
+    (void)value;
+    if (name.empty())
+      throw ApiError::validation("One or more parameter values are not valid. The attribute name can not be empty.");
+  }
+  // Index key attributes, when present, must have the declared type and no empty value.
+  for (const auto& index : table.indexes) {
+    auto check_index = [&](const storage::KeyAttr& k) {
+      const AttributeValue* v = map_find(item, k.name);
+      if (!v) return;
+      if (v->type != k.type)
+        throw ApiError::validation("One or more parameter values were invalid: Type mismatch for Index Key " + k.name +
+                                   " Expected: " + std::string(attr_type_name(k.type)) +
+                                   " Actual: " + std::string(attr_type_name(v->type)) + " IndexName: " + index.name);
+      if (v->str.empty())
+        throw ApiError::validation(
+            "One or more parameter values are not valid. A value specified for a secondary index key is not "
+            "supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: " +
+            index.name + ", IndexKey: " + k.name);
+    };
+    check_index(index.key.hash);
+    if (index.key.range) check_index(*index.key.range);
+  }
   if (item_size(item) > kMaxItemSize) throw ApiError::validation("Item size has exceeded the maximum allowed size");
 }
 

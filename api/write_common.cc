@@ -3,12 +3,14 @@
 #include "api/errors.hh"
 #include "api/expression_inputs.hh"
 #include "api/json_writer.hh"
+#include "api/legacy_params.hh"
 #include "expressions/eval.hh"
 
 namespace ddbd::api {
 
 struct WriteCondition::Impl {
   std::unique_ptr<ExpressionInputs> inputs;
+  expr::LegacyHolder legacy_values;
   std::optional<expr::Condition> condition;
   bool return_old_on_failure = false;
 };
@@ -24,6 +26,21 @@ bool WriteCondition::holds(const Item* item) const {
   return !impl->condition || expr::evaluate(*impl->condition, item);
 }
 
+bool WriteCondition::check(WriteOutcome& out) const {
+  try {
+    if (holds(out.had_old ? &out.old_item : nullptr)) return true;
+    out.condition_failed = true;
+  } catch (...) {
+    out.error = std::current_exception();
+  }
+  return false;
+}
+
+void WriteCondition::finish(const WriteOutcome& out) const {
+  if (out.error) std::rethrow_exception(out.error);
+  if (out.condition_failed) throw_failed(out);
+}
+
 void WriteCondition::throw_failed(const WriteOutcome& out) const {
   ApiError e = ApiError::conditional_check_failed();
   if (impl->return_old_on_failure && out.had_old) {
@@ -35,24 +52,35 @@ void WriteCondition::throw_failed(const WriteOutcome& out) const {
   throw e;
 }
 
-WriteCondition decode_write_condition(json::object body) {
+WriteCondition decode_write_condition(json::object body, std::optional<std::string_view> update_expression,
+                                      bool has_attribute_updates) {
   auto expression = get_string(body, "ConditionExpression");
+  auto expected = get_object(body, "Expected");
+  auto conditional_operator = get_string(body, "ConditionalOperator");
   std::vector<std::string_view> legacy, expressions;
-  if (get_object(body, "Expected")) legacy.push_back("Expected");
-  if (get_string(body, "ConditionalOperator")) legacy.push_back("ConditionalOperator");
+  if (has_attribute_updates) legacy.push_back("AttributeUpdates");
+  if (expected) legacy.push_back("Expected");
+  if (conditional_operator) legacy.push_back("ConditionalOperator");
+  if (update_expression) expressions.push_back("UpdateExpression");
   if (expression) expressions.push_back("ConditionExpression");
   check_no_mixing(legacy, expressions);
-  if (!legacy.empty())
-    throw ApiError::unsupported("the legacy Expected/ConditionalOperator parameters of this operation");
 
   WriteCondition c;
-  c.impl->inputs = decode_expression_inputs(body, expression.has_value(), expression.has_value());
+  const bool any_expression = expression || update_expression;
+  c.impl->inputs = decode_expression_inputs(body, any_expression, any_expression);
   if (expression) {
     c.impl->condition = expr::parse_condition(*expression, expr::ExprKind::Condition, c.impl->inputs->params);
-    expr::check_all_used(c.impl->inputs->params);
+    if (!update_expression) expr::check_all_used(c.impl->inputs->params);
+  } else if (expected) {
+    c.impl->condition = expr::legacy_condition(decode_legacy_conditions(*expected), conditional_operator.value_or("AND"),
+                                               true, c.impl->legacy_values);
   }
-  c.impl->return_old_on_failure = get_string(body, "ReturnValuesOnConditionCheckFailure") == std::optional<std::string_view>("ALL_OLD");
+  c.impl->return_old_on_failure =
+      get_string(body, "ReturnValuesOnConditionCheckFailure") == std::optional<std::string_view>("ALL_OLD");
   return c;
 }
+
+expr::Params& WriteCondition::params() { return impl->inputs->params; }
+expr::LegacyHolder& WriteCondition::legacy_values() { return impl->legacy_values; }
 
 }  // namespace ddbd::api

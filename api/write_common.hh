@@ -7,10 +7,13 @@
 // evaluated on the writer's thread.
 #pragma once
 
+#include <exception>
 #include <memory>
 #include <optional>
 
 #include "api/json_reader.hh"
+#include "expressions/legacy.hh"
+#include "expressions/parser.hh"
 #include "storage/engine.hh"
 
 namespace ddbd::api {
@@ -20,6 +23,9 @@ struct WriteOutcome {
   bool had_old = false;
   Item old_item;
   bool condition_failed = false;
+  // An error raised inside the write (evaluating the condition or the
+  // update); rethrown on the request's thread by WriteCondition::finish.
+  std::exception_ptr error;
 };
 
 class WriteCondition {
@@ -33,9 +39,20 @@ class WriteCondition {
   void check_against(const storage::TableDef& table) const;
   // True when there is no condition or it holds for `item` (nullptr: no item).
   bool holds(const Item* item) const;
-  // Throws ConditionalCheckFailedException, with the old item when
-  // ReturnValuesOnConditionCheckFailure is ALL_OLD.
+  // Inside a write: evaluates the condition on out.old_item (when
+  // out.had_old).  Returns false, with out.condition_failed or out.error
+  // set, when the write must not go on.  Never throws.
+  bool check(WriteOutcome& out) const;
+  // After the write: rethrows out.error, or throws
+  // ConditionalCheckFailedException (with the old item when
+  // ReturnValuesOnConditionCheckFailure is ALL_OLD) if the check failed.
+  void finish(const WriteOutcome& out) const;
   [[noreturn]] void throw_failed(const WriteOutcome& out) const;
+
+  // The request's names and values, for another expression of the request.
+  expr::Params& params();
+  // Storage for values of translated legacy parameters.
+  expr::LegacyHolder& legacy_values();
 
   struct Impl;
   std::unique_ptr<Impl> impl;
@@ -46,6 +63,11 @@ class WriteCondition {
 // ReturnValuesOnConditionCheckFailure from a write request, with DynamoDB's
 // validation (unused names and values, mixing legacy and expression
 // parameters).
-WriteCondition decode_write_condition(json::object body);
+// UpdateItem passes its UpdateExpression (parsed by the caller with params(),
+// which then checks that every name and value was used) or tells that it has
+// AttributeUpdates, for the mixing rule.
+WriteCondition decode_write_condition(json::object body,
+                                      std::optional<std::string_view> update_expression = std::nullopt,
+                                      bool has_attribute_updates = false);
 
 }  // namespace ddbd::api

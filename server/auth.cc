@@ -153,6 +153,9 @@ std::variant<Principal, AuthError> Authenticator::authenticate(const AuthRequest
                          std::string(scope[4]) + "'."};
   Principal who{std::string(scope[0]), std::string(scope[2])};
   if (!verify_) return who;
+  if (scope[3] != "dynamodb")
+    return AuthError{ErrorCode::InvalidSignatureException,
+                     "Credential should be scoped to correct service: 'dynamodb'. "};
 
   auto secret = secrets_.find(who.access_key_id);
   if (secret == secrets_.end())

@@ -23,6 +23,7 @@ Result describe_table(RequestContext& ctx, json::object body);
 Result get_item(RequestContext& ctx, json::object body);
 Result list_tables(RequestContext& ctx, json::object body);
 Result put_item(RequestContext& ctx, json::object body);
+Result update_item(RequestContext& ctx, json::object body);
 Result update_table(RequestContext& ctx, json::object body);
 
 }  // namespace ddbd::api::ops

@@ -52,13 +52,10 @@ Result put_item(RequestContext& ctx, json::object body) {
   WriteOutcome out;
   storage::Status st = co_await ctx.write([&](storage::WriteTxn& txn) {
     out.had_old = txn.get(*table, key, &out.old_item);
-    if (!cond.holds(out.had_old ? &out.old_item : nullptr)) {
-      out.condition_failed = true;
-      return storage::Status::aborted;
-    }
+    if (!cond.check(out)) return storage::Status::aborted;
     return txn.put(*table, item);
   });
-  if (out.condition_failed) cond.throw_failed(out);
+  cond.finish(out);
   check_storage(st);
 
   JsonWriter w;

@@ -167,7 +167,7 @@ void write_throughput(JsonWriter& w, const storage::TableDef& t, int64_t rcu, in
 }  // namespace
 
 void write_table_description(JsonWriter& w, const storage::TableDef& t, const storage::TableStats& stats, double now,
-                             std::string_view status_override) {
+                             std::string_view status_override, const std::vector<storage::TableStats>* index_stats) {
   w.begin_object();
   w.key("AttributeDefinitions");
   w.begin_array();
@@ -228,10 +228,13 @@ void write_table_description(JsonWriter& w, const storage::TableDef& t, const st
         write_throughput(w, t, ix.read_capacity, ix.write_capacity);
       }
       // Index sizes are maintained with the index data (issue #5).
+      const std::size_t ix_pos = static_cast<std::size_t>(&ix - t.indexes.data());
+      const storage::TableStats ist =
+          index_stats && ix_pos < index_stats->size() ? (*index_stats)[ix_pos] : storage::TableStats{};
       w.key("IndexSizeBytes");
-      w.number(0);
+      w.number(ist.size_bytes);
       w.key("ItemCount");
-      w.number(0);
+      w.number(ist.item_count);
       w.key("IndexArn");
       w.string(table_arn(t) + "/index/" + ix.name);
       w.end_object();

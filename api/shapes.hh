@@ -57,8 +57,10 @@ std::string table_arn(const storage::TableDef& table);
 std::string_view effective_status(const storage::TableDef& table, double now);
 
 // Writes the TableDescription object (value only, no key).
+// `index_stats`, when given, holds one entry per table.indexes element.
 void write_table_description(JsonWriter& w, const storage::TableDef& table, const storage::TableStats& stats,
-                             double now, std::string_view status_override = {});
+                             double now, std::string_view status_override = {},
+                             const std::vector<storage::TableStats>* index_stats = nullptr);
 
 // ReturnConsumedCapacity: NONE (default), TOTAL or INDEXES.
 enum class ReturnConsumedCapacity { NONE, TOTAL, INDEXES };

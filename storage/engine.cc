@@ -608,7 +608,12 @@ class RangeCursor final : public Cursor {
     std::string_view key = lmdb::view(k);
     if (!below_hi(key) || !above_lo(key)) return done();
     out.clear();
-    if (!decode_stored(lmdb::view(v), out)) throw StorageError("corrupt item");
+    std::string_view stored = lmdb::view(v);
+    if (!decode_stored(stored, out)) throw StorageError("corrupt item");
+    last_size_ = (std::uint32_t(static_cast<unsigned char>(stored[0])) << 24) |
+                 (std::uint32_t(static_cast<unsigned char>(stored[1])) << 16) |
+                 (std::uint32_t(static_cast<unsigned char>(stored[2])) << 8) |
+                 std::uint32_t(static_cast<unsigned char>(stored[3]));
     return true;
   }
 
@@ -761,8 +766,12 @@ std::unique_ptr<Cursor> ReadTxn::scan(const TableDef& table, const ScanSpec& spe
         b.lo_exclusive = true;
       }
     } else {
-      b.hi = std::move(k);
-      b.hi_kind = Bounds::exclusive;
+      // Only narrow the range: a start key above it leaves it as it is.
+      const bool above = b.hi_kind == Bounds::prefix ? (!k.starts_with(b.hi) && k > b.hi) : k > b.hi;
+      if (!above) {
+        b.hi = std::move(k);
+        b.hi_kind = Bounds::exclusive;
+      }
     }
   }
   MDB_dbi dbi = ix ? impl_->eng->index : impl_->eng->items;

@@ -112,6 +112,12 @@ class Cursor {
   virtual ~Cursor() = default;
   // Decodes the next item into `out`; returns false at the end.
   virtual bool next(Item& out) = 0;
+  // item_size() of the item last returned by next(), as stored (for an
+  // index: of the projected entry).
+  std::uint32_t last_size() const { return last_size_; }
+
+ protected:
+  std::uint32_t last_size_ = 0;
 };
 
 class ReadTxn {

@@ -13,11 +13,17 @@ Result describe_table(RequestContext& ctx, json::object body) {
   ValidationErrors errors;
   check_request(body, specs, errors);
   auto table = require_table(ctx, *get_string(body, "TableName"), false);
-  storage::TableStats stats = ctx.engine.begin_read().stats(*table);
+  storage::TableStats stats;
+  std::vector<storage::TableStats> index_stats;
+  {
+    storage::ReadTxn txn = ctx.engine.begin_read();
+    stats = txn.stats(*table);
+    for (const auto& ix : table->indexes) index_stats.push_back(txn.index_stats(*table, ix));
+  }
   JsonWriter w;
   w.begin_object();
   w.key("Table");
-  write_table_description(w, *table, stats, ctx.now());
+  write_table_description(w, *table, stats, ctx.now(), {}, &index_stats);
   w.end_object();
   co_return w.take();
 }

@@ -23,6 +23,8 @@ Result describe_table(RequestContext& ctx, json::object body);
 Result get_item(RequestContext& ctx, json::object body);
 Result list_tables(RequestContext& ctx, json::object body);
 Result put_item(RequestContext& ctx, json::object body);
+Result query(RequestContext& ctx, json::object body);
+Result scan(RequestContext& ctx, json::object body);
 Result update_item(RequestContext& ctx, json::object body);
 Result update_table(RequestContext& ctx, json::object body);
 

@@ -1,0 +1,235 @@
+#include "api/read_pages.hh"
+
+#include "api/errors.hh"
+#include "api/legacy_params.hh"
+#include "expressions/error.hh"
+#include "expressions/eval.hh"
+#include "expressions/parser.hh"
+#include "storage/index.hh"
+
+namespace ddbd::api {
+
+namespace {
+
+std::string_view select_name(Select s) {
+  switch (s) {
+    case Select::all_attributes: return "ALL_ATTRIBUTES";
+    case Select::all_projected_attributes: return "ALL_PROJECTED_ATTRIBUTES";
+    case Select::specific_attributes: return "SPECIFIC_ATTRIBUTES";
+    case Select::count: return "COUNT";
+  }
+  return "ALL_ATTRIBUTES";
+}
+
+// Key conditions admit only indexable operators.
+void check_key_condition_operators(const std::vector<expr::LegacyCondition>& conds) {
+  for (const auto& c : conds) {
+    const std::string op = c.op.value_or("");
+    if (op != "EQ" && op != "LE" && op != "LT" && op != "GE" && op != "GT" && op != "BEGINS_WITH" && op != "BETWEEN")
+      throw ApiError::validation("Attempted conditional constraint is not an indexable operation");
+  }
+}
+
+const storage::KeySchema& key_of(const PageRequest& req) { return req.index ? req.index->key : req.table->key; }
+
+// Every key attribute that identifies an entry: the table's, then the index's.
+std::vector<const storage::KeyAttr*> entry_key_attrs(const PageRequest& req) {
+  std::vector<const storage::KeyAttr*> out;
+  auto add = [&](const storage::KeyAttr& k) {
+    for (auto* x : out)
+      if (x->name == k.name) return;
+    out.push_back(&k);
+  };
+  add(req.table->key.hash);
+  if (req.table->key.range) add(*req.table->key.range);
+  if (req.index) {
+    add(req.index->key.hash);
+    if (req.index->key.range) add(*req.index->key.range);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<ReadExpressions> decode_read_expressions(json::object body, bool query) {
+  auto kc_text = query ? get_string(body, "KeyConditionExpression") : std::nullopt;
+  auto filter_text = get_string(body, "FilterExpression");
+  auto projection_text = get_string(body, "ProjectionExpression");
+  auto key_conditions = query ? get_object(body, "KeyConditions") : std::nullopt;
+  const char* filter_member = query ? "QueryFilter" : "ScanFilter";
+  auto legacy_filter = get_object(body, filter_member);
+  auto conditional_operator = get_string(body, "ConditionalOperator");
+  auto attributes_to_get = get_array(body, "AttributesToGet");
+
+  std::vector<std::string_view> legacy, expressions;
+  if (attributes_to_get) legacy.push_back("AttributesToGet");
+  if (key_conditions) legacy.push_back("KeyConditions");
+  if (legacy_filter) legacy.push_back(filter_member);
+  if (conditional_operator) legacy.push_back("ConditionalOperator");
+  if (projection_text) expressions.push_back("ProjectionExpression");
+  if (filter_text) expressions.push_back("FilterExpression");
+  if (kc_text) expressions.push_back("KeyConditionExpression");
+  check_no_mixing(legacy, expressions);
+  if (query && !kc_text && !key_conditions)
+    throw ApiError::validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+
+  auto r = std::make_unique<ReadExpressions>();
+  if (auto s = get_string(body, "Select")) {
+    if (*s == "ALL_ATTRIBUTES") r->select = Select::all_attributes;
+    else if (*s == "ALL_PROJECTED_ATTRIBUTES") r->select = Select::all_projected_attributes;
+    else if (*s == "SPECIFIC_ATTRIBUTES") r->select = Select::specific_attributes;
+    else if (*s == "COUNT") r->select = Select::count;
+  }
+  r->inputs = decode_expression_inputs(body, !expressions.empty(), kc_text || filter_text);
+  expr::Params& params = r->inputs->params;
+  if (kc_text) r->key_condition = expr::parse_condition(*kc_text, expr::ExprKind::KeyCondition, params);
+  if (filter_text) r->filter = expr::parse_condition(*filter_text, expr::ExprKind::Filter, params);
+  if (projection_text) r->projection = expr::parse_projection(*projection_text, params).paths;
+  if (!expressions.empty()) expr::check_all_used(params);
+
+  if (key_conditions) {
+    auto conds = decode_legacy_conditions(*key_conditions);
+    check_key_condition_operators(conds);
+    r->key_condition = expr::legacy_condition(conds, "AND", false, r->legacy);
+    r->key_condition_legacy = true;
+  }
+  if (legacy_filter) {
+    auto conds = decode_legacy_conditions(*legacy_filter);
+    if (!conds.empty())
+      r->filter = expr::legacy_condition(conds, conditional_operator.value_or("AND"), false, r->legacy);
+  }
+  if (attributes_to_get) {
+    r->projection.emplace();
+    std::vector<std::string_view> seen;
+    for (auto e : *attributes_to_get) {
+      std::string_view name = expect_string(e);
+      for (auto s : seen)
+        if (s == name)
+          throw ApiError::validation("One or more parameter values were invalid: Duplicate value in attribute name: " +
+                                     std::string(name));
+      seen.push_back(name);
+      expr::Path p;
+      p.elems.push_back(expr::PathElem{false, std::string(name), 0});
+      r->projection->push_back(std::move(p));
+    }
+  }
+  if (r->projection && r->select && *r->select != Select::specific_attributes)
+    throw ApiError::validation("Cannot specify the " + std::string(attributes_to_get ? "AttributesToGet" : "ProjectionExpression") +
+                               " when choosing to get " + std::string(select_name(*r->select)));
+  return r;
+}
+
+void resolve_index_and_select(const storage::TableDef& table, std::optional<std::string_view> index_name,
+                              const ReadExpressions& exprs, bool consistent, PageRequest& req) {
+  req.table = &table;
+  req.exprs = &exprs;
+  req.consistent = consistent;
+  req.index = nullptr;
+  if (index_name) {
+    for (const auto& ix : table.indexes)
+      if (ix.name == *index_name) req.index = &ix;
+    if (!req.index)
+      throw ApiError::validation("The table does not have the specified index: " + std::string(*index_name));
+    if (req.index->global && consistent)
+      throw ApiError::validation("Consistent reads are not supported on global secondary indexes");
+  }
+  req.spec.index = req.index;
+  if (exprs.select)
+    req.select = *exprs.select;
+  else if (exprs.projection)
+    req.select = Select::specific_attributes;
+  else
+    req.select = req.index ? Select::all_projected_attributes : Select::all_attributes;
+  if (req.select == Select::all_projected_attributes && !req.index)
+    throw ApiError::validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+  if (req.select == Select::all_attributes && req.index && req.index->global &&
+      req.index->projection != storage::ProjectionType::ALL)
+    throw ApiError::validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for "
+                               "global secondary index " + req.index->name + " because its projection type is not ALL");
+}
+
+void decode_exclusive_start_key(json::object esk, PageRequest& req) {
+  AttrMap key = decode_attribute_map(esk);
+  const std::string kInvalid = "The provided starting key is invalid: The provided key element does not match the schema";
+  auto attrs = entry_key_attrs(req);
+  if (key.size() != attrs.size()) throw ApiError::validation(kInvalid);
+  for (const auto* k : attrs) {
+    const AttributeValue* v = map_find(key, k->name);
+    if (!v || v->type != k->type) throw ApiError::validation(kInvalid);
+  }
+  storage::PrimaryKey base;
+  if (!storage::extract_key(req.table->key, key, base)) throw ApiError::validation(kInvalid);
+  if (req.index) {
+    storage::PrimaryKey ik;
+    if (!storage::extract_key(req.index->key, key, ik)) throw ApiError::validation(kInvalid);
+    req.spec.start_after = std::move(ik);
+    req.spec.start_after_base = std::move(base);
+  } else {
+    req.spec.start_after = std::move(base);
+  }
+  if (req.spec.hash) {
+    const AttributeValue* h = map_find(key, key_of(req).hash.name);
+    if (!h || !(*h == *req.spec.hash))
+      throw ApiError::validation("The provided starting key is invalid: The provided key element does not match the schema");
+  }
+}
+
+std::size_t run_page(storage::ReadTxn& txn, const PageRequest& req, JsonWriter& w) {
+  const bool count_only = req.select == Select::count;
+  const expr::Condition* filter = req.exprs && req.exprs->filter ? &*req.exprs->filter : nullptr;
+  const std::vector<expr::Path>* projection = req.exprs && req.exprs->projection ? &*req.exprs->projection : nullptr;
+  // A local index without every attribute reads the table for the rest.
+  const bool fetch_base = req.index && !req.index->global && req.index->projection != storage::ProjectionType::ALL &&
+                          (req.select == Select::all_attributes || req.select == Select::specific_attributes || filter);
+
+  auto cursor = txn.scan(*req.table, req.spec);
+  Item entry, base;
+  std::size_t bytes = 0;
+  int64_t scanned = 0, count = 0;
+  bool more = false;
+  if (!count_only) {
+    w.key("Items");
+    w.begin_array();
+  }
+  while (cursor->next(entry)) {
+    ++scanned;
+    bytes += cursor->last_size();
+    const Item* item = &entry;
+    if (fetch_base) {
+      storage::PrimaryKey k;
+      if (storage::extract_key(req.table->key, entry, k) && txn.get(*req.table, k, &base)) item = &base;
+    }
+    if (!filter || expr::evaluate(*filter, item)) {
+      ++count;
+      if (!count_only) {
+        if (projection)
+          w.item(expr::project(*item, *projection));
+        else
+          w.item(*item);
+      }
+    }
+    if ((req.limit && scanned >= *req.limit) || bytes >= kMaxPageBytes) {
+      more = true;
+      break;
+    }
+  }
+  if (!count_only) w.end_array();
+  w.key("Count");
+  w.number(count);
+  w.key("ScannedCount");
+  w.number(scanned);
+  if (more) {
+    w.key("LastEvaluatedKey");
+    w.begin_object();
+    for (const auto* k : entry_key_attrs(req)) {
+      const AttributeValue* v = map_find(entry, k->name);
+      if (!v) continue;
+      w.key(k->name);
+      w.attribute_value(*v);
+    }
+    w.end_object();
+  }
+  return bytes;
+}
+
+}  // namespace ddbd::api

@@ -1,0 +1,140 @@
+#include "expressions/key_condition.hh"
+
+#include <vector>
+
+#include "expressions/error.hh"
+
+namespace ddbd::expr {
+
+namespace {
+
+struct Leaf {
+  std::string attribute;
+  SortOp op;
+  const AttributeValue* v1 = nullptr;
+  const AttributeValue* v2 = nullptr;
+};
+
+[[noreturn]] void invalid_operator(std::string_view op) {
+  throw ExpressionError("Invalid operator used in KeyConditionExpression: " + std::string(op));
+}
+
+SortOp flip(SortOp op) {
+  switch (op) {
+    case SortOp::LT: return SortOp::GT;
+    case SortOp::LE: return SortOp::GE;
+    case SortOp::GT: return SortOp::LT;
+    case SortOp::GE: return SortOp::LE;
+    default: return op;
+  }
+}
+
+const std::string& attribute_of(const Operand& o) {
+  if (o.path.elems.size() != 1 || o.path.elems[0].is_index)
+    throw ExpressionError("KeyConditionExpressions cannot have conditions on nested attributes");
+  return o.path.elems[0].name;
+}
+
+void collect(const Condition& c, std::vector<Leaf>& out) {
+  switch (c.kind) {
+    case CondKind::And:
+      collect(c.children[0], out);
+      collect(c.children[1], out);
+      return;
+    case CondKind::Or: invalid_operator("OR");
+    case CondKind::Not: invalid_operator("NOT");
+    case CondKind::In: invalid_operator("IN");
+    case CondKind::AttributeExists: invalid_operator("attribute_exists");
+    case CondKind::AttributeNotExists: invalid_operator("attribute_not_exists");
+    case CondKind::AttributeType: invalid_operator("attribute_type");
+    case CondKind::Contains: invalid_operator("contains");
+    case CondKind::Compare: {
+      SortOp op;
+      switch (c.op) {
+        case CompareOp::EQ: op = SortOp::EQ; break;
+        case CompareOp::LT: op = SortOp::LT; break;
+        case CompareOp::LE: op = SortOp::LE; break;
+        case CompareOp::GT: op = SortOp::GT; break;
+        case CompareOp::GE: op = SortOp::GE; break;
+        default: invalid_operator(compare_op_text(c.op));
+      }
+      const Operand& a = c.operands[0];
+      const Operand& b = c.operands[1];
+      for (const Operand* o : {&a, &b})
+        if (o->kind == OperandKind::Function) invalid_operator(o->name);
+      if (a.kind == OperandKind::Path && b.kind == OperandKind::Value) {
+        out.push_back(Leaf{attribute_of(a), op, b.value});
+      } else if (a.kind == OperandKind::Value && b.kind == OperandKind::Path) {
+        out.push_back(Leaf{attribute_of(b), flip(op), a.value});
+      } else {
+        throw ExpressionError("Invalid KeyConditionExpression: The key condition must compare a key attribute with a value");
+      }
+      return;
+    }
+    case CondKind::Between: {
+      const Operand& a = c.operands[0];
+      if (a.kind != OperandKind::Path || c.operands[1].kind != OperandKind::Value ||
+          c.operands[2].kind != OperandKind::Value) {
+        for (const auto& o : c.operands)
+          if (o.kind == OperandKind::Function) invalid_operator(o.name);
+        throw ExpressionError("Invalid KeyConditionExpression: The key condition must compare a key attribute with a value");
+      }
+      out.push_back(Leaf{attribute_of(a), SortOp::BETWEEN, c.operands[1].value, c.operands[2].value});
+      return;
+    }
+    case CondKind::BeginsWith: {
+      const Operand& a = c.operands[0];
+      const Operand& b = c.operands[1];
+      if (a.kind != OperandKind::Path || b.kind != OperandKind::Value)
+        throw ExpressionError("Invalid KeyConditionExpression: The key condition must compare a key attribute with a value");
+      out.push_back(Leaf{attribute_of(a), SortOp::BEGINS_WITH, b.value});
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+KeyRange extract_key_range(const Condition& c, const KeyNames& key, bool legacy) {
+  std::vector<Leaf> leaves;
+  collect(c, leaves);
+  if (leaves.size() > 2) {
+    if (legacy) throw ExpressionError("Conditions can be of length 1 or 2 only");
+    throw ExpressionError("KeyConditionExpressions must only contain one condition per key");
+  }
+  if (leaves.size() == 2 && leaves[0].attribute == leaves[1].attribute)
+    throw ExpressionError("KeyConditionExpressions must only contain one condition per key");
+  const Leaf* hash = nullptr;
+  const Leaf* sort = nullptr;
+  for (const auto& l : leaves) {
+    if (l.attribute == key.hash)
+      hash = &l;
+    else if (key.range && l.attribute == *key.range)
+      sort = &l;
+  }
+  if (!hash) throw ExpressionError("Query condition missed key schema element: " + key.hash);
+  for (const auto& l : leaves)
+    if (&l != hash && &l != sort)
+      throw ExpressionError("Query condition missed key schema element: " + (key.range ? *key.range : key.hash));
+  if (hash->op != SortOp::EQ) throw ExpressionError("Query key condition not supported");
+  auto type_ok = [](const AttributeValue* v, AttrType t) { return v && v->type == t; };
+  const std::string kTypeMismatch =
+      "One or more parameter values were invalid: Condition parameter type does not match schema type";
+  if (!type_ok(hash->v1, key.hash_type)) throw ExpressionError(kTypeMismatch);
+  KeyRange r;
+  r.hash = hash->v1;
+  if (sort) {
+    if (!type_ok(sort->v1, key.range_type) || (sort->op == SortOp::BETWEEN && !type_ok(sort->v2, key.range_type)))
+      throw ExpressionError(kTypeMismatch);
+    if (sort->op == SortOp::BEGINS_WITH && key.range_type == AttrType::N)
+      throw ExpressionError(
+          "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: "
+          "begins_with, operand type: N");
+    r.sort_op = sort->op;
+    r.sort1 = sort->v1;
+    r.sort2 = sort->v2;
+  }
+  return r;
+}
+
+}  // namespace ddbd::expr

@@ -1,0 +1,41 @@
+// KeyConditionExpression (and legacy KeyConditions, once translated) reduced
+// to what a Query reads: equality on the partition key and at most one
+// condition on the sort key (=, <, <=, >, >=, BETWEEN, begins_with), joined
+// by AND.  Anything else is rejected with DynamoDB's messages:
+//   "Invalid operator used in KeyConditionExpression: OR"
+//   "KeyConditionExpressions must only contain one condition per key"
+//   "KeyConditionExpressions cannot have conditions on nested attributes"
+//   "Query condition missed key schema element: <name>"
+//   "Query key condition not supported"
+//   "One or more parameter values were invalid: Condition parameter type does not match schema type"
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "expressions/ast.hh"
+
+namespace ddbd::expr {
+
+enum class SortOp { EQ, LT, LE, GT, GE, BETWEEN, BEGINS_WITH };
+
+struct KeyRange {
+  const AttributeValue* hash = nullptr;
+  std::optional<SortOp> sort_op;
+  const AttributeValue* sort1 = nullptr;
+  const AttributeValue* sort2 = nullptr;  // BETWEEN's upper bound
+};
+
+struct KeyNames {
+  std::string hash;
+  AttrType hash_type = AttrType::S;
+  std::optional<std::string> range;
+  AttrType range_type = AttrType::S;
+};
+
+// `legacy`: the condition came from KeyConditions (messages differ slightly).
+KeyRange extract_key_range(const Condition& c, const KeyNames& key, bool legacy = false);
+
+}  // namespace ddbd::expr

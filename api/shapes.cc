@@ -222,8 +222,13 @@ void write_table_description(JsonWriter& w, const storage::TableDef& t, const st
       w.key("Projection");
       write_projection(w, ix);
       if (global) {
+        const bool settled = ix.status == "ACTIVE" || now >= t.status_ready_time;
         w.key("IndexStatus");
-        w.string(ix.status);
+        w.string(settled ? std::string_view("ACTIVE") : std::string_view(ix.status));
+        if (!settled && ix.status == "CREATING") {
+          w.key("Backfilling");
+          w.boolean(true);
+        }
         w.key("ProvisionedThroughput");
         write_throughput(w, t, ix.read_capacity, ix.write_capacity);
       }

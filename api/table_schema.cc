@@ -1,0 +1,97 @@
+#include "api/table_schema.hh"
+
+#include <algorithm>
+
+#include "api/errors.hh"
+
+namespace ddbd::api {
+
+std::vector<FieldSpec> key_schema_element() {
+  return {FieldSpec{.name = "AttributeName", .not_null = true, .min_length = 1, .max_length = 255},
+          FieldSpec{.name = "KeyType", .not_null = true, .enum_values = {"HASH", "RANGE"}}};
+}
+
+FieldSpec key_schema_spec() {
+  return FieldSpec{.name = "KeySchema",
+                   .type = FieldType::List,
+                   .not_null = true,
+                   .min_length = 1,
+                   .max_length = 2,
+                   .element = {FieldSpec{.type = FieldType::Struct, .members = key_schema_element()}}};
+}
+
+FieldSpec throughput_spec() {
+  return FieldSpec{.name = "ProvisionedThroughput",
+                   .type = FieldType::Struct,
+                   .members = {FieldSpec{.name = "ReadCapacityUnits", .type = FieldType::Long, .not_null = true, .min_value = 1},
+                               FieldSpec{.name = "WriteCapacityUnits", .type = FieldType::Long, .not_null = true, .min_value = 1}}};
+}
+
+FieldSpec projection_spec() {
+  return FieldSpec{.name = "Projection",
+                   .type = FieldType::Struct,
+                   .not_null = true,
+                   .members = {FieldSpec{.name = "ProjectionType", .enum_values = {"ALL", "KEYS_ONLY", "INCLUDE"}},
+                               FieldSpec{.name = "NonKeyAttributes",
+                                         .type = FieldType::List,
+                                         .min_length = 1,
+                                         .max_length = 20,
+                                         .element = {FieldSpec{.min_length = 1, .max_length = 255}}}}};
+}
+
+
+std::vector<RawKey> read_key_schema(json::array a) {
+  std::vector<RawKey> keys;
+  for (json::element e : a) {
+    json::object o = expect_object(e);
+    keys.push_back(RawKey{std::string(*get_string(o, "AttributeName")), std::string(*get_string(o, "KeyType"))});
+  }
+  return keys;
+}
+
+std::string join_names(const std::vector<std::string>& v) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i) s.append(i ? ", " : "").append(v[i]);
+  return s;
+}
+
+[[noreturn]] void invalid(const std::string& msg) {
+  throw ApiError::validation("One or more parameter values were invalid: " + msg);
+}
+
+void check_key_schema(const std::vector<RawKey>& keys, const std::vector<std::string>& defined) {
+  for (const auto& k : keys)
+    if (std::find(defined.begin(), defined.end(), k.name) == defined.end()) {
+      std::vector<std::string> names;
+      for (const auto& x : keys) names.push_back(x.name);
+      invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: [" + join_names(names) +
+              "], AttributeDefinitions: [" + join_names(defined) + "]");
+    }
+  if (keys.size() == 2 && keys[0].name == keys[1].name)
+    throw ApiError::validation("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+  if (keys[0].type != "HASH") throw ApiError::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+  if (keys.size() == 2 && keys[1].type != "RANGE")
+    throw ApiError::validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+}
+
+storage::KeySchema to_key_schema(const std::vector<RawKey>& keys, const std::map<std::string, AttrType>& types) {
+  storage::KeySchema k;
+  k.hash = storage::KeyAttr{keys[0].name, types.at(keys[0].name)};
+  if (keys.size() == 2) k.range = storage::KeyAttr{keys[1].name, types.at(keys[1].name)};
+  return k;
+}
+
+void read_projection(json::object proj, storage::IndexDef& ix) {
+  auto ptype = get_string(proj, "ProjectionType");
+  if (!ptype) invalid("Unknown ProjectionType: null");
+  auto non_key = get_array(proj, "NonKeyAttributes");
+  if (non_key && *ptype != "INCLUDE")
+    invalid("ProjectionType is " + std::string(*ptype) + ", but NonKeyAttributes is specified");
+  ix.projection = *ptype == "ALL"         ? storage::ProjectionType::ALL
+                  : *ptype == "KEYS_ONLY" ? storage::ProjectionType::KEYS_ONLY
+                                          : storage::ProjectionType::INCLUDE;
+  if (non_key)
+    for (json::element a : *non_key) ix.non_key_attributes.emplace_back(expect_string(a));
+}
+
+}  // namespace ddbd::api

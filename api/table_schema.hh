@@ -1,0 +1,36 @@
+// Key schemas, projections and throughput of tables and indexes: the
+// request shapes and checks that CreateTable and UpdateTable share.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "api/field_spec.hh"
+#include "storage/schema.hh"
+
+namespace ddbd::api {
+
+std::vector<FieldSpec> key_schema_element();
+FieldSpec key_schema_spec();
+FieldSpec throughput_spec();
+FieldSpec projection_spec();
+
+struct RawKey {
+  std::string name;
+  std::string type;  // HASH / RANGE
+};
+
+std::vector<RawKey> read_key_schema(json::array a);
+std::string join_names(const std::vector<std::string>& v);
+// Throws "One or more parameter values were invalid: <msg>".
+[[noreturn]] void invalid(const std::string& msg);
+// Checks shared by the table's and the indexes' key schemas.
+void check_key_schema(const std::vector<RawKey>& keys, const std::vector<std::string>& defined);
+storage::KeySchema to_key_schema(const std::vector<RawKey>& keys, const std::map<std::string, AttrType>& types);
+// Projection {ProjectionType, NonKeyAttributes} into `ix`.
+void read_projection(json::object proj, storage::IndexDef& ix);
+
+}  // namespace ddbd::api

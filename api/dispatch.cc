@@ -26,8 +26,8 @@ namespace {
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Operations_Amazon_DynamoDB.html
 constexpr std::array kOps = {
     OpInfo{"BatchExecuteStatement", nullptr, OpKind::write},
-    OpInfo{"BatchGetItem", nullptr, OpKind::read},
-    OpInfo{"BatchWriteItem", nullptr, OpKind::write},
+    OpInfo{"BatchGetItem", &ops::batch_get_item, OpKind::read},
+    OpInfo{"BatchWriteItem", &ops::batch_write_item, OpKind::write},
     OpInfo{"CreateBackup", nullptr, OpKind::control},
     OpInfo{"CreateGlobalTable", nullptr, OpKind::control},
     OpInfo{"CreateTable", &ops::create_table, OpKind::control},
@@ -70,8 +70,8 @@ constexpr std::array kOps = {
     OpInfo{"RestoreTableToPointInTime", nullptr, OpKind::control},
     OpInfo{"Scan", &ops::scan, OpKind::read},
     OpInfo{"TagResource", nullptr, OpKind::control},
-    OpInfo{"TransactGetItems", nullptr, OpKind::read},
-    OpInfo{"TransactWriteItems", nullptr, OpKind::write},
+    OpInfo{"TransactGetItems", &ops::transact_get_items, OpKind::read},
+    OpInfo{"TransactWriteItems", &ops::transact_write_items, OpKind::write},
     OpInfo{"UntagResource", nullptr, OpKind::control},
     OpInfo{"UpdateContinuousBackups", nullptr, OpKind::control},
     OpInfo{"UpdateContributorInsights", nullptr, OpKind::control},

@@ -288,6 +288,29 @@ void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, std::st
   w.end_object();
 }
 
+void write_consumed_capacity_list(JsonWriter& w, ReturnConsumedCapacity mode,
+                                  const std::vector<std::pair<std::string, double>>& per_table) {
+  if (mode == ReturnConsumedCapacity::NONE) return;
+  w.key("ConsumedCapacity");
+  w.begin_array();
+  for (const auto& [name, units] : per_table) {
+    w.begin_object();
+    w.key("TableName");
+    w.string(name);
+    w.key("CapacityUnits");
+    w.number_double(units);
+    if (mode == ReturnConsumedCapacity::INDEXES) {
+      w.key("Table");
+      w.begin_object();
+      w.key("CapacityUnits");
+      w.number_double(units);
+      w.end_object();
+    }
+    w.end_object();
+  }
+  w.end_array();
+}
+
 void check_storage(storage::Status s) {
   switch (s) {
     case storage::Status::ok:

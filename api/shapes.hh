@@ -69,6 +69,10 @@ ReturnConsumedCapacity parse_return_consumed_capacity(std::optional<std::string_
 // Writes "ConsumedCapacity":{...} when `mode` asks for it.
 void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, std::string_view table_name, double units,
                              bool write);
+// Writes "ConsumedCapacity":[{TableName, CapacityUnits}...] for batch and
+// transaction operations, one entry per table in the given order.
+void write_consumed_capacity_list(JsonWriter& w, ReturnConsumedCapacity mode,
+                                  const std::vector<std::pair<std::string, double>>& per_table);
 // Capacity units of a write of `bytes` (1 KB units, at least 1), and of a
 // read (4 KB units, halved for eventually consistent reads).
 double write_units(std::size_t bytes);

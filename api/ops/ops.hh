@@ -14,6 +14,8 @@ namespace ddbd::api::ops {
 
 using Result = asio::awaitable<std::string>;
 
+Result batch_get_item(RequestContext& ctx, json::object body);
+Result batch_write_item(RequestContext& ctx, json::object body);
 Result create_table(RequestContext& ctx, json::object body);
 Result delete_item(RequestContext& ctx, json::object body);
 Result delete_table(RequestContext& ctx, json::object body);
@@ -25,6 +27,8 @@ Result list_tables(RequestContext& ctx, json::object body);
 Result put_item(RequestContext& ctx, json::object body);
 Result query(RequestContext& ctx, json::object body);
 Result scan(RequestContext& ctx, json::object body);
+Result transact_get_items(RequestContext& ctx, json::object body);
+Result transact_write_items(RequestContext& ctx, json::object body);
 Result update_item(RequestContext& ctx, json::object body);
 Result update_table(RequestContext& ctx, json::object body);
 

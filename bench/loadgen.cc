@@ -15,6 +15,9 @@
 //   get    GetItem of one of --items existing ~1 KB items
 //   query  Query one partition of 100 items, Limit 10
 //   scan   full Scan of --items ~1 KB items, page by page (server side: items/s)
+//   batchwrite  BatchWriteItem of 25 distinct ~1 KB items
+//   transact    TransactWriteItems of 4 actions (2 Updates moving a balance
+//               under a condition, a ConditionCheck, a ~1 KB Put)
 // Output: one line "workload=<w> requests=<n> errors=<e> seconds=<s> req_per_s=<r> p50_ms=<a> p99_ms=<b>".
 #include <algorithm>
 #include <boost/asio.hpp>
@@ -188,7 +191,7 @@ int main(int argc, char** argv) {
     } else if (k == "--item-bytes") {
       c.item_bytes = std::stoi(v);
     } else {
-      std::cerr << "usage: ddbd_loadgen --endpoint URL --workload put|get|query|scan [--connections N] [--duration S] [--items N] [--item-bytes B]\n";
+      std::cerr << "usage: ddbd_loadgen --endpoint URL --workload put|get|query|scan|batchwrite|transact [--connections N] [--duration S] [--items N] [--item-bytes B]\n";
       return 1;
     }
   }
@@ -226,6 +229,49 @@ int main(int argc, char** argv) {
       pool.push_back(build_request(c, date, "Query",
                                    R"({"TableName":")" + table +
                                        R"(","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"hot"}},"Limit":10})"));
+    } else if (c.workload == "batchwrite") {
+      // 25 distinct ~1 KB items per BatchWriteItem.
+      const int n = 8000;
+      pool.reserve(n);
+      for (int j = 0; j < n; ++j) {
+        std::string body = R"({"RequestItems":{")" + table + R"(":[)";
+        for (int k = 0; k < 25; ++k) {
+          if (k) body += ",";
+          body += R"({"PutRequest":{"Item":)" + item_json("b" + std::to_string(j), std::to_string(k), c.item_bytes, j + k) + "}}";
+        }
+        body += "]}}";
+        pool.push_back(build_request(c, date, "BatchWriteItem", body));
+      }
+    } else if (c.workload == "transact") {
+      // TransactWriteItems of 4 actions: a conditional transfer between two
+      // accounts (two Updates), a ConditionCheck and a Put, over 1,000 accounts.
+      const int accounts = 1000;
+      for (int j = 0; j < accounts; j += 25) {
+        std::string body = R"J({"RequestItems":{")J" + table + R"J(":[)J";
+        for (int k = j; k < j + 25; ++k)
+          body += std::string(k > j ? "," : "") + R"J({"PutRequest":{"Item":{"pk":{"S":"a)J" + std::to_string(k) +
+                  R"J("},"sk":{"S":"acct"},"bal":{"N":"1000000"}}}})J";
+        body += "]}}";
+        call(s, build_request(c, date, "BatchWriteItem", body));
+      }
+      std::mt19937 rng(7);
+      const int n = 20000;
+      pool.reserve(n);
+      for (int j = 0; j < n; ++j) {
+        int a = static_cast<int>(rng() % accounts), b = static_cast<int>(rng() % accounts), d = static_cast<int>(rng() % accounts);
+        while (b == a) b = static_cast<int>(rng() % accounts);
+        while (d == a || d == b) d = static_cast<int>(rng() % accounts);
+        auto key = [&](int k) { return R"J({"pk":{"S":"a)J" + std::to_string(k) + R"J("},"sk":{"S":"acct"}})J"; };
+        std::string body =
+            R"J({"TransactItems":[{"Update":{"TableName":")J" + table + R"J(","Key":)J" + key(a) +
+            R"J(,"UpdateExpression":"SET bal = bal - :v","ConditionExpression":"bal >= :v","ExpressionAttributeValues":{":v":{"N":"1"}}}},)J"
+            R"J({"Update":{"TableName":")J" + table + R"J(","Key":)J" + key(b) +
+            R"J(,"UpdateExpression":"SET bal = bal + :v","ExpressionAttributeValues":{":v":{"N":"1"}}}},)J"
+            R"J({"ConditionCheck":{"TableName":")J" + table + R"J(","Key":)J" + key(d) +
+            R"J(,"ConditionExpression":"attribute_exists(bal)"}},)J"
+            R"J({"Put":{"TableName":")J" + table + R"J(","Item":)J" + item_json("log" + std::to_string(j), "t", c.item_bytes, j) + "}}]}";
+        pool.push_back(build_request(c, date, "TransactWriteItems", body));
+      }
     } else if (c.workload == "scan") {
       fill(c, s, date, table, c.items, "p", false);
       // Server-side full-scan rate: walk all pages on one connection.

@@ -111,7 +111,8 @@ Result create_table(RequestContext& ctx, json::object body) {
 
   std::vector<std::string> defined;
   std::map<std::string, AttrType> types;
-  for (json::element e : *get_array(body, "AttributeDefinitions")) {
+  const json::array attribute_definitions = *get_array(body, "AttributeDefinitions");
+  for (json::element e : attribute_definitions) {
     json::object o = expect_object(e);
     std::string name(*get_string(o, "AttributeName"));
     AttrType t;

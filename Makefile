@@ -1,0 +1,149 @@
+# Thin wrapper around CMake, ctest and the end-to-end test suites.
+#
+#   make run    builds and runs ddbd on 127.0.0.1:8000 (data in ./data)
+#   make test   builds and runs every test
+#
+# Missing Debian packages are installed by `make deps` (a quiet no-op when
+# everything is already there).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+# Steps run in order; the compilers and ctest parallelise internally.
+.NOTPARALLEL:
+
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+ARGS       ?=
+# Run the end-to-end suite a second time against the ASan/UBSan binary.
+E2E_ASAN   ?= 1
+# Seconds each libFuzzer target runs for in `make test`.
+FUZZ_TIME  ?= 60
+# The e2e tests always use the Debian interpreter: the default `python3` may be
+# a pyenv build that has boto3 but no pytest; the apt packages below give
+# /usr/bin/python3 both.
+PYTHON     := /usr/bin/python3
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+BUILD_PKGS := cmake g++ make pkg-config libboost1.81-dev libsimdjson-dev \
+              liblmdb-dev libspdlog-dev libssl-dev zlib1g-dev libgtest-dev
+PY_PKGS    := python3-pytest:pytest python3-boto3:boto3
+
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+.PHONY: all deps configure configure-release configure-asan build build-asan \
+        run test test-unit test-e2e test-js test-fuzz bench clean docker
+
+all: build
+
+# ---------------------------------------------------------------------------
+# Dependencies: only what is missing, and silent when nothing is.
+deps:
+	@missing=""; \
+	for p in $(BUILD_PKGS); do \
+	  dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	for pm in $(PY_PKGS); do \
+	  p="$${pm%%:*}"; m="$${pm##*:}"; \
+	  dpkg -s "$$p" >/dev/null 2>&1 || $(PYTHON) -c "import $$m" >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	command -v aws  >/dev/null 2>&1 || missing="$$missing awscli"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm  >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then \
+	    $(SUDO) apt-get update -qq; \
+	  fi; \
+	  if ! $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; then \
+	    $(SUDO) apt-get update -qq; \
+	    $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	  fi; \
+	fi
+
+# ---------------------------------------------------------------------------
+# Configure (only when the build tree does not exist yet; CMake re-runs
+# itself when CMakeLists.txt changes).
+configure: configure-release configure-asan
+
+configure-release: build/CMakeCache.txt
+configure-asan: build-asan/CMakeCache.txt
+
+build/CMakeCache.txt:
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DDDBD_TESTS=ON
+
+build-asan/CMakeCache.txt:
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDDBD_SANITIZE=ON
+
+# ---------------------------------------------------------------------------
+# Build: build/ddbd, build/ddbd_loadgen, build/ddbd_unit_tests.
+build: deps
+	@$(MAKE) --no-print-directory configure-release
+	cmake --build build -j$(JOBS)
+
+build-asan: deps
+	@$(MAKE) --no-print-directory configure-asan
+	cmake --build build-asan -j$(JOBS)
+
+run: build
+	exec build/ddbd --port 8000 --data-dir ./data $(ARGS)
+
+# ---------------------------------------------------------------------------
+# Tests: unit (release + ASan/UBSan), e2e (boto3 + AWS CLI via pytest; again
+# under ASan unless E2E_ASAN=0), the JS SDK smoke test, then the fuzzers.
+test: build build-asan
+	@$(MAKE) --no-print-directory test-unit test-e2e test-js test-fuzz
+
+test-unit:
+	ctest --test-dir build --output-on-failure -j2
+	$(ASAN_ENV) ctest --test-dir build-asan --output-on-failure -j2
+
+test-e2e:
+	@if [ ! -d tests/e2e ]; then echo "test-e2e: no tests/e2e directory, skipped"; exit 0; fi; \
+	echo "+ DDBD_BIN=$(CURDIR)/build/ddbd $(PYTHON) -m pytest -q tests/e2e"; \
+	DDBD_BIN=$(CURDIR)/build/ddbd $(PYTHON) -m pytest -q tests/e2e; \
+	if [ "$(E2E_ASAN)" = 1 ]; then \
+	  echo "+ DDBD_BIN=$(CURDIR)/build-asan/ddbd $(PYTHON) -m pytest -q tests/e2e   (ASan/UBSan)"; \
+	  $(ASAN_ENV) DDBD_BIN=$(CURDIR)/build-asan/ddbd $(PYTHON) -m pytest -q tests/e2e; \
+	else \
+	  echo "test-e2e: ASan e2e pass skipped (E2E_ASAN=$(E2E_ASAN))"; \
+	fi
+
+test-js:
+	@if [ ! -f tests/e2e/js/package.json ]; then echo "test-js: no tests/e2e/js/package.json, skipped"; exit 0; fi; \
+	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+	  echo "test-js: node/npm not found, skipped"; exit 0; fi; \
+	cd tests/e2e/js; \
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; \
+	else npm install --no-audit --no-fund --loglevel=error; fi; \
+	echo "+ DDBD_BIN=$(CURDIR)/build/ddbd node smoke.mjs"; \
+	DDBD_BIN=$(CURDIR)/build/ddbd node smoke.mjs
+
+test-fuzz:
+	@shopt -s nullglob; srcs=(tests/fuzz/*_fuzz.cc); \
+	if [ $${#srcs[@]} -eq 0 ]; then echo "test-fuzz: no tests/fuzz/*_fuzz.cc, skipped"; exit 0; fi; \
+	if ! command -v clang++ >/dev/null 2>&1; then echo "test-fuzz: clang++ not found, skipped"; exit 0; fi; \
+	names=(); for s in "$${srcs[@]}"; do n="$${s##*/}"; names+=("$${n%.cc}"); done; \
+	if [ ! -f build-fuzz/CMakeCache.txt ]; then \
+	  echo "+ CC=clang CXX=clang++ cmake -S . -B build-fuzz -DDDBD_FUZZ=ON -DDDBD_TESTS=OFF"; \
+	  CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDBD_FUZZ=ON -DDDBD_TESTS=OFF; \
+	fi; \
+	cmake --build build-fuzz -j$(JOBS) --target "$${names[@]}"; \
+	for n in "$${names[@]}"; do \
+	  corpus=build-fuzz/corpus/$$n; mkdir -p "$$corpus"; \
+	  if [ -d tests/fuzz/corpus/$$n ]; then cp -n tests/fuzz/corpus/$$n/* "$$corpus"/ 2>/dev/null || true; fi; \
+	  echo "+ build-fuzz/$$n -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 $$corpus"; \
+	  build-fuzz/$$n -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 -artifact_prefix=build-fuzz/ "$$corpus"; \
+	done
+
+# ---------------------------------------------------------------------------
+bench: build
+	@if [ -x bench/run.sh ] || [ -f bench/run.sh ]; then bash bench/run.sh; \
+	else echo "bench: no bench/run.sh yet; build/ddbd_loadgen is built"; fi
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+docker:
+	docker build -t ddbd .

@@ -140,9 +140,12 @@ struct Engine::Impl {
     lmdb::check("mdb_env_set_maxdbs", mdb_env_set_maxdbs(env, 16));
     lmdb::check("mdb_env_set_mapsize", mdb_env_set_mapsize(env, options.map_size));
     lmdb::check("mdb_env_set_maxreaders", mdb_env_set_maxreaders(env, 1024));
-    unsigned flags = MDB_NOTLS;
-    if (!options.sync) flags |= MDB_NOSYNC | MDB_NOMETASYNC;
-    if (options.in_memory) flags |= MDB_WRITEMAP | MDB_NOSYNC | MDB_MAPASYNC;
+    // MDB_WRITEMAP: commits change the shared file mapping directly instead
+    // of copying every dirty page with pwrite(); a killed process loses
+    // nothing that was committed (the pages are in the page cache), and
+    // with --sync each commit is msync()ed.
+    unsigned flags = MDB_NOTLS | MDB_WRITEMAP;
+    if (!options.sync) flags |= MDB_NOSYNC | MDB_NOMETASYNC | MDB_MAPASYNC;
     int rc = mdb_env_open(env, dir.c_str(), flags, 0644);
     if (rc != MDB_SUCCESS)
       throw StorageError("cannot open data directory " + dir.string() + ": " + mdb_strerror(rc));
@@ -229,6 +232,9 @@ struct Engine::Impl {
   }
 
   void run_batch(std::vector<Pending>& batch);
+  // Runs batch[a, b) in one transaction and commits it; returns b, or the
+  // index of an op that failed after writing (then nothing is committed).
+  std::size_t run_range(std::vector<Pending>& batch, std::size_t a, std::size_t b, std::vector<Status>& results);
 };
 
 struct WriteTxn::Impl {
@@ -238,6 +244,7 @@ struct WriteTxn::Impl {
   CatalogOverlay overlay;          // this op's own catalog changes
   std::map<std::string, Stats> stats; // this op's stats deltas, by stats key
   uint64_t next_table_id;
+  bool wrote = false;  // this op has changed the transaction
 
   std::shared_ptr<const TableDef> find(const std::string& key) const {
     if (auto it = overlay.find(key); it != overlay.end()) return it->second;
@@ -301,90 +308,101 @@ struct WriteTxn::Impl {
   }
 };
 
-void Engine::Impl::run_batch(std::vector<Pending>& batch) {
-  std::vector<Status> results(batch.size(), Status::ok);
+std::size_t Engine::Impl::run_range(std::vector<Pending>& batch, std::size_t a, std::size_t b,
+                                    std::vector<Status>& results) {
   CatalogOverlay batch_overlay;
   std::map<std::string, Stats> batch_stats;
   uint64_t table_ids = next_table_id;
-  Status commit_status = Status::ok;
-  try {
-    lmdb::Txn parent(env, nullptr, 0);
-    const bool nested = batch.size() > 1;
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      lmdb::Txn child;
-      if (nested) child = lmdb::Txn(env, parent.get(), 0);
-      WriteTxn::Impl wi{this, nested ? child.get() : parent.get(), &batch_overlay, {}, {}, table_ids};
-      WriteTxn wt(&wi);
-      Status st;
-      try {
-        st = batch[i].fn(wt);
-      } catch (const std::exception&) {
-        st = Status::io_error;
-      }
-      results[i] = st;
-      if (st == Status::ok && nested) {
-        int rc = child.commit();
-        if (rc != MDB_SUCCESS) st = results[i] = rc == MDB_MAP_FULL ? Status::map_full : Status::io_error;
-      }
-      if (st == Status::ok) {
-        for (auto& [k, v] : wi.overlay) batch_overlay[k] = v;
-        for (auto& [id, d] : wi.stats) {
-          batch_stats[id].count += d.count;
-          batch_stats[id].bytes += d.bytes;
-        }
-        table_ids = wi.next_table_id;
-      } else if (!nested) {
-        // The only op's writes are in the parent: drop them.
-        parent.abort();
-        break;
-      }
+  lmdb::Txn parent(env, nullptr, 0);
+  for (std::size_t i = a; i < b; ++i) {
+    WriteTxn::Impl wi{this, parent.get(), &batch_overlay, {}, {}, table_ids, false};
+    WriteTxn wt(&wi);
+    Status st;
+    try {
+      st = batch[i].fn(wt);
+    } catch (const std::exception&) {
+      st = Status::io_error;
     }
-    if (parent.get()) {
-      // Fold stats deltas and the table-id counter into the same commit.
-      for (auto& [k, d] : batch_stats) {
-        if (d.count == 0 && d.bytes == 0) continue;
-        MDB_val mk = lmdb::val(k), mv;
-        Stats cur;
-        if (mdb_get(parent.get(), stats, &mk, &mv) == MDB_SUCCESS && mv.mv_size == 16) {
-          cur.count = static_cast<int64_t>(get_u64_be(static_cast<const char*>(mv.mv_data)));
-          cur.bytes = static_cast<int64_t>(get_u64_be(static_cast<const char*>(mv.mv_data) + 8));
-        }
-        cur.count = std::max<int64_t>(0, cur.count + d.count);
-        cur.bytes = std::max<int64_t>(0, cur.bytes + d.bytes);
-        std::string v;
-        put_u64_be(v, static_cast<uint64_t>(cur.count));
-        put_u64_be(v, static_cast<uint64_t>(cur.bytes));
-        MDB_val nv = lmdb::val(v);
-        check("mdb_put(stats)", mdb_put(parent.get(), stats, &mk, &nv, 0));
+    results[i] = st;
+    if (st == Status::ok) {
+      for (auto& [k, v] : wi.overlay) batch_overlay[k] = v;
+      for (auto& [id, d] : wi.stats) {
+        batch_stats[id].count += d.count;
+        batch_stats[id].bytes += d.bytes;
       }
-      if (table_ids != next_table_id) {
-        std::string v;
-        put_u64_be(v, table_ids);
-        MDB_val mk = lmdb::val("next_table_id"), nv = lmdb::val(v);
-        check("mdb_put(next_table_id)", mdb_put(parent.get(), meta, &mk, &nv, 0));
-      }
-      int rc = parent.commit();
-      if (rc != MDB_SUCCESS) commit_status = rc == MDB_MAP_FULL ? Status::map_full : Status::io_error;
-    }
-  } catch (const std::exception&) {
-    commit_status = Status::io_error;
-  }
-  if (commit_status == Status::ok) {
-    next_table_id = table_ids;
-    if (!batch_overlay.empty()) {
-      std::unique_lock lock(catalog_mu);
-      for (auto& [k, v] : batch_overlay) {
-        if (v)
-          tables[k] = v;
-        else
-          tables.erase(k);
-      }
+      table_ids = wi.next_table_id;
+    } else if (wi.wrote) {
+      parent.abort();
+      return i;
     }
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    Status st = commit_status == Status::ok ? results[i] : commit_status;
-    if (batch[i].done) batch[i].done(st);
+  // Fold stats deltas and the table-id counter into the same commit.
+  for (auto& [k, d] : batch_stats) {
+    if (d.count == 0 && d.bytes == 0) continue;
+    MDB_val mk = lmdb::val(k), mv;
+    Stats cur;
+    if (mdb_get(parent.get(), stats, &mk, &mv) == MDB_SUCCESS && mv.mv_size == 16) {
+      cur.count = static_cast<int64_t>(get_u64_be(static_cast<const char*>(mv.mv_data)));
+      cur.bytes = static_cast<int64_t>(get_u64_be(static_cast<const char*>(mv.mv_data) + 8));
+    }
+    cur.count = std::max<int64_t>(0, cur.count + d.count);
+    cur.bytes = std::max<int64_t>(0, cur.bytes + d.bytes);
+    std::string v;
+    put_u64_be(v, static_cast<uint64_t>(cur.count));
+    put_u64_be(v, static_cast<uint64_t>(cur.bytes));
+    MDB_val nv = lmdb::val(v);
+    check("mdb_put(stats)", mdb_put(parent.get(), stats, &mk, &nv, 0));
   }
+  if (table_ids != next_table_id) {
+    std::string v;
+    put_u64_be(v, table_ids);
+    MDB_val mk = lmdb::val("next_table_id"), nv = lmdb::val(v);
+    check("mdb_put(next_table_id)", mdb_put(parent.get(), meta, &mk, &nv, 0));
+  }
+  int rc = parent.commit();
+  if (rc != MDB_SUCCESS) {
+    const Status failed = rc == MDB_MAP_FULL ? Status::map_full : Status::io_error;
+    for (std::size_t i = a; i < b; ++i)
+      if (results[i] == Status::ok) results[i] = failed;
+    return b;
+  }
+  next_table_id = table_ids;
+  if (!batch_overlay.empty()) {
+    std::unique_lock lock(catalog_mu);
+    for (auto& [k, v] : batch_overlay) {
+      if (v)
+        tables[k] = v;
+      else
+        tables.erase(k);
+    }
+  }
+  return b;
+}
+
+void Engine::Impl::run_batch(std::vector<Pending>& batch) {
+  // The ops of a batch share one LMDB transaction and one commit.  An op
+  // that fails before writing (a failed condition, a missing table) leaves
+  // the transaction as it was.  One that fails after writing cannot be
+  // undone on its own (there are no nested transactions: they cost a large
+  // allocation each and MDB_WRITEMAP forbids them), so then the transaction
+  // is aborted, the ops before it run again without it, and the rest follow.
+  std::vector<Status> results(batch.size(), Status::ok);
+  std::size_t a = 0;
+  while (a < batch.size()) {
+    std::size_t b = batch.size();
+    try {
+      for (;;) {
+        std::size_t f = run_range(batch, a, b, results);
+        if (f == b) break;
+        b = f;  // op f failed after writing: its result stays; commit the ops before it
+      }
+    } catch (const std::exception&) {
+      for (std::size_t i = a; i < b; ++i) results[i] = Status::io_error;
+    }
+    a = b + 1;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    if (batch[i].done) batch[i].done(results[i]);
 }
 
 // ---- WriteTxn ---------------------------------------------------------------
@@ -396,13 +414,17 @@ bool WriteTxn::get(const TableDef& table, const PrimaryKey& key, Item* out) {
   int rc = mdb_get(impl_->txn, impl_->eng->items, &mk, &mv);
   if (rc == MDB_NOTFOUND) return false;
   lmdb::check("mdb_get(items)", rc);
-  if (out && !decode_stored(lmdb::view(mv), *out)) throw StorageError("corrupt item");
+  if (out) {
+    out->clear();
+    if (!decode_stored(lmdb::view(mv), *out)) throw StorageError("corrupt item");
+  }
   return true;
 }
 
 Status WriteTxn::put(const TableDef& table, const Item& item) {
   auto def = impl_->live(table);
   if (!def) return Status::not_found;
+  impl_->wrote = true;
   PrimaryKey key;
   if (!extract_key(def->key, item, key)) throw StorageError("put: item lacks its key");
   std::string k;
@@ -441,6 +463,7 @@ Status WriteTxn::erase(const TableDef& table, const PrimaryKey& key) {
   int rc = mdb_get(impl_->txn, impl_->eng->items, &mk, &old);
   if (rc == MDB_NOTFOUND) return Status::not_found;
   lmdb::check("mdb_get(items)", rc);
+  impl_->wrote = true;
   uint32_t size = old.mv_size >= 4 ? get_u32_be(static_cast<const char*>(old.mv_data)) : 0;
   Item old_item;
   if (!def->indexes.empty() && !decode_stored(lmdb::view(old), old_item)) throw StorageError("corrupt item");
@@ -460,6 +483,7 @@ Status WriteTxn::build_index(const TableDef& table, uint32_t index_id) {
   for (const auto& i : def->indexes)
     if (i.index_id == index_id) ix = &i;
   if (!ix) return Status::not_found;
+  impl_->wrote = true;
   TableDef only = *def;
   only.indexes = {*ix};
   std::string prefix = table_prefix(def->table_id);
@@ -478,6 +502,7 @@ Status WriteTxn::build_index(const TableDef& table, uint32_t index_id) {
 }
 
 Status WriteTxn::drop_index(const TableDef& table, uint32_t index_id) {
+  impl_->wrote = true;
   std::string prefix;
   encode_index_prefix(table.table_id, index_id, prefix);
   impl_->delete_prefix(impl_->eng->index, prefix);
@@ -495,6 +520,7 @@ std::shared_ptr<const TableDef> WriteTxn::find_table(std::string_view ns, std::s
 Status WriteTxn::create_table(TableDef& def) {
   std::string key = catalog_key(def.ns, def.name);
   if (impl_->find(key)) return Status::already_exists;
+  impl_->wrote = true;
   def.table_id = impl_->next_table_id++;
   std::string v;
   encode_table_def(def, v);
@@ -510,6 +536,7 @@ Status WriteTxn::update_table(const TableDef& def) {
   std::string key = catalog_key(def.ns, def.name);
   auto cur = impl_->find(key);
   if (!cur || cur->table_id != def.table_id) return Status::not_found;
+  impl_->wrote = true;
   std::string v;
   encode_table_def(def, v);
   MDB_val mk = lmdb::val(key), mv = lmdb::val(v);
@@ -524,6 +551,7 @@ Status WriteTxn::delete_table(const TableDef& def) {
   std::string key = catalog_key(def.ns, def.name);
   auto cur = impl_->find(key);
   if (!cur || cur->table_id != def.table_id) return Status::not_found;
+  impl_->wrote = true;
   MDB_val mk = lmdb::val(key);
   lmdb::check("mdb_del(catalog)", mdb_del(impl_->txn, impl_->eng->catalog, &mk, nullptr));
   // Remove the items, index entries and stats: every key with the table's

@@ -71,7 +71,8 @@ Result batch_get_item(RequestContext& ctx, json::object body) {
   for (auto& t : tables) {
     t.table = require_table(ctx, t.name, true);
     std::set<std::string> seen;
-    for (json::element k : *get_array(t.request, "Keys")) {
+    const json::array keys = *get_array(t.request, "Keys");
+    for (json::element k : keys) {
       storage::PrimaryKey key = key_from_map(*t.table, decode_attribute_map(expect_object(k)));
       std::string enc;
       storage::encode_primary_key(t.table->table_id, key, enc);

@@ -29,7 +29,8 @@ Result transact_get_items(RequestContext& ctx, json::object body) {
   };
   std::vector<Get> gets;
   std::set<std::string> seen;
-  for (json::element e : *get_array(body, "TransactItems")) {
+  const json::array transact_items = *get_array(body, "TransactItems");
+  for (json::element e : transact_items) {
     json::object o = expect_object(e);
     auto g = get_object(o, "Get");
     if (!g)

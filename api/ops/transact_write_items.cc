@@ -121,7 +121,8 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
 
   std::vector<Action> actions;
   std::set<std::string> seen_keys;
-  for (json::element e : *get_array(body, "TransactItems")) {
+  const json::array transact_items = *get_array(body, "TransactItems");
+  for (json::element e : transact_items) {
     json::object o = expect_object(e);
     auto check = get_object(o, "ConditionCheck");
     auto put = get_object(o, "Put");

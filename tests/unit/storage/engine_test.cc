@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -258,6 +259,73 @@ TEST_F(EngineTest, IndexesAreMaintainedSparseAndQueryable) {
   ASSERT_TRUE(c->next(it));
   EXPECT_EQ(map_find(it, "pk")->str, "e");
   EXPECT_FALSE(c->next(it));
+}
+
+}  // namespace
+}  // namespace ddbd::storage
+
+namespace ddbd::storage {
+namespace {
+
+// A batch shares one transaction: an op that fails after writing is rolled
+// back alone, the ops before and after it are committed, and each op gets
+// its own status.
+TEST(EngineBatchTest, OpFailingAfterWritingIsRolledBackAlone) {
+  for (bool in_memory : {false, true}) {
+    auto dir = std::filesystem::temp_directory_path() / ("ddbd-engine-batch-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::vector<std::function<void()>> deferred;
+    EngineOptions o;
+    o.data_dir = dir.string();
+    o.in_memory = in_memory;
+    o.map_size = std::size_t(1) << 30;
+    o.defer = [&](std::function<void()> f) { deferred.push_back(std::move(f)); };
+    auto engine = Engine::open(o);
+    TableDef def;
+    def.ns = "ns";
+    def.name = "batch";
+    def.key.hash = KeyAttr{"pk", AttrType::S};
+    Status created = Status::io_error;
+    engine->submit([&](WriteTxn& t) { return t.create_table(def); }, [&](Status s) { created = s; });
+    while (!deferred.empty()) {
+      auto f = std::move(deferred.back());
+      deferred.pop_back();
+      f();
+    }
+    ASSERT_EQ(created, Status::ok);
+    auto table = engine->find_table("ns", "batch");
+    auto item = [](const std::string& pk) {
+      Item it;
+      map_set(it, "pk", AttributeValue::string(pk));
+      return it;
+    };
+    // Five ops queued before the leader runs: one batch.
+    std::vector<Status> st(5, Status::io_error);
+    int runs_of_first = 0;
+    engine->submit([&](WriteTxn& t) { ++runs_of_first; return t.put(*table, item("a")); }, [&](Status s) { st[0] = s; });
+    engine->submit([&](WriteTxn& t) { (void)t.put(*table, item("b")); return Status::aborted; }, [&](Status s) { st[1] = s; });
+    engine->submit([&](WriteTxn&) { return Status::aborted; }, [&](Status s) { st[2] = s; });
+    engine->submit([&](WriteTxn& t) { return t.put(*table, item("c")); }, [&](Status s) { st[3] = s; });
+    engine->submit([&](WriteTxn& t) { return t.put(*table, item("d")); }, [&](Status s) { st[4] = s; });
+    ASSERT_EQ(deferred.size(), 1u);
+    auto leader = std::move(deferred.back());
+    deferred.clear();
+    leader();
+    EXPECT_EQ(st, (std::vector<Status>{Status::ok, Status::aborted, Status::aborted, Status::ok, Status::ok}));
+    EXPECT_EQ(runs_of_first, 2);  // run again after the rollback
+    {
+      ReadTxn r = engine->begin_read();
+      for (const char* pk : {"a", "c", "d"}) {
+        PrimaryKey k{AttributeValue::string(pk), std::nullopt};
+        EXPECT_TRUE(r.get(*table, k, nullptr)) << pk;
+      }
+      PrimaryKey b{AttributeValue::string("b"), std::nullopt};
+      EXPECT_FALSE(r.get(*table, b, nullptr));
+      EXPECT_EQ(r.stats(*table).item_count, 3u);
+    }
+    engine.reset();
+    std::filesystem::remove_all(dir);
+  }
 }
 
 }  // namespace

@@ -311,6 +311,41 @@ void write_consumed_capacity_list(JsonWriter& w, ReturnConsumedCapacity mode,
   w.end_array();
 }
 
+bool wants_item_collection_metrics(json::object body, const storage::TableDef& table) {
+  if (get_string(body, "ReturnItemCollectionMetrics") != std::optional<std::string_view>("SIZE")) return false;
+  for (const auto& ix : table.indexes)
+    if (!ix.global) return true;
+  return false;
+}
+
+void write_item_collection_metrics(JsonWriter& w, RequestContext& ctx, const storage::TableDef& table,
+                                   const AttributeValue& hash_key) {
+  std::size_t bytes = 0;
+  {
+    storage::ReadTxn txn = ctx.engine.begin_read();
+    storage::ScanSpec spec;
+    spec.hash = hash_key;
+    auto cur = txn.scan(table, spec);
+    Item item;
+    while (cur->next(item)) bytes += cur->last_size();
+  }
+  const double gb = static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0);
+  const double low = static_cast<double>(static_cast<long long>(gb));
+  w.key("ItemCollectionMetrics");
+  w.begin_object();
+  w.key("ItemCollectionKey");
+  w.begin_object();
+  w.key(table.key.hash.name);
+  w.attribute_value(hash_key);
+  w.end_object();
+  w.key("SizeEstimateRangeGB");
+  w.begin_array();
+  w.number_double(low);
+  w.number_double(low + 1);
+  w.end_array();
+  w.end_object();
+}
+
 void check_storage(storage::Status s) {
   switch (s) {
     case storage::Status::ok:

@@ -73,6 +73,14 @@ void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, std::st
 // transaction operations, one entry per table in the given order.
 void write_consumed_capacity_list(JsonWriter& w, ReturnConsumedCapacity mode,
                                   const std::vector<std::pair<std::string, double>>& per_table);
+// "ItemCollectionMetrics" for ReturnItemCollectionMetrics=SIZE on a table
+// with local secondary indexes (DynamoDB returns it only then): the item
+// collection's partition key and its size estimate in GB, [floor, floor+1].
+// Reads the collection (one partition) to measure it.
+void write_item_collection_metrics(JsonWriter& w, RequestContext& ctx, const storage::TableDef& table,
+                                   const AttributeValue& hash_key);
+bool wants_item_collection_metrics(json::object body, const storage::TableDef& table);
+
 // Capacity units of a write of `bytes` (1 KB units, at least 1), and of a
 // read (4 KB units, halved for eventually consistent reads).
 double write_units(std::size_t bytes);

@@ -64,6 +64,7 @@ Result put_item(RequestContext& ctx, json::object body) {
     w.key("Attributes");
     w.item(out.old_item);
   }
+  if (wants_item_collection_metrics(body, *table)) write_item_collection_metrics(w, ctx, *table, key.hash);
   write_consumed_capacity(w, rcc, table->name,
                           write_units(std::max(item_size(item), out.had_old ? item_size(out.old_item) : 0)), true);
   w.end_object();

@@ -1,5 +1,9 @@
 #include "api/json_writer.hh"
 
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
 #include <charconv>
 
 namespace ddbd::api {
@@ -57,30 +61,57 @@ void JsonWriter::raw_value(std::string_view value) {
   out_.append(value);
 }
 
+namespace {
+
+// True when one of the 8 bytes of `w` is < 0x20, '"' or '\\' (SWAR).
+inline bool word_needs_escape(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+  const std::uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
+  const std::uint64_t quote = (q - kOnes) & ~q & kHighs;
+  const std::uint64_t backslash = (b - kOnes) & ~b & kHighs;
+  return (below_space | quote | backslash) != 0;
+}
+
+}  // namespace
+
 void JsonWriter::escaped(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  out_.reserve(out_.size() + s.size() + 2);
   out_.push_back('"');
   std::size_t start = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out_.append(s.data() + start, i - start);
-    start = i + 1;
-    switch (c) {
-      case '"': out_.append("\\\""); break;
-      case '\\': out_.append("\\\\"); break;
-      case '\n': out_.append("\\n"); break;
-      case '\r': out_.append("\\r"); break;
-      case '\t': out_.append("\\t"); break;
-      case '\b': out_.append("\\b"); break;
-      case '\f': out_.append("\\f"); break;
-      default:
-        out_.append("\\u00");
-        out_.push_back(kHex[c >> 4]);
-        out_.push_back(kHex[c & 15]);
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  while (i < n) {
+    // Skip clean 8-byte words; most text needs no escaping.
+    while (i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (word_needs_escape(w)) break;
+      i += 8;
+    }
+    const std::size_t stop = std::min(n, i + 8);
+    for (; i < stop; ++i) {
+      auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(s.data() + start, i - start);
+      start = i + 1;
+      switch (c) {
+        case '"': out_.append("\\\""); break;
+        case '\\': out_.append("\\\\"); break;
+        case '\n': out_.append("\\n"); break;
+        case '\r': out_.append("\\r"); break;
+        case '\t': out_.append("\\t"); break;
+        case '\b': out_.append("\\b"); break;
+        case '\f': out_.append("\\f"); break;
+        default:
+          out_.append("\\u00");
+          out_.push_back(kHex[c >> 4]);
+          out_.push_back(kHex[c & 15]);
+      }
     }
   }
-  out_.append(s.data() + start, s.size() - start);
+  out_.append(s.data() + start, n - start);
   out_.push_back('"');
 }
 

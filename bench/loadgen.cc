@@ -25,6 +25,8 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <unistd.h>
 #include <ctime>
 #include <iostream>
 #include <optional>
@@ -46,6 +48,7 @@ struct Config {
   std::string host = "127.0.0.1";
   std::string port = "8000";
   std::string workload = "get";
+  int server_pid = 0;  // when set: report the server's CPU time per request
   int connections = 16;
   double duration = 10;
   int items = 10000;
@@ -141,6 +144,24 @@ void fill(const Config& c, tcp::socket& s, const std::string& date, const std::s
   }
 }
 
+// User + system CPU seconds of process `pid` (0: none), from /proc.
+double process_cpu_seconds(int pid) {
+  if (pid <= 0) return 0;
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (!f) return 0;
+  char buf[1024];
+  std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = 0;
+  // Fields after the ")" that ends the command name: state is field 3,
+  // utime 14, stime 15.
+  const char* p = std::strrchr(buf, ')');
+  if (!p) return 0;
+  unsigned long long utime = 0, stime = 0;
+  if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) return 0;
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 struct Stats {
   std::vector<double> latencies_ms;
   long errors = 0;
@@ -180,6 +201,8 @@ int main(int argc, char** argv) {
       auto colon = hp.rfind(':');
       c.host = hp.substr(0, colon);
       c.port = colon == std::string::npos ? "80" : hp.substr(colon + 1);
+    } else if (k == "--server-pid") {
+      c.server_pid = std::stoi(v);
     } else if (k == "--workload") {
       c.workload = v;
     } else if (k == "--connections") {
@@ -306,6 +329,7 @@ int main(int argc, char** argv) {
 
   std::vector<Stats> stats(static_cast<std::size_t>(c.connections));
   auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(c.duration));
+  const double cpu0 = process_cpu_seconds(c.server_pid);
   auto t0 = Clock::now();
   for (int i = 0; i < c.connections; ++i)
     asio::co_spawn(ioc, worker(ep, pool, static_cast<std::size_t>(i), static_cast<std::size_t>(c.connections), end, stats[i]),
@@ -326,6 +350,9 @@ int main(int argc, char** argv) {
   auto pct = [&](double p) { return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<std::size_t>(p * all.size()))]; };
   std::printf("workload=%s requests=%zu errors=%ld seconds=%.2f req_per_s=%.0f p50_ms=%.3f p99_ms=%.3f\n", c.workload.c_str(),
               all.size(), errors, secs, all.size() / secs, pct(0.50), pct(0.99));
+  if (c.server_pid && !all.empty())
+    std::printf("workload=%s server_cpu_us_per_req=%.1f\n", c.workload.c_str(),
+                (process_cpu_seconds(c.server_pid) - cpu0) * 1e6 / static_cast<double>(all.size()));
   if (errors) std::fprintf(stderr, "first error: %s\n", first_error.c_str());
   return errors ? 2 : 0;
 }

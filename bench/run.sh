@@ -42,6 +42,6 @@ for w in $WORKLOADS; do
   items=$ITEMS
   [ "$w" = scan ] && items=$SCAN_ITEMS
   taskset -c "$CLIENT_CPU" "$LOADGEN" --endpoint "http://127.0.0.1:$port" --workload "$w" \
-    --connections "$CONNECTIONS" --duration "$DURATION" --items "$items"
+    --connections "$CONNECTIONS" --duration "$DURATION" --items "$items" --server-pid "$pid"
 done
 echo "loaded_rss_kb=$(ps -o rss= -p "$pid" | tr -d ' ')"

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace ddbd::api {
 namespace {
 
@@ -73,6 +75,52 @@ TEST(Base64Test, RoundTripsAndRejectsMalformed) {
   EXPECT_FALSE(base64_decode("a===", out));
   EXPECT_FALSE(base64_decode("ab=c", out));
   EXPECT_FALSE(base64_decode("Zh==", out));  // non-zero bits after the last symbol
+}
+
+}  // namespace
+}  // namespace ddbd::api
+
+namespace ddbd::api {
+namespace {
+
+// The word-at-a-time scan must find a character to escape at any offset.
+TEST(JsonWriterEscape, EveryOffsetAndCharacter) {
+  auto reference = [](const std::string& s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+          if (c < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+          } else {
+            out.push_back(static_cast<char>(c));
+          }
+      }
+    }
+    return out + "\"";
+  };
+  const std::string specials = std::string("\"\\\n\x01\x1f", 5) + std::string(1, '\0');
+  for (std::size_t len = 0; len < 40; ++len) {
+    for (std::size_t pos = 0; pos < len; ++pos) {
+      for (char sp : specials) {
+        std::string s(len, 'a');
+        s[pos] = sp;
+        if (len > 3) s[len / 2] = static_cast<char>(0xC3);  // a UTF-8 lead byte stays as it is
+        JsonWriter w;
+        w.string(s);
+        EXPECT_EQ(w.str(), reference(s)) << "len " << len << " pos " << pos;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -48,8 +48,10 @@ Result batch_write_item(RequestContext& ctx, json::object body) {
     if (!requests.is_array()) throw ApiError::serialization("Unexpected value type in payload");
     std::size_t n = json::array(requests).size();
     if (n == 0)
-      throw ApiError::validation("1 validation error detected: Value null at 'requestItems." + std::string(name) +
-                                 "' failed to satisfy constraint: Member must have length greater than or equal to 1");
+      throw ApiError::validation("1 validation error detected: Value '{" + std::string(name) +
+                                 "=[]}' at 'requestItems' failed to satisfy constraint: Map value must satisfy "
+                                 "constraint: [Member must have length less than or equal to 25, Member must have "
+                                 "length greater than or equal to 1]");
     total += n;
   }
   if (total > 25) throw ApiError::validation("Too many items requested for the BatchWriteItem call");

@@ -52,6 +52,10 @@ struct Reason {
 };
 
 // ClientRequestToken memory: namespace + token -> request digest and answer.
+// A token is claimed before the request runs, so concurrent retries of one
+// request cannot both apply it: while the first is running the others get
+// TransactionInProgressException; a request that does not succeed releases
+// its claim, so it may be retried with the same token.
 class Tokens {
  public:
   static constexpr double kLifetimeSeconds = 600;
@@ -59,17 +63,36 @@ class Tokens {
     std::string digest;
     std::string response;
     double expires;
+    bool in_progress = false;
   };
-  std::optional<Entry> find(const std::string& key, double now) {
+  enum class Claim { claimed, replay, in_progress, mismatch };
+  // Claims key for a new request with digest, or says why not (with the
+  // first answer in *response for a replay).
+  Claim claim(const std::string& key, const std::string& digest, double now, std::string* response) {
     std::lock_guard lock(mu_);
-    for (auto it = map_.begin(); it != map_.end();) it = it->second.expires <= now ? map_.erase(it) : std::next(it);
+    for (auto it = map_.begin(); it != map_.end();)
+      it = !it->second.in_progress && it->second.expires <= now ? map_.erase(it) : std::next(it);
     auto it = map_.find(key);
-    if (it == map_.end()) return std::nullopt;
-    return it->second;
+    if (it == map_.end()) {
+      map_.emplace(key, Entry{digest, {}, 0, true});
+      return Claim::claimed;
+    }
+    if (it->second.digest != digest) return Claim::mismatch;
+    if (it->second.in_progress) return Claim::in_progress;
+    *response = it->second.response;
+    return Claim::replay;
   }
-  void put(const std::string& key, Entry e) {
+  void complete(const std::string& key, std::string response, double expires) {
     std::lock_guard lock(mu_);
-    map_[key] = std::move(e);
+    auto& e = map_[key];
+    e.response = std::move(response);
+    e.expires = expires;
+    e.in_progress = false;
+  }
+  void release(const std::string& key) {
+    std::lock_guard lock(mu_);
+    auto it = map_.find(key);
+    if (it != map_.end() && it->second.in_progress) map_.erase(it);
   }
 
  private:
@@ -108,14 +131,26 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
 
   // Idempotency.
   std::string token_key, digest;
+  struct ClaimGuard {
+    std::string* key;
+    bool done = false;
+    ~ClaimGuard() {
+      if (!done && !key->empty()) tokens().release(*key);
+    }
+  } claim_guard{&token_key};
   if (auto token = get_string(body, "ClientRequestToken")) {
-    token_key = ctx.ns + "\n" + std::string(*token);
+    std::string key = ctx.ns + "\n" + std::string(*token);
     digest = digest_of(simdjson::minify(body));
-    if (auto seen = tokens().find(token_key, ctx.now())) {
-      if (seen->digest != digest)
+    std::string previous;
+    switch (tokens().claim(key, digest, ctx.now(), &previous)) {
+      case Tokens::Claim::claimed: token_key = std::move(key); break;
+      case Tokens::Claim::replay: co_return previous;
+      case Tokens::Claim::in_progress:
+        throw ApiError(ErrorCode::TransactionInProgressException,
+                       "The transaction with the given request token is already in progress.");
+      case Tokens::Claim::mismatch:
         throw ApiError(ErrorCode::IdempotentParameterMismatchException,
                        "Request parameters do not match the previous request with the same client token");
-      co_return seen->response;
     }
   }
 
@@ -291,7 +326,10 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
   write_consumed_capacity_list(w, rcc, capacity);
   w.end_object();
   std::string response = w.take();
-  if (!token_key.empty()) tokens().put(token_key, Tokens::Entry{digest, response, ctx.now() + Tokens::kLifetimeSeconds});
+  if (!token_key.empty()) {
+    tokens().complete(token_key, response, ctx.now() + Tokens::kLifetimeSeconds);
+    claim_guard.done = true;
+  }
   co_return response;
 }
 

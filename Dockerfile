@@ -16,7 +16,7 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DDDBD_TESTS=OFF \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libsimdjson14 liblmdb0 libspdlog1.10 libfmt9 libssl3 \
+      libsimdjson14 liblmdb0 libspdlog1.10 libfmt9 libssl3 zlib1g \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/ddbd /usr/local/bin/ddbd
 EXPOSE 8000

@@ -421,6 +421,14 @@ struct ProjNode {
   std::map<std::uint32_t, ProjNode> indexes;
 };
 
+// Whether materializing a partially selected `src` found none of the
+// selected sub-paths: NULL (src was not a container of the right kind) or an
+// empty map/list (no selected element exists).  Such parts are left out.
+bool nothing_selected(const AttributeValue& out) {
+  if (out.type == AttrType::Null) return true;
+  return (out.type == AttrType::M && out.map.empty()) || (out.type == AttrType::L && out.list.empty());
+}
+
 void materialize(const ProjNode& node, const AttributeValue& src, AttributeValue& dst) {
   if (node.whole) {
     dst = src;
@@ -433,7 +441,7 @@ void materialize(const ProjNode& node, const AttributeValue& src, AttributeValue
       if (!v) continue;
       AttributeValue out;
       materialize(child, *v, out);
-      if (out.type == AttrType::Null && !child.whole && v->type != AttrType::Null) continue;
+      if (!child.whole && nothing_selected(out)) continue;
       dst.map.emplace_back(name, std::move(out));
     }
   } else if (src.type == AttrType::L && !node.indexes.empty()) {
@@ -442,7 +450,7 @@ void materialize(const ProjNode& node, const AttributeValue& src, AttributeValue
       if (index >= src.list.size()) continue;
       AttributeValue out;
       materialize(child, src.list[index], out);
-      if (out.type == AttrType::Null && !child.whole && src.list[index].type != AttrType::Null) continue;
+      if (!child.whole && nothing_selected(out)) continue;
       dst.list.push_back(std::move(out));
     }
   }
@@ -466,10 +474,7 @@ Item project(const Item& item, const std::vector<Path>& paths) {
     if (!v) continue;
     AttributeValue o;
     materialize(child, *v, o);
-    if (o.type == AttrType::Null && !child.whole && v->type != AttrType::Null) continue;
-    // An empty container means no selected element existed.
-    if (!child.whole && ((o.type == AttrType::M && o.map.empty()) || (o.type == AttrType::L && o.list.empty())))
-      continue;
+    if (!child.whole && nothing_selected(o)) continue;
     out.emplace_back(name, std::move(o));
   }
   return out;

@@ -181,16 +181,22 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 class Parser {
  public:
   Parser(std::string_view text, ExprKind kind, Params& params)
-      : text_(text), kind_(kind), params_(params), toks_(tokenize(text)) {}
+      : text_(text), kind_(kind), params_(params), toks_(tokenize(text)) {
+    // The matching ")" of every "(" (for redundant parentheses).
+    match_.assign(toks_.size(), 0);
+    std::vector<std::size_t> open;
+    for (std::size_t i = 0; i < toks_.size(); ++i) {
+      if (toks_[i].kind == Tok::LParen) {
+        open.push_back(i);
+      } else if (toks_[i].kind == Tok::RParen && !open.empty()) {
+        match_[open.back()] = i;
+        open.pop_back();
+      }
+    }
+  }
 
   void check_not_empty() {
     bool blank = std::all_of(text_.begin(), text_.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
@@ -294,6 +300,8 @@ class Parser {
     if (!error_) error_ = prefix() + msg;
   }
   void finish() {
+    // DynamoDB reports redundant parentheses before any other semantic error.
+    if (redundant_parens_) throw ExpressionError(prefix() + "The expression has redundant parentheses;");
     if (error_) throw ExpressionError(*error_);
   }
 
@@ -388,12 +396,11 @@ class Parser {
     advance();
     expect(Tok::LParen);
     enter(at);
-    if (peek().kind != Tok::RParen) {
-      while (true) {
-        f.args.push_back(arg());
-        if (peek().kind != Tok::Comma) break;
-        advance();
-      }
+    // At least one argument: "f()" is a syntax error at ")".
+    while (true) {
+      f.args.push_back(arg());
+      if (peek().kind != Tok::Comma) break;
+      advance();
     }
     expect(Tok::RParen);
     --depth_;
@@ -463,6 +470,9 @@ class Parser {
       Condition c = parse_or(0);
       expect(Tok::RParen);
       --depth_;
+      // "((cond))": the inner group is the whole content of the outer one.
+      const std::size_t close = pos_ - 1;
+      if (toks_[at + 1].kind == Tok::LParen && match_[at + 1] + 1 == close) redundant_parens_ = true;
       return c;
     }
     const std::size_t start = pos_;
@@ -489,9 +499,7 @@ class Parser {
       check_value_operand(c.operands[1]);
       if (c.operands[0].kind == OperandKind::Path && c.operands[1].kind == OperandKind::Path &&
           c.operands[0].path == c.operands[1].path)
-        semantic("The first operand must be distinct from the second operand; operator: " +
-                 std::string(compare_op_text(*op)) + ", first operand: " + c.operands[0].path.to_string() +
-                 ", second operand: " + c.operands[1].path.to_string());
+        semantic(distinct_message(compare_op_text(*op), c.operands[0].path));
       return c;
     }
     if (keyword("BETWEEN")) {
@@ -531,8 +539,9 @@ class Parser {
     return function_condition(std::move(left));
   }
 
+  // Function names are case-sensitive ("ATTRIBUTE_EXISTS" is not a function).
   static std::optional<CondKind> condition_function(std::string_view name) {
-    std::string n = lower(name);
+    std::string_view n = name;
     if (n == "attribute_exists") return CondKind::AttributeExists;
     if (n == "attribute_not_exists") return CondKind::AttributeNotExists;
     if (n == "attribute_type") return CondKind::AttributeType;
@@ -541,7 +550,7 @@ class Parser {
     return std::nullopt;
   }
   static bool known_function(std::string_view name) {
-    std::string n = lower(name);
+    std::string_view n = name;
     return condition_function(name) || n == "size" || n == "if_not_exists" || n == "list_append";
   }
 
@@ -563,7 +572,7 @@ class Parser {
       semantic("Invalid function name; function: " + o.name);
       return;
     }
-    if (lower(o.name) != "size") {
+    if (o.name != "size") {
       semantic("The function is not allowed to be used this way in an expression; function: " + o.name);
       return;
     }
@@ -576,16 +585,26 @@ class Parser {
     }
   }
 
+  static std::string distinct_message(std::string_view op, const Path& first) {
+    return "The first operand must be distinct from the remaining operands for this operator or function; "
+           "operator: " + std::string(op) + ", first operand: " + first.to_string();
+  }
+
   void check_between_bounds(const Condition& c) {
     const Operand& lo = c.operands[1];
     const Operand& hi = c.operands[2];
     if (lo.kind != OperandKind::Value || hi.kind != OperandKind::Value || !lo.value || !hi.value) return;
     int cmp = 0;
+    const std::string bounds = "lower bound operand: AttributeValue: {" +
+                               std::string(attr_type_name(lo.value->type)) + ":" + display(*lo.value) +
+                               "}, upper bound operand: AttributeValue: {" +
+                               std::string(attr_type_name(hi.value->type)) + ":" + display(*hi.value) + "}";
+    if (lo.value->type != hi.value->type) {
+      semantic("The BETWEEN operator requires same data type for lower and upper bounds; " + bounds);
+      return;
+    }
     if (!compare_scalars(*lo.value, *hi.value, cmp) || cmp <= 0) return;
-    semantic("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower operand: "
-             "AttributeValue: {" + std::string(attr_type_name(lo.value->type)) + ":" + display(*lo.value) +
-             "}, upper operand: AttributeValue: {" + std::string(attr_type_name(hi.value->type)) + ":" +
-             display(*hi.value) + "}");
+    semantic("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; " + bounds);
   }
 
   static std::string display(const AttributeValue& v) { return v.type == AttrType::B ? "<binary>" : v.str; }
@@ -618,11 +637,14 @@ class Parser {
       return c;
     }
     c.kind = *kind;
+    if (f.args.size() == 2 && f.args[0].kind == OperandKind::Path && f.args[1].kind == OperandKind::Path &&
+        f.args[0].path == f.args[1].path)
+      semantic(distinct_message(f.name, f.args[0].path));
     for (const auto& a : f.args) {
       if (a.kind == OperandKind::Function) {
         if (!known_function(a.name))
           semantic("Invalid function name; function: " + a.name);
-        else if (lower(a.name) != "size" || c.kind == CondKind::AttributeExists || c.kind == CondKind::AttributeNotExists ||
+        else if (a.name != "size" || c.kind == CondKind::AttributeExists || c.kind == CondKind::AttributeNotExists ||
                  c.kind == CondKind::AttributeType)
           semantic("The function is not allowed to be used this way in an expression; function: " + a.name);
         else
@@ -647,7 +669,7 @@ class Parser {
                        ", operand type: " + std::string(attr_type_name(t.value->type)));
             else if (!attr_type_from_name(t.value->str, ignored))
               semantic("Invalid attribute type name found; type: " + t.value->str +
-                       ", valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }");
+                       ", valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
           }
         }
         break;
@@ -695,7 +717,7 @@ class Parser {
     if (t.kind == Tok::Ident && peek(1).kind == Tok::LParen) {
       if (depth > kMaxNesting) syntax_error(pos_);
       Operand f = function_call([this, depth] { return set_value(depth + 1); });
-      std::string n = lower(f.name);
+      const std::string& n = f.name;
       if (n == "if_not_exists") {
         operand_count(f, 2);
         if (!f.args.empty()) require_path(f, f.args[0]);
@@ -741,6 +763,8 @@ class Parser {
   std::size_t pos_ = 0;
   int depth_ = 0;
   std::optional<std::string> error_;
+  std::vector<std::size_t> match_;
+  bool redundant_parens_ = false;
 };
 
 }  // namespace

@@ -12,6 +12,8 @@
 // write: the condition on the old item, then the update (runtime errors:
 // missing operand, wrong operand type, invalid path), then the new item's
 // size.
+#include <algorithm>
+
 #include "api/expression_inputs.hh"
 #include "api/legacy_params.hh"
 #include "api/ops/ops.hh"
@@ -94,6 +96,15 @@ Result update_item(RequestContext& ctx, json::object body) {
     out.had_old = txn.get(*table, key, &out.old_item);
     if (!cond.check(out)) return storage::Status::aborted;
     new_item = out.had_old ? out.old_item : key_item;
+    // An update that only removes (REMOVE / DELETE actions) does not create
+    // a missing item (DynamoDB: nothing to write, no Attributes returned).
+    if (!out.had_old && update && !update->actions.empty() &&
+        std::all_of(update->actions.begin(), update->actions.end(), [](const expr::UpdateAction& a) {
+          return a.kind == expr::UpdateActionKind::Remove || a.kind == expr::UpdateActionKind::Delete;
+        })) {
+      new_item.clear();
+      return storage::Status::ok;
+    }
     try {
       if (update) expr::apply_update(*update, new_item);
       if (item_size(new_item) > kMaxItemSize) {

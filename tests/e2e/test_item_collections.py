@@ -73,3 +73,12 @@ def test_concurrent_conditional_writes_share_commits(server_factory, mode):
     items = c.scan(TableName="conc")["Items"]
     assert len(items) == 30
     assert c.describe_table(TableName="conc")["Table"]["ItemCount"] == 30
+
+
+def test_item_collection_metrics_on_update_item(client, table_name):
+    name = table_name()
+    make_lsi_table(client, name)
+    r = client.update_item(TableName=name, Key={"pk": {"S": "q"}, "sk": {"S": "1"}},
+                           UpdateExpression="SET #a = :a", ExpressionAttributeNames={"#a": "at"},
+                           ExpressionAttributeValues={":a": {"N": "3"}}, ReturnItemCollectionMetrics="SIZE")
+    assert r["ItemCollectionMetrics"] == {"ItemCollectionKey": {"pk": {"S": "q"}}, "SizeEstimateRangeGB": [0.0, 1.0]}

@@ -97,6 +97,7 @@ std::unique_ptr<ReadExpressions> decode_read_expressions(json::object body, bool
     auto conds = decode_legacy_conditions(*legacy_filter);
     if (!conds.empty())
       r->filter = expr::legacy_condition(conds, conditional_operator.value_or("AND"), false, r->legacy);
+    r->filter_legacy = true;
   }
   if (attributes_to_get) {
     r->projection.emplace();
@@ -113,9 +114,22 @@ std::unique_ptr<ReadExpressions> decode_read_expressions(json::object body, bool
       r->projection->push_back(std::move(p));
     }
   }
+  // DynamoDB words these Select checks as a one-item constraint report on
+  // Query ("1 validation error detected: ...") and bare on Scan.
+  r->query = query;
+  const std::string prefix = query ? "1 validation error detected: " : "";
   if (r->projection && r->select && *r->select != Select::specific_attributes)
-    throw ApiError::validation("Cannot specify the " + std::string(attributes_to_get ? "AttributesToGet" : "ProjectionExpression") +
-                               " when choosing to get " + std::string(select_name(*r->select)));
+    throw ApiError::validation(prefix + "Cannot specify the " +
+                               std::string(attributes_to_get ? "AttributesToGet" : "ProjectionExpression") +
+                               " when choosing to get " +
+                               (*r->select == Select::count ? std::string("only the Count")
+                                                            : std::string(select_name(*r->select))));
+  if (r->select == Select::specific_attributes && !r->projection)
+    throw ApiError::validation(prefix +
+                               "Must specify the AttributesToGet or ProjectionExpression when choosing to get "
+                               "SPECIFIC_ATTRIBUTES");
+  if (r->select == Select::all_projected_attributes && !get_string(body, "IndexName"))
+    throw ApiError::validation(prefix + "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
   return r;
 }
 
@@ -140,12 +154,39 @@ void resolve_index_and_select(const storage::TableDef& table, std::optional<std:
     req.select = Select::specific_attributes;
   else
     req.select = req.index ? Select::all_projected_attributes : Select::all_attributes;
-  if (req.select == Select::all_projected_attributes && !req.index)
-    throw ApiError::validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
   if (req.select == Select::all_attributes && req.index && req.index->global &&
       req.index->projection != storage::ProjectionType::ALL)
     throw ApiError::validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for "
                                "global secondary index " + req.index->name + " because its projection type is not ALL");
+}
+
+namespace {
+
+void collect_path_heads(const expr::Operand& o, std::vector<std::string_view>& out) {
+  if (o.kind == expr::OperandKind::Path && !o.path.elems.empty() && !o.path.elems[0].is_index)
+    out.push_back(o.path.elems[0].name);
+  for (const auto& a : o.args) collect_path_heads(a, out);
+}
+
+void collect_path_heads(const expr::Condition& c, std::vector<std::string_view>& out) {
+  for (const auto& o : c.operands) collect_path_heads(o, out);
+  for (const auto& ch : c.children) collect_path_heads(ch, out);
+}
+
+}  // namespace
+
+void check_filter_not_on_keys(const ReadExpressions& exprs, const storage::KeySchema& key) {
+  if (!exprs.filter) return;
+  std::vector<std::string_view> heads;
+  collect_path_heads(*exprs.filter, heads);
+  auto check = [&](const std::string& name) {
+    for (auto h : heads)
+      if (h == name)
+        throw ApiError::validation(std::string(exprs.filter_legacy ? "QueryFilter" : "Filter Expression") +
+                                   " can only contain non-primary key attributes: Primary key attribute: " + name);
+  };
+  check(key.hash.name);
+  if (key.range) check(key.range->name);
 }
 
 void decode_exclusive_start_key(json::object esk, PageRequest& req) {
@@ -168,9 +209,26 @@ void decode_exclusive_start_key(json::object esk, PageRequest& req) {
     req.spec.start_after = std::move(base);
   }
   if (req.spec.hash) {
-    const AttributeValue* h = map_find(key, key_of(req).hash.name);
+    // Query: the start key must lie inside the key condition (sort-key
+    // predicate first, as DynamoDB reports it, then the partition).
+    const storage::KeySchema& ks = key_of(req);
+    if (ks.range) {
+      const AttributeValue* s = map_find(key, ks.range->name);
+      auto outside = [&]() {
+        if (!s) return false;
+        int c = 0;
+        if (req.spec.lower && expr::compare_scalars(*s, *req.spec.lower, c) && c < 0) return true;
+        if (req.spec.upper && expr::compare_scalars(*s, *req.spec.upper, c) && c > 0) return true;
+        if (req.spec.prefix && (s->type == AttrType::S || s->type == AttrType::B) &&
+            !std::string_view(s->str).starts_with(*req.spec.prefix))
+          return true;
+        return false;
+      };
+      if (outside()) throw ApiError::validation("The provided starting key does not match the range key predicate");
+    }
+    const AttributeValue* h = map_find(key, ks.hash.name);
     if (!h || !(*h == *req.spec.hash))
-      throw ApiError::validation("The provided starting key is invalid: The provided key element does not match the schema");
+      throw ApiError::validation("The provided starting key is outside query boundaries based on provided conditions");
   }
 }
 

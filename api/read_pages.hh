@@ -32,6 +32,8 @@ struct ReadExpressions {
   std::optional<expr::Condition> filter;
   std::optional<std::vector<expr::Path>> projection;
   std::optional<Select> select;  // as given
+  bool query = false;            // Query (its Select messages carry "1 validation error detected: ")
+  bool filter_legacy = false;    // the filter came from QueryFilter / ScanFilter
 };
 
 // Decodes and validates a Query (`query`) or Scan request's expressions.
@@ -53,6 +55,11 @@ struct PageRequest {
 // projection, and ConsistentRead on a GSI.
 void resolve_index_and_select(const storage::TableDef& table, std::optional<std::string_view> index_name,
                               const ReadExpressions& exprs, bool consistent, PageRequest& req);
+
+// Query: the filter may not name a key attribute of the key schema queried
+// ("Filter Expression can only contain non-primary key attributes: Primary
+// key attribute: sk"; "QueryFilter ..." for the legacy parameter).
+void check_filter_not_on_keys(const ReadExpressions& exprs, const storage::KeySchema& key);
 
 // Validates ExclusiveStartKey against the table (and index) key schema and
 // sets req.spec.start_after (and start_after_base).

@@ -104,6 +104,8 @@ KeyRange extract_key_range(const Condition& c, const KeyNames& key, bool legacy)
   }
   if (leaves.size() == 2 && leaves[0].attribute == leaves[1].attribute)
     throw ExpressionError("KeyConditionExpressions must only contain one condition per key");
+  // A hash-only key schema admits exactly one condition.
+  if (!key.range && leaves.size() > 1) throw ExpressionError("Query key condition not supported");
   const Leaf* hash = nullptr;
   const Leaf* sort = nullptr;
   for (const auto& l : leaves) {

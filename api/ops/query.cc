@@ -9,7 +9,8 @@
 // and expression parameters, KeyConditions or KeyConditionExpression
 // present, syntax, names and values, unused names and values); the table
 // exists; IndexName, ConsistentRead on a GSI and Select; the key condition
-// against the key schema; ExclusiveStartKey.
+// against the key schema; the filter names no key attribute of that schema;
+// ExclusiveStartKey (sort-key predicate, then partition).
 #include "api/ops/ops.hh"
 #include "api/read_pages.hh"
 #include "api/shapes.hh"
@@ -64,6 +65,7 @@ Result query(RequestContext& ctx, json::object body) {
   } catch (const expr::ExpressionError& e) {
     throw ApiError::validation(e.what());
   }
+  check_filter_not_on_keys(*exprs, ks);
   req.spec.hash = *range.hash;
   if (range.sort_op) {
     const AttributeValue& v = *range.sort1;

@@ -15,20 +15,26 @@ std::string enum_text(const std::vector<std::string_view>& values) {
   return s + "]";
 }
 
+}  // namespace
+
 // Text of a value as dynalite's valueStr prints it.
-std::string display(json::element e) {
+std::string display_value(json::element e) {
   if (e.is_array()) {
     std::string s = "[";
     bool first = true;
     for (json::element x : json::array(e)) {
       if (!first) s.append(", ");
       first = false;
-      s.append(display(x));
+      s.append(display_value(x));
     }
     return s + "]";
   }
   return value_text(e);
 }
+
+namespace {
+
+std::string display(json::element e) { return display_value(e); }
 
 void check_members(json::object o, const std::vector<FieldSpec>& specs, const std::string& prefix,
                    ValidationErrors& errors) {

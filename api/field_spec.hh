@@ -57,6 +57,9 @@ void check_request(json::object body, const std::vector<FieldSpec>& specs, Valid
 // "tableName" from "TableName".
 std::string lower_first(std::string_view s);
 
+// A value as constraint messages show it ("[a, b]" for lists).
+std::string display_value(json::element e);
+
 // The [a-zA-Z0-9_.-]+ pattern.
 bool matches_name_pattern(std::string_view s);
 

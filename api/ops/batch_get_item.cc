@@ -55,6 +55,14 @@ Result batch_get_item(RequestContext& ctx, json::object body) {
       throw ApiError::validation("1 validation error detected: Value '[]' at 'requestItems." + std::string(name) +
                                  ".member.keys' failed to satisfy constraint: Member must have length greater than or "
                                  "equal to 1");
+    if (keys->size() > 100) {
+      json::element keys_element;
+      if (o.at_key("Keys").get(keys_element) != simdjson::SUCCESS) throw ApiError::internal("Keys vanished");
+      throw ApiError::validation("1 validation error detected: Value '" + display_value(keys_element) + "' at 'requestItems." +
+                                 std::string(name) +
+                                 ".member.keys' failed to satisfy constraint: Member must have length less than or "
+                                 "equal to 100");
+    }
     total += keys->size();
   }
   if (total > 100) throw ApiError::validation("Too many items requested for the BatchGetItem call");

@@ -52,6 +52,12 @@ Result batch_write_item(RequestContext& ctx, json::object body) {
                                  "=[]}' at 'requestItems' failed to satisfy constraint: Map value must satisfy "
                                  "constraint: [Member must have length less than or equal to 25, Member must have "
                                  "length greater than or equal to 1]");
+    if (n > 25)
+      throw ApiError::validation("1 validation error detected: Value '{" + std::string(name) + "=" +
+                                 display_value(requests) +
+                                 "}' at 'requestItems' failed to satisfy constraint: Map value must satisfy "
+                                 "constraint: [Member must have length less than or equal to 25, Member must have "
+                                 "length greater than or equal to 1]");
     total += n;
   }
   if (total > 25) throw ApiError::validation("Too many items requested for the BatchWriteItem call");

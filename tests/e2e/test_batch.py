@@ -133,12 +133,13 @@ def test_batch_get_resource_api(client, resource, two_tables):
 
 def test_batch_get_too_many_keys(client, two_tables):
     a, b = two_tables
-    # One table over 100: the API reference documents "Too many items requested ...";
-    # recorded AWS answers (dynalite) show the member-length constraint instead.
+    # One table over 100 fails the Keys member-length constraint; "Too many
+    # items requested" is for a total over 100 spread across tables.
     msg = rejected(client.batch_get_item, RequestItems={
         a: {"Keys": [{"pk": {"S": f"k{i}"}} for i in range(101)]}})
-    assert (msg == "Too many items requested for the BatchGetItem call"
-            or "Member must have length less than or equal to 100" in msg), msg
+    assert msg.startswith("1 validation error detected: Value '["), msg
+    assert msg.endswith(f"' at 'requestItems.{a}.member.keys' failed to satisfy constraint: "
+                        "Member must have length less than or equal to 100"), msg
     # counted across tables
     msg = rejected(client.batch_get_item, RequestItems={
         a: {"Keys": [{"pk": {"S": f"k{i}"}} for i in range(60)]},
@@ -240,8 +241,10 @@ def test_batch_write_too_many(client, two_tables):
     a, b = two_tables
     msg = rejected(client.batch_write_item, RequestItems={
         a: [{"PutRequest": {"Item": {"pk": {"S": f"k{i}"}}}} for i in range(26)]})
-    assert (msg == "Too many items requested for the BatchWriteItem call"
-            or "Member must have length less than or equal to 25" in msg), msg
+    assert msg.startswith(f"1 validation error detected: Value '{{{a}=["), msg
+    assert msg.endswith("]}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: "
+                        "[Member must have length less than or equal to 25, "
+                        "Member must have length greater than or equal to 1]"), msg
     msg = rejected(client.batch_write_item, RequestItems={
         a: [{"PutRequest": {"Item": {"pk": {"S": f"k{i}"}}}} for i in range(13)],
         b: [{"DeleteRequest": {"Key": {"h": {"N": str(i)}, "r": {"S": "x"}}}} for i in range(13)]})

@@ -9,6 +9,7 @@
 #
 #   bench/run.sh                       # put get query scan batchwrite transact
 #   WORKLOADS="put get" DURATION=5 bench/run.sh
+#   WORKLOADS=scan SCAN_ROUNDS=5 bench/run.sh   # 5 full scans of one filled table
 #
 # For figures against other emulators in the same run, use the workplace's
 # peer harness (../shared/bench-peers, see README.md "Benchmarks").
@@ -19,6 +20,7 @@ DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-16}
 ITEMS=${ITEMS:-10000}
 SCAN_ITEMS=${SCAN_ITEMS:-100000}
+SCAN_ROUNDS=${SCAN_ROUNDS:-1}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 BIN=${DDBD_BIN:-build/ddbd}
@@ -39,9 +41,10 @@ t1=$(date +%s%N)
 echo "startup_to_first_answer_ms=$(( (t1 - t0) / 1000000 ))"
 echo "idle_rss_kb=$(ps -o rss= -p "$pid" | tr -d ' ')"
 for w in $WORKLOADS; do
+  extra=()
   items=$ITEMS
-  [ "$w" = scan ] && items=$SCAN_ITEMS
+  [ "$w" = scan ] && items=$SCAN_ITEMS && extra=(--scan-rounds "$SCAN_ROUNDS")
   taskset -c "$CLIENT_CPU" "$LOADGEN" --endpoint "http://127.0.0.1:$port" --workload "$w" \
-    --connections "$CONNECTIONS" --duration "$DURATION" --items "$items" --server-pid "$pid"
+    --connections "$CONNECTIONS" --duration "$DURATION" --items "$items" --server-pid "$pid" "${extra[@]}"
 done
 echo "loaded_rss_kb=$(ps -o rss= -p "$pid" | tr -d ' ')"

@@ -116,6 +116,9 @@ Tokens& tokens() {
                              "' failed to satisfy constraint: Member must not be null");
 }
 
+// "The aggregate size of the items in the transaction cannot exceed 4 MB."
+constexpr std::size_t kMaxTransactionBytes = 4 * 1024 * 1024;
+
 }  // namespace
 
 Result transact_write_items(RequestContext& ctx, json::object body) {
@@ -218,6 +221,7 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
 
   std::vector<Reason> reasons(actions.size());
   bool cancelled = false;
+  bool too_large = false;
   std::vector<std::pair<std::string, double>> capacity;
   storage::Status st = co_await ctx.write([&](storage::WriteTxn& txn) {
     // Evaluate everything first, on the items as they are.
@@ -273,6 +277,22 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
       }
     }
     if (cancelled) return storage::Status::aborted;
+    // The aggregate size of the items the transaction writes (the item as
+    // written for Put and Update, the key for Delete and ConditionCheck).
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < actions.size(); ++i) {
+      const Action& a = actions[i];
+      total += a.kind == Kind::put      ? item_size(a.item)
+               : a.kind == Kind::update ? item_size(new_items[i])
+                                        : a.table->key.hash.name.size() + value_size(a.key.hash) +
+                                              (a.key.range ? a.table->key.range->name.size() +
+                                                                 value_size(*a.key.range)
+                                                           : 0);
+    }
+    if (total > kMaxTransactionBytes) {
+      too_large = true;
+      return storage::Status::aborted;
+    }
     for (std::size_t i = 0; i < actions.size(); ++i) {
       Action& a = actions[i];
       storage::Status s = storage::Status::ok;
@@ -294,6 +314,8 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
     return storage::Status::ok;
   });
 
+  if (too_large)
+    throw ApiError::validation("Transaction size has exceeded the maximum allowed size of 4 MB");
   if (cancelled) {
     std::string codes;
     JsonWriter rw;

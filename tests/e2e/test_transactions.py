@@ -247,6 +247,32 @@ def test_more_than_100_actions_rejected(client, loose, accounts):
     assert "Member must have length greater than or equal to 1" in msg
 
 
+def test_aggregate_size_over_4mb_rejected(client, accounts):
+    blob = "x" * (390 * 1024)  # each item ~390 KB, under the 400 KB item limit
+    items = [{"Put": {"TableName": accounts, "Item": av({"id": f"big{i}", "d": blob})}} for i in range(11)]
+    msg = rejected(client.transact_write_items, TransactItems=items)
+    assert msg == "Transaction size has exceeded the maximum allowed size of 4 MB"
+    assert get(client, accounts, {"id": "big0"}) is None
+    # ten of them (about 3.9 MB) are within the limit
+    client.transact_write_items(TransactItems=items[:10])
+    assert get(client, accounts, {"id": "big9"})["d"] == blob
+    # Updates count with the item as it would be written: ten items grown to
+    # ~395 KB plus a 150 KB Put cross 4 MB (4,100 KB); the same updates
+    # without the growth would not (4,050 KB). Nothing changes.
+    grow = [{"Update": {"TableName": accounts, "Key": av({"id": f"big{i}"}), "UpdateExpression": "SET e = :e",
+                        "ExpressionAttributeValues": {":e": {"S": "y" * (5 * 1024)}}}} for i in range(10)]
+    grow.append({"Put": {"TableName": accounts, "Item": av({"id": "extra", "d": "z" * (150 * 1024)})}})
+    msg = rejected(client.transact_write_items, TransactItems=grow)
+    assert msg == "Transaction size has exceeded the maximum allowed size of 4 MB"
+    assert get(client, accounts, {"id": "extra"}) is None
+    assert "e" not in get(client, accounts, {"id": "big0"})
+    for u in grow[:10]:
+        u["Update"]["ExpressionAttributeValues"][":e"]["S"] = "y"
+    client.transact_write_items(TransactItems=grow)
+    assert get(client, accounts, {"id": "big0"})["e"] == "y"
+    assert get(client, accounts, {"id": "extra"}) is not None
+
+
 @pytest.mark.parametrize("second", [
     {"Put": {"Item": {"id": {"S": "alice"}, "bal": {"N": "1"}}}},
     {"Delete": {"Key": {"id": {"S": "alice"}}}},

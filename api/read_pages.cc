@@ -134,7 +134,7 @@ std::unique_ptr<ReadExpressions> decode_read_expressions(json::object body, bool
 }
 
 void resolve_index_and_select(const storage::TableDef& table, std::optional<std::string_view> index_name,
-                              const ReadExpressions& exprs, bool consistent, PageRequest& req) {
+                              const ReadExpressions& exprs, bool consistent, double now, PageRequest& req) {
   req.table = &table;
   req.exprs = &exprs;
   req.consistent = consistent;
@@ -146,6 +146,10 @@ void resolve_index_and_select(const storage::TableDef& table, std::optional<std:
       throw ApiError::validation("The table does not have the specified index: " + std::string(*index_name));
     if (req.index->global && consistent)
       throw ApiError::validation("Consistent reads are not supported on global secondary indexes");
+    // A GSI added by UpdateTable reads CREATING (Backfilling) until the
+    // transient-status delay is over; DynamoDB refuses to read it meanwhile.
+    if (req.index->global && req.index->status == "CREATING" && now < table.status_ready_time)
+      throw ApiError::validation("Cannot read from backfilling global secondary index");
   }
   req.spec.index = req.index;
   if (exprs.select)

@@ -54,7 +54,7 @@ struct PageRequest {
 // specified index: X"), Select and its compatibility with the index and the
 // projection, and ConsistentRead on a GSI.
 void resolve_index_and_select(const storage::TableDef& table, std::optional<std::string_view> index_name,
-                              const ReadExpressions& exprs, bool consistent, PageRequest& req);
+                              const ReadExpressions& exprs, bool consistent, double now, PageRequest& req);
 
 // Query: the filter may not name a key attribute of the key schema queried
 // ("Filter Expression can only contain non-primary key attributes: Primary

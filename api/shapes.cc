@@ -20,6 +20,9 @@ std::shared_ptr<const storage::TableDef> require_table(const RequestContext& ctx
     if (for_item_op) throw ApiError::resource_not_found();
     throw ApiError::resource_not_found("Requested resource not found: Table: " + std::string(name) + " not found");
   }
+  // Items of a table still CREATING are not there yet ("The resource might
+  // not be specified correctly, or its status might not be ACTIVE").
+  if (for_item_op && effective_status(*t, ctx.now()) == "CREATING") throw ApiError::resource_not_found();
   return t;
 }
 

@@ -49,7 +49,7 @@ Result query(RequestContext& ctx, json::object body) {
 
   auto table = require_table(ctx, *get_string(body, "TableName"), true);
   PageRequest req;
-  resolve_index_and_select(*table, get_string(body, "IndexName"), *exprs, consistent, req);
+  resolve_index_and_select(*table, get_string(body, "IndexName"), *exprs, consistent, ctx.now(), req);
   req.limit = get_long(body, "Limit");
   req.spec.forward = get_bool(body, "ScanIndexForward").value_or(true);
 

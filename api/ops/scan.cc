@@ -53,7 +53,7 @@ Result scan(RequestContext& ctx, json::object body) {
 
   auto table = require_table(ctx, *get_string(body, "TableName"), true);
   PageRequest req;
-  resolve_index_and_select(*table, get_string(body, "IndexName"), *exprs, consistent, req);
+  resolve_index_and_select(*table, get_string(body, "IndexName"), *exprs, consistent, ctx.now(), req);
   req.limit = get_long(body, "Limit");
   if (segment) {
     req.spec.segment = static_cast<uint32_t>(*segment);

@@ -74,7 +74,7 @@ void validate_item_for_write(const storage::TableDef& table, const Item& item) {
   }
   // Index key attributes, when present, must have the declared type and no empty value.
   for (const auto& index : table.indexes) {
-    auto check_index = [&](const storage::KeyAttr& k) {
+    auto check_index = [&](const storage::KeyAttr& k, bool hash) {
       const AttributeValue* v = map_find(item, k.name);
       if (!v) return;
       if (v->type != k.type)
@@ -83,12 +83,18 @@ void validate_item_for_write(const storage::TableDef& table, const Item& item) {
                                    " Actual: " + std::string(attr_type_name(v->type)) + " IndexName: " + index.name);
       if (v->str.empty())
         throw ApiError::validation(
-            "One or more parameter values are not valid. A value specified for a secondary index key is not "
-            "supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: " +
-            index.name + ", IndexKey: " + k.name);
+            std::string("One or more parameter values are not valid. A value specified for a secondary index key is "
+                        "not supported. The AttributeValue for a key attribute cannot contain an empty ") +
+            (v->type == AttrType::B ? "binary" : "string") + " value. IndexName: " + index.name +
+            ", IndexKey: " + k.name);
+      const std::size_t max = hash ? kMaxHashKeyBytes : kMaxRangeKeyBytes;
+      if (v->type != AttrType::N && v->str.size() > max)
+        throw ApiError::validation("One or more parameter values were invalid: Size limit exceeded for Index Key " +
+                                   k.name + " Actual Size: " + std::to_string(v->str.size()) +
+                                   " bytes Max Size: " + std::to_string(max) + " bytes IndexName: " + index.name);
     };
-    check_index(index.key.hash);
-    if (index.key.range) check_index(*index.key.range);
+    check_index(index.key.hash, true);
+    if (index.key.range) check_index(*index.key.range, false);
   }
   if (item_size(item) > kMaxItemSize) throw ApiError::validation("Item size has exceeded the maximum allowed size");
 }

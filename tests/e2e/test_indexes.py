@@ -286,6 +286,46 @@ def test_index_key_type_mismatch_rejected_on_write(fresh):
                        "Expected: S Actual: N IndexName: byStatus")
 
 
+def test_index_key_size_limits_on_write(client, table_name):
+    name = table_name("idxsize")
+    client.create_table(
+        TableName=name, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": t} for a, t in
+                              [("pk", "S"), ("g", "S"), ("r", "S"), ("b", "B")]],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[
+            {"IndexName": "byG", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"},
+                                               {"AttributeName": "r", "KeyType": "RANGE"}],
+             "Projection": {"ProjectionType": "ALL"}},
+            {"IndexName": "byB", "KeySchema": [{"AttributeName": "b", "KeyType": "HASH"}],
+             "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+
+    def put_error(item):
+        with pytest.raises(ClientError) as e:
+            client.put_item(TableName=name, Item=item)
+        return err(e)
+
+    # at the limits: fine
+    client.put_item(TableName=name, Item={"pk": {"S": "ok"}, "g": {"S": "g" * 2048}, "r": {"S": "r" * 1024}})
+    assert put_error({"pk": {"S": "a"}, "g": {"S": "g" * 2049}}) == (
+        "ValidationException", "One or more parameter values were invalid: Size limit exceeded for Index Key g "
+        "Actual Size: 2049 bytes Max Size: 2048 bytes IndexName: byG")
+    assert put_error({"pk": {"S": "a"}, "g": {"S": "g"}, "r": {"S": "r" * 1025}}) == (
+        "ValidationException", "One or more parameter values were invalid: Size limit exceeded for Index Key r "
+        "Actual Size: 1025 bytes Max Size: 1024 bytes IndexName: byG")
+    assert put_error({"pk": {"S": "a"}, "b": {"B": b""}}) == (
+        "ValidationException", "One or more parameter values are not valid. A value specified for a secondary "
+        "index key is not supported. The AttributeValue for a key attribute cannot contain an empty binary value. "
+        "IndexName: byB, IndexKey: b")
+    # UpdateItem is held to the same limits, and writes nothing
+    with pytest.raises(ClientError) as e:
+        client.update_item(TableName=name, Key={"pk": {"S": "ok"}}, UpdateExpression="SET g = :g",
+                           ExpressionAttributeValues={":g": {"S": "x" * 3000}})
+    assert err(e)[1].startswith("One or more parameter values were invalid: Size limit exceeded for Index Key g")
+    assert client.get_item(TableName=name, Key={"pk": {"S": "ok"}})["Item"]["g"]["S"] == "g" * 2048
+    assert client.scan(TableName=name, Select="COUNT")["Count"] == 1
+
+
 # -------------------------------------------------------------- DescribeTable
 
 def test_describe_table_reports_every_index(client, shop):

@@ -6,6 +6,12 @@
 
 #include <charconv>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "storage/item_codec.hh"
+
 namespace ddbd::api {
 
 void JsonWriter::key(std::string_view k) {
@@ -73,6 +79,32 @@ inline bool word_needs_escape(std::uint64_t w) {
   return (below_space | quote | backslash) != 0;
 }
 
+// The length of the prefix of s[0, n) that needs no escaping, give or take:
+// it stops at the first block (16 or 8 bytes) holding a byte that may need
+// it, and the caller checks the rest byte by byte.
+inline std::size_t clean_prefix(const char* s, std::size_t n) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // 16 bytes per step; SSE2 is part of x86-64.  Profiled on a full Scan of
+  // 1 KB strings, escaping with the 8-byte loop alone was a fifth of the
+  // server's time.
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), max_control = _mm_set1_epi8(0x1f);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    // x <= 0x1f (unsigned) exactly when max(x, 0x1f) == 0x1f.
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                                     _mm_cmpeq_epi8(_mm_max_epu8(x, max_control), max_control));
+    if (_mm_movemask_epi8(hit) != 0) return i;
+  }
+#endif
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s + i, 8);
+    if (word_needs_escape(w)) break;
+  }
+  return i;
+}
+
 }  // namespace
 
 void JsonWriter::escaped(std::string_view s) {
@@ -83,14 +115,9 @@ void JsonWriter::escaped(std::string_view s) {
   std::size_t i = 0;
   const std::size_t n = s.size();
   while (i < n) {
-    // Skip clean 8-byte words; most text needs no escaping.
-    while (i + 8 <= n) {
-      std::uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      if (word_needs_escape(w)) break;
-      i += 8;
-    }
-    const std::size_t stop = std::min(n, i + 8);
+    // Skip clean blocks; most text needs no escaping.
+    i += clean_prefix(s.data() + i, n - i);
+    const std::size_t stop = std::min(n, i + 16);
     for (; i < stop; ++i) {
       auto c = static_cast<unsigned char>(s[i]);
       if (c >= 0x20 && c != '"' && c != '\\') continue;
@@ -123,15 +150,9 @@ void JsonWriter::attribute_value(const AttributeValue& v) {
     case AttrType::N:
       string(v.str);
       break;
-    case AttrType::B: {
-      sep();
-      std::string b64;
-      base64_encode(v.str, b64);
-      out_.push_back('"');
-      out_.append(b64);
-      out_.push_back('"');
+    case AttrType::B:
+      base64_string(v.str);
       break;
-    }
     case AttrType::BOOL:
       boolean(v.boolean);
       break;
@@ -154,15 +175,95 @@ void JsonWriter::attribute_value(const AttributeValue& v) {
       break;
     case AttrType::BS:
       begin_array();
-      for (const auto& e : v.set) {
-        std::string b64;
-        base64_encode(e, b64);
-        string(b64);
-      }
+      for (const auto& e : v.set) base64_string(e);
       end_array();
       break;
   }
   end_object();
+}
+
+void JsonWriter::base64_string(std::string_view raw) {
+  sep();
+  out_.push_back('"');
+  base64_encode(raw, out_);  // the alphabet needs no escaping
+  out_.push_back('"');
+}
+
+// Writes what JsonWriter::item / attribute_value would write for the decoded
+// item, as storage::visit_item walks the encoding.  `depth_` counts the open
+// maps and lists: the item's own map (depth 0) has no {"M":...} wrapper.
+class EncodedItemWriter final : public storage::ItemVisitor {
+ public:
+  explicit EncodedItemWriter(JsonWriter& w) : w_(w) {}
+
+  void begin_map(std::size_t) override {
+    if (depth_++ > 0) open_value(AttrType::M);
+    w_.begin_object();
+  }
+  void member_name(std::string_view name) override { w_.key(name); }
+  void end_map() override {
+    w_.end_object();
+    if (--depth_ > 0) w_.end_object();
+  }
+  void begin_list(std::size_t) override {
+    ++depth_;
+    open_value(AttrType::L);
+    w_.begin_array();
+  }
+  void end_list() override {
+    --depth_;
+    w_.end_array();
+    w_.end_object();
+  }
+  void scalar(AttrType type, std::string_view bytes) override {
+    open_value(type);
+    if (type == AttrType::B)
+      w_.base64_string(bytes);
+    else
+      w_.string(bytes);
+    w_.end_object();
+  }
+  void boolean(bool b) override {
+    open_value(AttrType::BOOL);
+    w_.boolean(b);
+    w_.end_object();
+  }
+  void null() override {
+    open_value(AttrType::Null);
+    w_.boolean(true);
+    w_.end_object();
+  }
+  void begin_set(AttrType type, std::size_t) override {
+    set_type_ = type;
+    open_value(type);
+    w_.begin_array();
+  }
+  void set_member(std::string_view bytes) override {
+    if (set_type_ == AttrType::BS)
+      w_.base64_string(bytes);
+    else
+      w_.string(bytes);
+  }
+  void end_set() override {
+    w_.end_array();
+    w_.end_object();
+  }
+
+ private:
+  // `{"T":` for a value of type `type`.
+  void open_value(AttrType type) {
+    w_.begin_object();
+    w_.key(attr_type_name(type));
+  }
+
+  JsonWriter& w_;
+  int depth_ = 0;
+  AttrType set_type_ = AttrType::SS;
+};
+
+bool JsonWriter::encoded_item(std::string_view encoded) {
+  EncodedItemWriter v(*this);
+  return storage::visit_item(encoded, v);
 }
 
 void JsonWriter::item(const AttrMap& m) {

@@ -44,6 +44,10 @@ class JsonWriter {
   void attribute_value(const AttributeValue& v);
   // {"name":{...},...}
   void item(const AttrMap& m);
+  // The same JSON as item(), written straight from an item's stored
+  // encoding (storage/item_codec.hh) without decoding it.  Returns false
+  // when `encoded` is malformed; the output is then incomplete.
+  bool encoded_item(std::string_view encoded);
 
   std::string take() { return std::move(out_); }
   const std::string& str() const { return out_; }
@@ -55,6 +59,10 @@ class JsonWriter {
     after_key_ = false;
   }
   void escaped(std::string_view s);
+  // A JSON string holding the base64 of `raw`.
+  void base64_string(std::string_view raw);
+
+  friend class EncodedItemWriter;
 
   std::string out_;
   bool first_ = true;

@@ -110,10 +110,15 @@ struct ScanSpec {
 class Cursor {
  public:
   virtual ~Cursor() = default;
-  // Decodes the next item into `out`; returns false at the end.
-  virtual bool next(Item& out) = 0;
-  // item_size() of the item last returned by next(), as stored (for an
-  // index: of the projected entry).
+  // Moves to the next item and points `encoded` at its item_codec.hh
+  // encoding (for storage::visit_item / decode_item), which stays valid
+  // until the next call or the end of the ReadTxn.  Returns false at the end.
+  virtual bool next_encoded(std::string_view& encoded) = 0;
+  // Decodes the next item into `out`; returns false at the end.  Throws
+  // StorageError when the stored item is corrupt.
+  bool next(Item& out);
+  // item_size() of the item last returned by next() or next_encoded(), as
+  // stored (for an index: of the projected entry).
   std::uint32_t last_size() const { return last_size_; }
 
  protected:

@@ -140,9 +140,75 @@ bool decode_value(std::string_view& in, AttributeValue& v, int depth) {
   return false;
 }
 
+bool visit_value(std::string_view& in, ItemVisitor& v, int depth);
+
+bool visit_map(std::string_view& in, ItemVisitor& v, int depth) {
+  uint64_t n;
+  if (!get_varint(in, n) || n > in.size()) return false;
+  v.begin_map(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string_view name;
+    if (!get_bytes(in, name)) return false;
+    v.member_name(name);
+    if (!visit_value(in, v, depth)) return false;
+  }
+  v.end_map();
+  return true;
+}
+
+// The same walk as decode_value, with the same checks.
+bool visit_value(std::string_view& in, ItemVisitor& v, int depth) {
+  if (depth > kMaxDecodeDepth || in.empty()) return false;
+  auto tag = static_cast<uint8_t>(in.front());
+  in.remove_prefix(1);
+  if (tag > static_cast<uint8_t>(AttrType::BS)) return false;
+  const auto type = static_cast<AttrType>(tag);
+  std::string_view s;
+  uint64_t n;
+  switch (type) {
+    case AttrType::S:
+    case AttrType::N:
+    case AttrType::B:
+      if (!get_bytes(in, s)) return false;
+      v.scalar(type, s);
+      return true;
+    case AttrType::BOOL:
+      if (in.empty()) return false;
+      v.boolean(in.front() != 0);
+      in.remove_prefix(1);
+      return true;
+    case AttrType::Null:
+      v.null();
+      return true;
+    case AttrType::M:
+      return visit_map(in, v, depth + 1);
+    case AttrType::L:
+      if (!get_varint(in, n) || n > in.size()) return false;
+      v.begin_list(n);
+      for (uint64_t i = 0; i < n; ++i)
+        if (!visit_value(in, v, depth + 1)) return false;
+      v.end_list();
+      return true;
+    case AttrType::SS:
+    case AttrType::NS:
+    case AttrType::BS:
+      if (!get_varint(in, n) || n > in.size()) return false;
+      v.begin_set(type, n);
+      for (uint64_t i = 0; i < n; ++i) {
+        if (!get_bytes(in, s)) return false;
+        v.set_member(s);
+      }
+      v.end_set();
+      return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void encode_item(const Item& item, std::string& out) { encode_map(item, out); }
+
+bool visit_item(std::string_view bytes, ItemVisitor& v) { return visit_map(bytes, v, 0) && bytes.empty(); }
 
 bool decode_item(std::string_view bytes, Item& out) {
   return decode_map(bytes, out, 0) && bytes.empty();

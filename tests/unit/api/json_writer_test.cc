@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <iterator>
+#include <random>
+
+#include "storage/item_codec.hh"
 
 namespace ddbd::api {
 namespace {
@@ -60,6 +64,76 @@ TEST(JsonWriterTest, WritesEveryAttributeType) {
   w.item(item);
   EXPECT_EQ(w.str(),
             R"({"b":{"B":"aGk="},"bs":{"BS":["AQ=="]},"l":{"L":[{"N":"2"}]},"m":{"M":{"in":{"S":"y"}}},"n":{"N":"1.5"},"s":{"S":"x"},"ss":{"SS":["a","b"]},"t":{"BOOL":true},"z":{"NULL":true}})");
+}
+
+// Text that needs escaping at every position relative to the 8- and 16-byte
+// blocks the escaper skips, next to clean text and multi-byte UTF-8.
+std::string random_text(std::mt19937& rng) {
+  static const std::string kPieces[] = {"a", "bcdefgh", "0123456789abcdef", "\"", "\\", "\n", "\x01", "\x1f", " ", "\x7f",
+                                        "\xc3\xa9", "\xe2\x82\xac"};
+  std::string s;
+  for (int i = 0, n = static_cast<int>(rng() % 40); i < n; ++i) s += kPieces[rng() % std::size(kPieces)];
+  return s;
+}
+
+AttributeValue random_value(std::mt19937& rng, int depth) {
+  AttributeValue v;
+  switch (rng() % (depth > 3 ? 5 : 10)) {
+    case 0: v = AttributeValue::string(random_text(rng)); break;
+    case 1: v = AttributeValue::number(std::to_string(static_cast<int>(rng() % 2001) - 1000)); break;
+    case 2: v = AttributeValue::binary(random_text(rng)); break;
+    case 3: v = AttributeValue::boolean_value(rng() & 1); break;
+    case 4: v = AttributeValue::null(); break;
+    case 5:
+      v.type = AttrType::M;
+      for (int i = 0, n = static_cast<int>(rng() % 4); i < n; ++i) map_set(v.map, random_text(rng), random_value(rng, depth + 1));
+      break;
+    case 6:
+      v.type = AttrType::L;
+      for (int i = 0, n = static_cast<int>(rng() % 4); i < n; ++i) v.list.push_back(random_value(rng, depth + 1));
+      break;
+    case 7: v.type = AttrType::SS; v.set = {random_text(rng) + "x", "y"}; break;
+    case 8: v.type = AttrType::NS; v.set = {"1", "-2.5"}; break;
+    default: v.type = AttrType::BS; v.set = {random_text(rng) + "\x02", "\x03"}; break;
+  }
+  return v;
+}
+
+TEST(JsonWriterTest, EncodedItemWritesWhatItemWrites) {
+  std::mt19937 rng(5);
+  for (int i = 0; i < 3000; ++i) {
+    Item item;
+    for (int a = 0, n = static_cast<int>(rng() % 6); a < n; ++a) map_set(item, random_text(rng), random_value(rng, 1));
+    std::string bytes;
+    storage::encode_item(item, bytes);
+    JsonWriter expected, got;
+    expected.begin_array();
+    expected.item(item);
+    expected.item(item);
+    expected.end_array();
+    got.begin_array();
+    ASSERT_TRUE(got.encoded_item(bytes));
+    ASSERT_TRUE(got.encoded_item(bytes));
+    got.end_array();
+    ASSERT_EQ(got.str(), expected.str());
+  }
+  JsonWriter w;
+  EXPECT_FALSE(w.encoded_item(std::string("\x01\x01", 2)));
+}
+
+TEST(JsonWriterTest, EscapesAroundBlockBoundaries) {
+  for (std::size_t len = 0; len < 70; ++len) {
+    for (std::size_t at = 0; at < len; ++at) {
+      for (char special : {'"', '\\', '\n', '\x01'}) {
+        std::string s(len, 'a');
+        s[at] = special;
+        JsonWriter w;
+        w.string(s);
+        const std::string esc = special == '"' ? "\\\"" : special == '\\' ? "\\\\" : special == '\n' ? "\\n" : "\\u0001";
+        ASSERT_EQ(w.str(), "\"" + std::string(at, 'a') + esc + std::string(len - at - 1, 'a') + "\"") << len << " " << at;
+      }
+    }
+  }
 }
 
 TEST(Base64Test, RoundTripsAndRejectsMalformed) {

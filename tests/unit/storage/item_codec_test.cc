@@ -68,6 +68,100 @@ TEST(ItemCodecTest, RejectsTruncatedAndGarbageInput) {
   EXPECT_FALSE(decode_item(std::string("\x01\x01" "a\x7f", 4), out));  // unknown tag
 }
 
+// Rebuilds the item from visit_item's calls.
+class RebuildVisitor final : public ItemVisitor {
+ public:
+  Item item;
+
+  void begin_map(std::size_t) override {
+    if (stack_.empty()) {
+      stack_.push_back(nullptr);  // the item itself
+      return;
+    }
+    AttributeValue* v = place();
+    v->type = AttrType::M;
+    stack_.push_back(v);
+  }
+  void member_name(std::string_view name) override { name_ = std::string(name); }
+  void end_map() override { stack_.pop_back(); }
+  void begin_list(std::size_t) override {
+    AttributeValue* v = place();
+    v->type = AttrType::L;
+    stack_.push_back(v);
+  }
+  void end_list() override { stack_.pop_back(); }
+  void scalar(AttrType type, std::string_view bytes) override {
+    AttributeValue* v = place();
+    v->type = type;
+    v->str = std::string(bytes);
+  }
+  void boolean(bool b) override { *place() = AttributeValue::boolean_value(b); }
+  void null() override { *place() = AttributeValue::null(); }
+  void begin_set(AttrType type, std::size_t) override {
+    set_ = place();
+    set_->type = type;
+  }
+  void set_member(std::string_view bytes) override { set_->set.emplace_back(bytes); }
+  void end_set() override { set_ = nullptr; }
+
+ private:
+  // Where the next value goes: a member of the innermost map (named by the
+  // last member_name) or the next element of the innermost list.
+  AttributeValue* place() {
+    AttributeValue* top = stack_.back();
+    if (!top) {
+      item.emplace_back(name_, AttributeValue{});
+      return &item.back().second;
+    }
+    if (top->type == AttrType::L) {
+      top->list.emplace_back();
+      return &top->list.back();
+    }
+    top->map.emplace_back(name_, AttributeValue{});
+    return &top->map.back().second;
+  }
+
+  std::vector<AttributeValue*> stack_;
+  AttributeValue* set_ = nullptr;
+  std::string name_;
+};
+
+TEST(ItemCodecTest, VisitSeesWhatDecodeReturns) {
+  std::mt19937 rng(43);
+  for (int i = 0; i < 2000; ++i) {
+    Item item;
+    for (int a = 0, n = static_cast<int>(rng() % 8); a < n; ++a) map_set(item, "attr" + std::to_string(rng() % 20), random_value(rng, 1));
+    std::string bytes;
+    encode_item(item, bytes);
+    RebuildVisitor v;
+    ASSERT_TRUE(visit_item(bytes, v));
+    AttributeValue a, b;
+    a.type = b.type = AttrType::M;
+    a.map = item;
+    b.map = v.item;
+    ASSERT_EQ(v.item.size(), item.size());
+    EXPECT_TRUE(a == b);
+  }
+}
+
+TEST(ItemCodecTest, VisitRejectsTruncatedAndGarbageInput) {
+  Item item;
+  map_set(item, "pk", AttributeValue::string("hello"));
+  AttributeValue list;
+  list.type = AttrType::L;
+  list.list.push_back(AttributeValue::number("42"));
+  map_set(item, "l", list);
+  std::string bytes;
+  encode_item(item, bytes);
+  for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
+    RebuildVisitor v;
+    EXPECT_FALSE(visit_item(bytes.substr(0, cut), v)) << cut;
+  }
+  RebuildVisitor v1, v2;
+  EXPECT_FALSE(visit_item(bytes + "x", v1));
+  EXPECT_FALSE(visit_item(std::string("\x01\x01" "a\x7f", 4), v2));  // unknown tag
+}
+
 TEST(ItemCodecTest, VarintBoundaries) {
   for (uint64_t v : {0ull, 1ull, 127ull, 128ull, 16383ull, 16384ull, (1ull << 35) + 7, ~0ull}) {
     std::string s;

@@ -329,15 +329,7 @@ bool wants_item_collection_metrics(json::object body, const storage::TableDef& t
 
 void write_item_collection_metrics(JsonWriter& w, RequestContext& ctx, const storage::TableDef& table,
                                    const AttributeValue& hash_key) {
-  std::size_t bytes = 0;
-  {
-    storage::ReadTxn txn = ctx.engine.begin_read();
-    storage::ScanSpec spec;
-    spec.hash = hash_key;
-    auto cur = txn.scan(table, spec);
-    Item item;
-    while (cur->next(item)) bytes += cur->last_size();
-  }
+  const uint64_t bytes = ctx.engine.begin_read().item_collection_size(table, hash_key);
   const double gb = static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0);
   const double low = static_cast<double>(static_cast<long long>(gb));
   w.key("ItemCollectionMetrics");
@@ -363,6 +355,8 @@ void check_storage(storage::Status s) {
       throw ApiError::resource_not_found();
     case storage::Status::map_full:
       throw ApiError::internal("The data store is full (see --map-size)");
+    case storage::Status::collection_full:
+      throw ApiError(ErrorCode::ItemCollectionSizeLimitExceededException, "Collection size exceeded");
     default:
       throw ApiError::internal();
   }

@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
   eo.in_memory = opt.in_memory;
   eo.sync = opt.sync;
   eo.map_size = opt.map_size;
+  eo.max_item_collection_bytes = opt.max_item_collection_bytes;
   eo.defer = [&ioc](std::function<void()> fn) { boost::asio::post(ioc, std::move(fn)); };
   std::unique_ptr<storage::Engine> engine;
   try {

@@ -36,6 +36,10 @@ A DynamoDB-compatible server.
   --log-level LEVEL            trace, debug, info, warn, error, off (default info)
   --threads N                  I/O threads (default: the number of usable cores)
   --map-size BYTES             LMDB map size (default 34359738368 = 32 GiB)
+  --max-item-collection-bytes BYTES
+                               item collection size limit for tables with an LSI
+                               (default 10737418240 = DynamoDB's 10 GB; lower it
+                               to test ItemCollectionSizeLimitExceededException)
   -optimizeDbBeforeStartup, -disableTelemetry
                                accepted for DynamoDB Local compatibility; no effect
   --help, -help                this text
@@ -119,6 +123,12 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       if (!value(v)) return std::nullopt;
       if (!parse_number(v, o.map_size) || o.map_size < (std::size_t(1) << 20)) {
         error = "invalid --map-size value: " + std::string(v);
+        return std::nullopt;
+      }
+    } else if (a == "--max-item-collection-bytes") {
+      if (!value(v)) return std::nullopt;
+      if (!parse_number(v, o.max_item_collection_bytes) || o.max_item_collection_bytes == 0) {
+        error = "invalid --max-item-collection-bytes value: " + std::string(v);
         return std::nullopt;
       }
     } else if (a == "-optimizeDbBeforeStartup" || a == "-disableTelemetry") {

@@ -14,6 +14,7 @@
 //   --log-level LEVEL (info)
 //   --threads N (the number of usable cores)
 //   --map-size BYTES (32 GiB)
+//   --max-item-collection-bytes BYTES (10 GiB)
 //   -optimizeDbBeforeStartup, -disableTelemetry: accepted and ignored.
 //
 // Thread-safety: plain value.
@@ -39,6 +40,7 @@ struct Options {
   std::string log_level = "info";
   unsigned threads = 0;  // 0 = number of usable cores
   std::size_t map_size = std::size_t(32) << 30;
+  uint64_t max_item_collection_bytes = uint64_t(10) << 30;
   bool help = false;
 };
 

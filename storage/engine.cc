@@ -43,6 +43,7 @@ std::string_view status_name(Status s) {
     case Status::already_exists: return "already_exists";
     case Status::aborted: return "aborted";
     case Status::map_full: return "map_full";
+    case Status::collection_full: return "collection_full";
     case Status::io_error: return "io_error";
   }
   return "?";
@@ -90,6 +91,21 @@ std::string index_stats_key(uint64_t table_id, uint32_t index_id) {
   std::string p;
   encode_index_prefix(table_id, index_id, p);
   return p;
+}
+
+// Stats key of one item collection: the index-stats layout with an index id
+// no index has, then the partition prefix of the hash key.
+constexpr uint32_t kCollectionStatsId = 0xFFFFFFFFu;
+std::string collection_stats_key(uint64_t table_id, const AttributeValue& hash) {
+  std::string p;
+  encode_index_partition_prefix(table_id, kCollectionStatsId, hash, p);
+  return p;
+}
+
+bool has_lsi(const TableDef& def) {
+  for (const auto& ix : def.indexes)
+    if (!ix.global) return true;
+  return false;
 }
 
 // [u32 size][encoded item]
@@ -245,6 +261,20 @@ struct WriteTxn::Impl {
   std::map<std::string, Stats> stats; // this op's stats deltas, by stats key
   uint64_t next_table_id;
   bool wrote = false;  // this op has changed the transaction
+  const std::map<std::string, Stats>* batch_stats = nullptr;  // earlier ops' deltas in this commit
+
+  // Bytes now in a stats record: committed value + this commit's earlier
+  // ops + this op.
+  int64_t current_bytes(const std::string& key) const {
+    int64_t bytes = 0;
+    MDB_val mk = lmdb::val(key), mv;
+    if (mdb_get(txn, eng->stats, &mk, &mv) == MDB_SUCCESS && mv.mv_size == 16)
+      bytes = static_cast<int64_t>(get_u64_be(static_cast<const char*>(mv.mv_data) + 8));
+    if (batch_stats)
+      if (auto it = batch_stats->find(key); it != batch_stats->end()) bytes += it->second.bytes;
+    if (auto it = stats.find(key); it != stats.end()) bytes += it->second.bytes;
+    return bytes;
+  }
 
   std::shared_ptr<const TableDef> find(const std::string& key) const {
     if (auto it = overlay.find(key); it != overlay.end()) return it->second;
@@ -276,8 +306,10 @@ struct WriteTxn::Impl {
   // Removes `old`'s entries from and adds `now`'s entries to every index.
   // Either may be null.
   Status update_indexes(const TableDef& def, const PrimaryKey& key, const Item* old, const Item* now) {
+    std::string ckey;  // the item collection's record, for LSI entries
     for (const IndexDef& ix : def.indexes) {
       if (ix.status == "DELETING") continue;
+      if (!ix.global && ckey.empty()) ckey = collection_stats_key(def.table_id, key.hash);
       std::string skey = index_stats_key(def.table_id, ix.index_id);
       PrimaryKey ik;
       if (old && index_key_of(ix, *old, ik)) {
@@ -285,8 +317,10 @@ struct WriteTxn::Impl {
         encode_index_key(def.table_id, ix.index_id, ik, key, k);
         MDB_val mk = lmdb::val(k), ov;
         if (mdb_get(txn, eng->index, &mk, &ov) == MDB_SUCCESS) {
+          const int64_t old_size = ov.mv_size >= 4 ? get_u32_be(static_cast<const char*>(ov.mv_data)) : 0;
           stats[skey].count -= 1;
-          stats[skey].bytes -= ov.mv_size >= 4 ? get_u32_be(static_cast<const char*>(ov.mv_data)) : 0;
+          stats[skey].bytes -= old_size;
+          if (!ix.global) stats[ckey].bytes -= old_size;
           lmdb::check("mdb_del(index)", mdb_del(txn, eng->index, &mk, nullptr));
         }
       }
@@ -302,6 +336,7 @@ struct WriteTxn::Impl {
         lmdb::check("mdb_put(index)", rc);
         stats[skey].count += 1;
         stats[skey].bytes += size;
+        if (!ix.global) stats[ckey].bytes += size;
       }
     }
     return Status::ok;
@@ -315,7 +350,7 @@ std::size_t Engine::Impl::run_range(std::vector<Pending>& batch, std::size_t a, 
   uint64_t table_ids = next_table_id;
   lmdb::Txn parent(env, nullptr, 0);
   for (std::size_t i = a; i < b; ++i) {
-    WriteTxn::Impl wi{this, parent.get(), &batch_overlay, {}, {}, table_ids, false};
+    WriteTxn::Impl wi{this, parent.get(), &batch_overlay, {}, {}, table_ids, false, &batch_stats};
     WriteTxn wt(&wi);
     Status st;
     try {
@@ -347,6 +382,11 @@ std::size_t Engine::Impl::run_range(std::vector<Pending>& batch, std::size_t a, 
     }
     cur.count = std::max<int64_t>(0, cur.count + d.count);
     cur.bytes = std::max<int64_t>(0, cur.bytes + d.bytes);
+    if (cur.count == 0 && k.size() > 12) {  // an emptied item collection's record
+      int rc = mdb_del(parent.get(), stats, &mk, nullptr);
+      if (rc != MDB_NOTFOUND) check("mdb_del(stats)", rc);
+      continue;
+    }
     std::string v;
     put_u64_be(v, static_cast<uint64_t>(cur.count));
     put_u64_be(v, static_cast<uint64_t>(cur.bytes));
@@ -450,8 +490,20 @@ Status WriteTxn::put(const TableDef& table, const Item& item) {
   lmdb::check("mdb_put(items)", rc);
   st.count += 1;
   st.bytes += size;
-  if (!def->indexes.empty()) return impl_->update_indexes(*def, key, had_old ? &old_item : nullptr, &item);
-  return Status::ok;
+  if (def->indexes.empty()) return Status::ok;
+  const bool lsi = has_lsi(*def);
+  std::string ckey;
+  if (lsi) {
+    ckey = collection_stats_key(def->table_id, key.hash);
+    auto& cs = impl_->stats[ckey];
+    cs.count += had_old ? 0 : 1;
+    cs.bytes += static_cast<int64_t>(size) - (had_old ? static_cast<int64_t>(item_size(old_item)) : 0);
+  }
+  Status s = impl_->update_indexes(*def, key, had_old ? &old_item : nullptr, &item);
+  if (s == Status::ok && lsi &&
+      impl_->current_bytes(ckey) > static_cast<int64_t>(impl_->eng->options.max_item_collection_bytes))
+    return Status::collection_full;
+  return s;
 }
 
 Status WriteTxn::erase(const TableDef& table, const PrimaryKey& key) {
@@ -472,8 +524,13 @@ Status WriteTxn::erase(const TableDef& table, const PrimaryKey& key) {
   auto& st = impl_->stats[table_prefix(def->table_id)];
   st.count -= 1;
   st.bytes -= size;
-  if (!def->indexes.empty()) return impl_->update_indexes(*def, key, &old_item, nullptr);
-  return Status::ok;
+  if (def->indexes.empty()) return Status::ok;
+  if (has_lsi(*def)) {
+    auto& cs = impl_->stats[collection_stats_key(def->table_id, key.hash)];
+    cs.count -= 1;
+    cs.bytes -= size;
+  }
+  return impl_->update_indexes(*def, key, &old_item, nullptr);
 }
 
 Status WriteTxn::build_index(const TableDef& table, uint32_t index_id) {
@@ -604,6 +661,11 @@ TableStats read_stats(MDB_txn* txn, MDB_dbi dbi, const std::string& k) {
 
 TableStats ReadTxn::index_stats(const TableDef& table, const IndexDef& index) const {
   return read_stats(impl_->txn.get(), impl_->eng->stats, index_stats_key(table.table_id, index.index_id));
+}
+
+uint64_t ReadTxn::item_collection_size(const TableDef& table, const AttributeValue& hash) const {
+  if (!has_lsi(table)) return 0;
+  return read_stats(impl_->txn.get(), impl_->eng->stats, collection_stats_key(table.table_id, hash)).size_bytes;
 }
 
 TableStats ReadTxn::stats(const TableDef& table) const {

@@ -45,6 +45,7 @@ enum class Status {
   already_exists,   // create_table: the name is taken in that namespace
   aborted,          // a WriteFn chose to roll back its writes
   map_full,         // the LMDB map is full (see --map-size)
+  collection_full,  // put: the item collection (tables with an LSI) is over its size limit
   io_error,         // the commit failed
 };
 std::string_view status_name(Status s);
@@ -59,6 +60,9 @@ struct EngineOptions {
   bool in_memory = false;  // throwaway store in a private temporary directory
   bool sync = false;       // fsync every commit
   std::size_t map_size = std::size_t(32) << 30;  // LMDB map size in bytes
+  // Largest item collection (the items sharing a partition key, plus their
+  // local secondary index entries) of a table with an LSI; DynamoDB's 10 GB.
+  uint64_t max_item_collection_bytes = uint64_t(10) << 30;
   // How the write leader hands work to "later": the server passes a function
   // that posts to its I/O pool.  Deferring the first drain lets every request
   // that is ready in the same turn of the event loop join one commit.  When
@@ -140,6 +144,9 @@ class ReadTxn {
   // Item count and size of one index (IndexSizeBytes counts the projected
   // items as stored).
   TableStats index_stats(const TableDef& table, const IndexDef& index) const;
+  // Size in bytes of the item collection of `hash` (tables with an LSI only:
+  // the items' sizes plus their LSI entries' sizes; 0 for other tables).
+  uint64_t item_collection_size(const TableDef& table, const AttributeValue& hash) const;
 
   struct Impl;
   explicit ReadTxn(std::unique_ptr<Impl> impl);

@@ -304,6 +304,12 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
           if (had_old[i]) s = txn.erase(*a.table, a.key);
           break;
       }
+      if (s == storage::Status::collection_full) {
+        cancelled = true;
+        reasons[i].code = "ItemCollectionSizeLimitExceeded";
+        reasons[i].message = "Collection size exceeded";
+        return storage::Status::aborted;
+      }
       if (s != storage::Status::ok) return s;
       const double units = 2 * (a.kind == Kind::check ? read_units(sizes[i], true) : write_units(sizes[i]));
       bool merged = false;

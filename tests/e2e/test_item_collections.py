@@ -82,3 +82,66 @@ def test_item_collection_metrics_on_update_item(client, table_name):
                            UpdateExpression="SET #a = :a", ExpressionAttributeNames={"#a": "at"},
                            ExpressionAttributeValues={":a": {"N": "3"}}, ReturnItemCollectionMetrics="SIZE")
     assert r["ItemCollectionMetrics"] == {"ItemCollectionKey": {"pk": {"S": "q"}}, "SizeEstimateRangeGB": [0.0, 1.0]}
+
+
+def test_item_collection_size_limit(server_factory, tmp_path):
+    """The 10 GB item-collection limit of tables with an LSI, scaled down with
+    --max-item-collection-bytes: writes that would grow a collection past it
+    fail with ItemCollectionSizeLimitExceededException and write nothing; the
+    sizes are kept in the store, so the limit holds across a restart."""
+    from botocore.exceptions import ClientError
+    args = ["--max-item-collection-bytes", "20000"]
+    data = tmp_path / "icl"
+    data.mkdir()
+    srv = server_factory(args, data_dir=data)
+    c = srv.client()
+    make_lsi_table(c, "icl")
+    blob = "x" * 4000  # each item ~4,010 bytes plus a ~12-byte LSI entry
+
+    def item(pk, sk, d=blob):
+        return {"pk": {"S": pk}, "sk": {"S": sk}, "at": {"N": sk}, "d": {"S": d}}
+
+    def put_error(it):
+        with pytest.raises(ClientError) as e:
+            c.put_item(TableName="icl", Item=it)
+        return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]
+
+    for i in range(4):
+        c.put_item(TableName="icl", Item=item("p", str(i)))
+    full = ("ItemCollectionSizeLimitExceededException", "Collection size exceeded")
+    assert put_error(item("p", "4")) == full
+    assert "Item" not in c.get_item(TableName="icl", Key={"pk": {"S": "p"}, "sk": {"S": "4"}})
+    # another partition has its own collection; replacing an item in place is fine
+    c.put_item(TableName="icl", Item=item("q", "0"))
+    c.put_item(TableName="icl", Item=item("p", "3", "y" * 4000))
+    # UpdateItem that grows the collection past the limit
+    with pytest.raises(ClientError) as e:
+        c.update_item(TableName="icl", Key={"pk": {"S": "p"}, "sk": {"S": "0"}},
+                      UpdateExpression="SET e = :e", ExpressionAttributeValues={":e": {"S": "z" * 5000}})
+    assert (e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]) == full
+    # a batch with one write over the limit writes nothing
+    with pytest.raises(ClientError) as e:
+        c.batch_write_item(RequestItems={"icl": [{"PutRequest": {"Item": item("q", "1")}},
+                                                 {"PutRequest": {"Item": item("p", "5")}}]})
+    assert e.value.response["Error"]["Code"] == "ItemCollectionSizeLimitExceededException"
+    assert "Item" not in c.get_item(TableName="icl", Key={"pk": {"S": "q"}, "sk": {"S": "1"}})
+    # a transaction: cancelled, with the reason on the action that overflowed
+    with pytest.raises(ClientError) as e:
+        c.transact_write_items(TransactItems=[{"Put": {"TableName": "icl", "Item": item("q", "2")}},
+                                              {"Put": {"TableName": "icl", "Item": item("p", "6")}}])
+    assert e.value.response["Error"]["Code"] == "TransactionCanceledException"
+    assert [r["Code"] for r in e.value.response["CancellationReasons"]] == ["None", "ItemCollectionSizeLimitExceeded"]
+    assert e.value.response["CancellationReasons"][1]["Message"] == "Collection size exceeded"
+    assert "Item" not in c.get_item(TableName="icl", Key={"pk": {"S": "q"}, "sk": {"S": "2"}})
+
+    # the counts survive a restart (kill -9), then deleting makes room again
+    srv.proc.kill()
+    srv.proc.wait()
+    srv2 = server_factory(args, data_dir=data)
+    c = srv2.client()
+    assert put_error(item("p", "4")) == full
+    r = c.delete_item(TableName="icl", Key={"pk": {"S": "p"}, "sk": {"S": "0"}}, ReturnItemCollectionMetrics="SIZE")
+    assert r["ItemCollectionMetrics"]["SizeEstimateRangeGB"] == [0.0, 1.0]
+    c.put_item(TableName="icl", Item=item("p", "4"))
+    assert c.query(TableName="icl", KeyConditionExpression="pk = :p",
+                   ExpressionAttributeValues={":p": {"S": "p"}}, Select="COUNT")["Count"] == 4

@@ -330,3 +330,90 @@ TEST(EngineBatchTest, OpFailingAfterWritingIsRolledBackAlone) {
 
 }  // namespace
 }  // namespace ddbd::storage
+
+namespace ddbd::storage {
+namespace {
+
+// Item collections of a table with an LSI: their size (items plus LSI
+// entries) is kept with the stats, counts ops earlier in the same commit,
+// and a put that takes it over the limit fails alone with collection_full.
+TEST(EngineCollectionTest, SizeIsTrackedAndLimitEnforcedWithinABatch) {
+  auto dir = std::filesystem::temp_directory_path() / ("ddbd-engine-coll-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::vector<std::function<void()>> deferred;
+  EngineOptions o;
+  o.data_dir = dir.string();
+  o.map_size = std::size_t(1) << 30;
+  o.max_item_collection_bytes = 1000;
+  o.defer = [&](std::function<void()> f) { deferred.push_back(std::move(f)); };
+  auto engine = Engine::open(o);
+  auto run = [&] {
+    while (!deferred.empty()) {
+      auto f = std::move(deferred.back());
+      deferred.pop_back();
+      f();
+    }
+  };
+  TableDef def;
+  def.ns = "ns";
+  def.name = "coll";
+  def.key.hash = KeyAttr{"pk", AttrType::S};
+  def.key.range = KeyAttr{"sk", AttrType::S};
+  IndexDef lsi;
+  lsi.name = "byN";
+  lsi.global = false;
+  lsi.key.hash = KeyAttr{"pk", AttrType::S};
+  lsi.key.range = KeyAttr{"n", AttrType::N};
+  lsi.projection = ProjectionType::KEYS_ONLY;
+  lsi.index_id = 1;
+  def.indexes.push_back(lsi);
+  Status created = Status::io_error;
+  engine->submit([&](WriteTxn& t) { return t.create_table(def); }, [&](Status s) { created = s; });
+  run();
+  ASSERT_EQ(created, Status::ok);
+  auto table = engine->find_table("ns", "coll");
+  auto item = [](const std::string& pk, const std::string& sk, std::size_t pad) {
+    Item it;
+    map_set(it, "pk", AttributeValue::string(pk));
+    map_set(it, "sk", AttributeValue::string(sk));
+    map_set(it, "n", AttributeValue::number("1"));
+    map_set(it, "d", AttributeValue::string(std::string(pad, 'x')));
+    return it;
+  };
+  // One item plus its KEYS_ONLY LSI entry (pk, sk, n).
+  Item entry = item("p", "a", 0);
+  map_erase(entry, "d");
+  ASSERT_EQ(entry.size(), 3u);
+  const std::size_t one = item_size(item("p", "a", 300)) + item_size(entry);
+  ASSERT_LT(3 * one, 1000u);
+  ASSERT_GT(4 * one, 1000u);
+  std::vector<Status> st(4, Status::io_error);
+  engine->submit([&](WriteTxn& t) { return t.put(*table, item("p", "a", 300)); }, [&](Status s) { st[0] = s; });
+  engine->submit([&](WriteTxn& t) { return t.put(*table, item("p", "b", 300)); }, [&](Status s) { st[1] = s; });
+  engine->submit([&](WriteTxn& t) { return t.put(*table, item("p", "c", 300)); }, [&](Status s) { st[2] = s; });
+  engine->submit([&](WriteTxn& t) { return t.put(*table, item("p", "d", 300)); }, [&](Status s) { st[3] = s; });
+  ASSERT_EQ(deferred.size(), 1u);  // one batch
+  run();
+  EXPECT_EQ(st, (std::vector<Status>{Status::ok, Status::ok, Status::ok, Status::collection_full}));
+  const AttributeValue p = AttributeValue::string("p");
+  EXPECT_EQ(engine->begin_read().item_collection_size(*table, p), 3 * one);
+  // Replacing an item with a bigger one counts the difference only.
+  Status s = Status::io_error;
+  engine->submit([&](WriteTxn& t) { return t.put(*table, item("p", "a", 320)); }, [&](Status r) { s = r; });
+  run();
+  EXPECT_EQ(s, Status::ok);
+  EXPECT_EQ(engine->begin_read().item_collection_size(*table, p), 3 * one + 20);
+  // Erasing everything empties the record.
+  for (const char* sk : {"a", "b", "c"}) {
+    engine->submit([&](WriteTxn& t) { return t.erase(*table, PrimaryKey{p, AttributeValue::string(sk)}); },
+                   [&](Status r) { s = r; });
+    run();
+    EXPECT_EQ(s, Status::ok);
+  }
+  EXPECT_EQ(engine->begin_read().item_collection_size(*table, p), 0u);
+  engine.reset();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ddbd::storage

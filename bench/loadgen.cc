@@ -202,6 +202,7 @@ asio::awaitable<void> worker(tcp::endpoint ep, const std::vector<std::string>& p
   co_await s.async_connect(ep, asio::use_awaitable);
   s.set_option(tcp::no_delay(true));
   beast::flat_buffer buf;
+  buf.reserve(64 * 1024);  // else Beast reads 512 bytes per recv
   std::size_t i = offset;
   while (Clock::now() < end) {
     const std::string& req = pool[i % pool.size()];

@@ -110,8 +110,10 @@ asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, const 
   std::optional<ApiError> error;
   try {
     if (!op.handler) throw ApiError::unsupported(op.name);
-    json::object request = parse_request(body, size);
-    std::string out = co_await op.handler(ctx, request);
+    // The parsed request (and the parser its views point into) lives until
+    // the handler is done, across its co_awaits.
+    ParsedRequest request = parse_request(body, size);
+    std::string out = co_await op.handler(ctx, request.body);
     co_return Response{200, std::move(out)};
   } catch (const ApiError& e) {
     error = e;

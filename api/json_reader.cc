@@ -1,7 +1,9 @@
 #include "api/json_reader.hh"
 
 #include <algorithm>
+#include <memory>
 #include <unordered_set>
+#include <vector>
 
 #include "api/errors.hh"
 #include "api/json_writer.hh"
@@ -235,13 +237,36 @@ AttributeValue decode_value(json::element e, int depth) {
 
 }  // namespace
 
-json::object parse_request(const char* data, std::size_t size) {
-  thread_local json::parser parser(kMaxRequestBytes + 1024);
+namespace {
+
+// Idle parsers of this thread.  A parser keeps the capacity of the largest
+// document it has parsed, so big ones are freed instead of kept.
+constexpr std::size_t kMaxIdleParsers = 64;
+constexpr std::size_t kMaxIdleParserCapacity = 1 << 20;
+thread_local std::vector<std::unique_ptr<json::parser>> idle_parsers;
+
+}  // namespace
+
+ParsedRequest::~ParsedRequest() {
+  if (parser_ && parser_->capacity() <= kMaxIdleParserCapacity && idle_parsers.size() < kMaxIdleParsers)
+    idle_parsers.push_back(std::move(parser_));
+}
+
+ParsedRequest parse_request(const char* data, std::size_t size) {
+  std::unique_ptr<json::parser> parser;
+  if (!idle_parsers.empty()) {
+    parser = std::move(idle_parsers.back());
+    idle_parsers.pop_back();
+  } else {
+    parser = std::make_unique<json::parser>(kMaxRequestBytes + 1024);
+  }
   json::element root;
-  auto err = parser.parse(data, size, false).get(root);
+  auto err = parser->parse(data, size, false).get(root);
+  ParsedRequest r(std::move(parser));
   if (err) throw ApiError(ErrorCode::SerializationException, "");
   if (root.type() != json::element_type::OBJECT) throw ApiError(ErrorCode::SerializationException, "");
-  return json::object(root);
+  r.body = json::object(root);
+  return r;
 }
 
 std::optional<std::string_view> get_string(json::object o, std::string_view key) {

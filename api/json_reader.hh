@@ -2,9 +2,10 @@
 //
 // A request body is parsed once (parse_request), then handlers read members
 // with the typed getters below and decode attribute values into owned
-// AttributeValue trees.  Every view returned here points into the calling
-// thread's parser and dies at the thread's next parse: handlers convert to
-// owned values before their first co_await.
+// AttributeValue trees.  Every view returned here points into the parser
+// held by the request's ParsedRequest, which the dispatcher keeps for the
+// whole request (across the handler's co_awaits, while other requests on the
+// same thread parse with other parsers).
 //
 // Type errors are SerializationException with the Coral/Jackson wording
 // DynamoDB uses ("class java.lang.Integer can not be converted to an String",
@@ -12,12 +13,14 @@
 // dynalite validations/index.js).  A JSON null member counts as absent, as
 // DynamoDB treats it.
 //
-// Thread-safety: parse_request uses a thread_local parser.
+// Thread-safety: parsers come from a per-thread free list; a ParsedRequest
+// may be destroyed on any thread.
 #pragma once
 
 #include <simdjson.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,10 +34,24 @@ namespace json = simdjson::dom;
 // Largest request body accepted (DynamoDB's own limit is 16 MB per request).
 constexpr std::size_t kMaxRequestBytes = 16 * 1024 * 1024;
 
+// A parsed request body and the parser that owns its tape.  Movable, not
+// copyable; the parser goes back to a free list when this is destroyed.
+class ParsedRequest {
+ public:
+  explicit ParsedRequest(std::unique_ptr<json::parser> parser) : parser_(std::move(parser)) {}
+  ParsedRequest(ParsedRequest&&) = default;
+  ParsedRequest& operator=(ParsedRequest&&) = default;
+  ~ParsedRequest();
+  json::object body;
+
+ private:
+  std::unique_ptr<json::parser> parser_;
+};
+
 // Parses `body` (which must be followed by simdjson::SIMDJSON_PADDING
-// readable bytes) with this thread's parser.  An empty body or anything
+// readable bytes) with a parser of its own.  An empty body or anything
 // other than a JSON object is a SerializationException.
-json::object parse_request(const char* data, std::size_t size);
+ParsedRequest parse_request(const char* data, std::size_t size);
 
 // Member getters.  Absent or null -> nullopt.  Wrong JSON type ->
 // SerializationException.

@@ -145,3 +145,36 @@ def test_item_collection_size_limit(server_factory, tmp_path):
     c.put_item(TableName="icl", Item=item("p", "4"))
     assert c.query(TableName="icl", KeyConditionExpression="pk = :p",
                    ExpressionAttributeValues={":p": {"S": "p"}}, Select="COUNT")["Count"] == 4
+
+
+def test_request_body_outlives_the_commit_wait(server_factory):
+    """Handlers read the request after waiting for their commit (e.g. whether
+    ItemCollectionMetrics was asked for). With one I/O thread, other requests
+    are parsed meanwhile: each request's body must stay its own."""
+    srv = server_factory(["--threads", "1", "--in-memory"])
+    c = srv.client()
+    make_lsi_table(c, "body")
+
+    def worker(w):
+        cl = srv.client()
+        bad = []
+        for i in range(80):
+            pk = f"w{w}-{i}"
+            if w % 2:
+                r = cl.put_item(TableName="body", Item={"pk": {"S": pk}, "sk": {"S": "s"}, "at": {"N": str(i)}},
+                                ReturnItemCollectionMetrics="SIZE")
+                if r.get("ItemCollectionMetrics", {}).get("ItemCollectionKey") != {"pk": {"S": pk}}:
+                    bad.append(r.get("ItemCollectionMetrics"))
+            else:
+                # no metrics asked: none may come back
+                r = cl.update_item(TableName="body", Key={"pk": {"S": pk}, "sk": {"S": "s"}},
+                                   UpdateExpression="SET #n = :v", ExpressionAttributeNames={"#n": "x" * 200},
+                                   ExpressionAttributeValues={":v": {"S": "y" * 500}})
+                if "ItemCollectionMetrics" in r:
+                    bad.append(r["ItemCollectionMetrics"])
+        return bad
+
+    with concurrent.futures.ThreadPoolExecutor(12) as ex:
+        results = list(ex.map(worker, range(12)))
+    assert all(not b for b in results), [b[:2] for b in results if b]
+    assert srv.proc.poll() is None

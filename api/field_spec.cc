@@ -34,8 +34,6 @@ std::string display_value(json::element e) {
 
 namespace {
 
-std::string display(json::element e) { return display_value(e); }
-
 void check_members(json::object o, const std::vector<FieldSpec>& specs, const std::string& prefix,
                    ValidationErrors& errors) {
   for (const FieldSpec& spec : specs) {
@@ -140,9 +138,9 @@ void check_value(json::element e, const FieldSpec& spec, const std::string& path
       json::array a(e);
       auto n = static_cast<int64_t>(a.size());
       if (spec.min_length && n < *spec.min_length)
-        errors.add(display(e), path, "Member must have length greater than or equal to " + std::to_string(*spec.min_length));
+        errors.add(display_value(e), path, "Member must have length greater than or equal to " + std::to_string(*spec.min_length));
       if (spec.max_length && n > *spec.max_length)
-        errors.add(display(e), path, "Member must have length less than or equal to " + std::to_string(*spec.max_length));
+        errors.add(display_value(e), path, "Member must have length less than or equal to " + std::to_string(*spec.max_length));
       if (!spec.element.empty()) {
         int i = 0;
         for (json::element x : a) {
@@ -160,9 +158,9 @@ void check_value(json::element e, const FieldSpec& spec, const std::string& path
       json::object o(e);
       auto n = static_cast<int64_t>(o.size());
       if (spec.min_length && n < *spec.min_length)
-        errors.add(display(e), path, "Member must have length greater than or equal to " + std::to_string(*spec.min_length));
+        errors.add(display_value(e), path, "Member must have length greater than or equal to " + std::to_string(*spec.min_length));
       if (spec.max_length && n > *spec.max_length)
-        errors.add(display(e), path, "Member must have length less than or equal to " + std::to_string(*spec.max_length));
+        errors.add(display_value(e), path, "Member must have length less than or equal to " + std::to_string(*spec.max_length));
       if (!spec.element.empty())
         for (auto [k, x] : o) {
           if (x.is_null()) continue;

@@ -2,6 +2,7 @@
 
 #include "api/errors.hh"
 #include "api/legacy_params.hh"
+#include "api/shapes.hh"
 #include "expressions/error.hh"
 #include "expressions/eval.hh"
 #include "expressions/parser.hh"
@@ -117,7 +118,6 @@ std::unique_ptr<ReadExpressions> decode_read_expressions(json::object body, bool
   }
   // DynamoDB words these Select checks as a one-item constraint report on
   // Query ("1 validation error detected: ...") and bare on Scan.
-  r->query = query;
   const std::string prefix = query ? "1 validation error detected: " : "";
   if (r->projection && r->select && *r->select != Select::specific_attributes)
     throw ApiError::validation(prefix + "Cannot specify the " +
@@ -147,9 +147,7 @@ void resolve_index_and_select(const storage::TableDef& table, std::optional<std:
       throw ApiError::validation("The table does not have the specified index: " + std::string(*index_name));
     if (req.index->global && consistent)
       throw ApiError::validation("Consistent reads are not supported on global secondary indexes");
-    // A GSI added by UpdateTable reads CREATING (Backfilling) until the
-    // transient-status delay is over; DynamoDB refuses to read it meanwhile.
-    if (req.index->global && req.index->status == "CREATING" && now < table.status_ready_time)
+    if (req.index->global && effective_index_status(table, *req.index, now) == "CREATING")
       throw ApiError::validation("Cannot read from backfilling global secondary index");
   }
   req.spec.index = req.index;

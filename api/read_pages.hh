@@ -32,8 +32,7 @@ struct ReadExpressions {
   std::optional<expr::Condition> filter;
   std::optional<std::vector<expr::Path>> projection;
   std::optional<Select> select;  // as given
-  bool query = false;            // Query (its Select messages carry "1 validation error detected: ")
-  bool filter_legacy = false;    // the filter came from QueryFilter / ScanFilter
+  bool filter_legacy = false;  // the filter came from QueryFilter / ScanFilter
 };
 
 // Decodes and validates a Query (`query`) or Scan request's expressions.

@@ -116,6 +116,11 @@ std::string_view effective_status(const storage::TableDef& t, double now) {
   return t.status;
 }
 
+std::string_view effective_index_status(const storage::TableDef& t, const storage::IndexDef& ix, double now) {
+  if (ix.status != "ACTIVE" && now >= t.status_ready_time) return "ACTIVE";
+  return ix.status;
+}
+
 namespace {
 
 void write_key_schema(JsonWriter& w, const storage::KeySchema& k) {
@@ -231,10 +236,10 @@ void write_table_description(JsonWriter& w, const storage::TableDef& t, const st
       w.key("Projection");
       write_projection(w, ix);
       if (global) {
-        const bool settled = ix.status == "ACTIVE" || now >= t.status_ready_time;
+        const std::string_view status = effective_index_status(t, ix, now);
         w.key("IndexStatus");
-        w.string(settled ? std::string_view("ACTIVE") : std::string_view(ix.status));
-        if (!settled && ix.status == "CREATING") {
+        w.string(status);
+        if (status == "CREATING") {
           w.key("Backfilling");
           w.boolean(true);
         }

@@ -55,6 +55,9 @@ std::string table_arn(const storage::TableDef& table);
 // The effective status of a table at `now` (transient statuses end at
 // status_ready_time).
 std::string_view effective_status(const storage::TableDef& table, double now);
+// The same for one of its indexes: a GSI added by UpdateTable stays CREATING
+// (backfilling) until the table's transient status ends.
+std::string_view effective_index_status(const storage::TableDef& table, const storage::IndexDef& index, double now);
 
 // Writes the TableDescription object (value only, no key).
 // `index_stats`, when given, holds one entry per table.indexes element.

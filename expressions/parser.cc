@@ -540,8 +540,7 @@ class Parser {
   }
 
   // Function names are case-sensitive ("ATTRIBUTE_EXISTS" is not a function).
-  static std::optional<CondKind> condition_function(std::string_view name) {
-    std::string_view n = name;
+  static std::optional<CondKind> condition_function(std::string_view n) {
     if (n == "attribute_exists") return CondKind::AttributeExists;
     if (n == "attribute_not_exists") return CondKind::AttributeNotExists;
     if (n == "attribute_type") return CondKind::AttributeType;
@@ -549,9 +548,8 @@ class Parser {
     if (n == "contains") return CondKind::Contains;
     return std::nullopt;
   }
-  static bool known_function(std::string_view name) {
-    std::string_view n = name;
-    return condition_function(name) || n == "size" || n == "if_not_exists" || n == "list_append";
+  static bool known_function(std::string_view n) {
+    return condition_function(n) || n == "size" || n == "if_not_exists" || n == "list_append";
   }
 
   void operand_count(const Operand& f, std::size_t n) {

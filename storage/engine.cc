@@ -94,13 +94,16 @@ std::string index_stats_key(uint64_t table_id, uint32_t index_id) {
 }
 
 // Stats key of one item collection: the index-stats layout with an index id
-// no index has, then the partition prefix of the hash key.
+// no index has, then the partition prefix of the hash key (so it is longer
+// than a table's or an index's stats key).
 constexpr uint32_t kCollectionStatsId = 0xFFFFFFFFu;
+constexpr std::size_t kIndexStatsKeySize = 8 + 4;
 std::string collection_stats_key(uint64_t table_id, const AttributeValue& hash) {
   std::string p;
   encode_index_partition_prefix(table_id, kCollectionStatsId, hash, p);
   return p;
 }
+bool is_collection_stats_key(std::string_view k) { return k.size() > kIndexStatsKeySize; }
 
 bool has_lsi(const TableDef& def) {
   for (const auto& ix : def.indexes)
@@ -382,7 +385,7 @@ std::size_t Engine::Impl::run_range(std::vector<Pending>& batch, std::size_t a, 
     }
     cur.count = std::max<int64_t>(0, cur.count + d.count);
     cur.bytes = std::max<int64_t>(0, cur.bytes + d.bytes);
-    if (cur.count == 0 && k.size() > 12) {  // an emptied item collection's record
+    if (cur.count == 0 && is_collection_stats_key(k)) {  // an emptied item collection's record
       int rc = mdb_del(parent.get(), stats, &mk, nullptr);
       if (rc != MDB_NOTFOUND) check("mdb_del(stats)", rc);
       continue;
@@ -473,11 +476,13 @@ Status WriteTxn::put(const TableDef& table, const Item& item) {
   auto& st = impl_->stats[table_prefix(def->table_id)];
   Item old_item;
   bool had_old = false;
+  int64_t old_size = 0;
   int rc = mdb_get(impl_->txn, impl_->eng->items, &mk, &old);
   if (rc == MDB_SUCCESS) {
     had_old = true;
+    old_size = old.mv_size >= 4 ? get_u32_be(static_cast<const char*>(old.mv_data)) : 0;
     st.count -= 1;
-    st.bytes -= old.mv_size >= 4 ? get_u32_be(static_cast<const char*>(old.mv_data)) : 0;
+    st.bytes -= old_size;
     if (!def->indexes.empty() && !decode_stored(lmdb::view(old), old_item)) throw StorageError("corrupt item");
   } else if (rc != MDB_NOTFOUND) {
     lmdb::raise("mdb_get(items)", rc);
@@ -497,7 +502,7 @@ Status WriteTxn::put(const TableDef& table, const Item& item) {
     ckey = collection_stats_key(def->table_id, key.hash);
     auto& cs = impl_->stats[ckey];
     cs.count += had_old ? 0 : 1;
-    cs.bytes += static_cast<int64_t>(size) - (had_old ? static_cast<int64_t>(item_size(old_item)) : 0);
+    cs.bytes += static_cast<int64_t>(size) - old_size;
   }
   Status s = impl_->update_indexes(*def, key, had_old ? &old_item : nullptr, &item);
   if (s == Status::ok && lsi &&

@@ -1,5 +1,7 @@
 #include "storage/item_codec.hh"
 
+#include <array>
+
 namespace ddbd::storage {
 
 void put_varint(std::string& out, uint64_t v) {
@@ -80,66 +82,6 @@ void encode_value(const AttributeValue& v, std::string& out) {
 // against a corrupt buffer recursing without end.
 constexpr int kMaxDecodeDepth = 64;
 
-bool decode_value(std::string_view& in, AttributeValue& v, int depth);
-
-bool decode_map(std::string_view& in, AttrMap& m, int depth) {
-  uint64_t n;
-  if (!get_varint(in, n) || n > in.size()) return false;
-  m.clear();
-  m.reserve(n);
-  for (uint64_t i = 0; i < n; ++i) {
-    std::string_view name;
-    if (!get_bytes(in, name)) return false;
-    m.emplace_back(std::string(name), AttributeValue{});
-    if (!decode_value(in, m.back().second, depth)) return false;
-  }
-  return true;
-}
-
-bool decode_value(std::string_view& in, AttributeValue& v, int depth) {
-  if (depth > kMaxDecodeDepth || in.empty()) return false;
-  auto tag = static_cast<uint8_t>(in.front());
-  in.remove_prefix(1);
-  if (tag > static_cast<uint8_t>(AttrType::BS)) return false;
-  v.type = static_cast<AttrType>(tag);
-  std::string_view s;
-  uint64_t n;
-  switch (v.type) {
-    case AttrType::S:
-    case AttrType::N:
-    case AttrType::B:
-      if (!get_bytes(in, s)) return false;
-      v.str.assign(s);
-      return true;
-    case AttrType::BOOL:
-      if (in.empty()) return false;
-      v.boolean = in.front() != 0;
-      in.remove_prefix(1);
-      return true;
-    case AttrType::Null:
-      return true;
-    case AttrType::M:
-      return decode_map(in, v.map, depth + 1);
-    case AttrType::L:
-      if (!get_varint(in, n) || n > in.size()) return false;
-      v.list.resize(n);
-      for (auto& e : v.list)
-        if (!decode_value(in, e, depth + 1)) return false;
-      return true;
-    case AttrType::SS:
-    case AttrType::NS:
-    case AttrType::BS:
-      if (!get_varint(in, n) || n > in.size()) return false;
-      v.set.resize(n);
-      for (auto& e : v.set) {
-        if (!get_bytes(in, s)) return false;
-        e.assign(s);
-      }
-      return true;
-  }
-  return false;
-}
-
 bool visit_value(std::string_view& in, ItemVisitor& v, int depth);
 
 bool visit_map(std::string_view& in, ItemVisitor& v, int depth) {
@@ -156,7 +98,6 @@ bool visit_map(std::string_view& in, ItemVisitor& v, int depth) {
   return true;
 }
 
-// The same walk as decode_value, with the same checks.
 bool visit_value(std::string_view& in, ItemVisitor& v, int depth) {
   if (depth > kMaxDecodeDepth || in.empty()) return false;
   auto tag = static_cast<uint8_t>(in.front());
@@ -204,6 +145,84 @@ bool visit_value(std::string_view& in, ItemVisitor& v, int depth) {
   return false;
 }
 
+// Builds an Item from the walk, so that visit_value is the one reader of the
+// encoding.  Each open map or list is a frame; a value goes to the last
+// member of the innermost map, or is appended to the innermost list.
+class ItemBuilder final : public ItemVisitor {
+ public:
+  explicit ItemBuilder(Item& root) : root_(root) {}
+  bool ok() const { return ok_; }
+
+  void begin_map(std::size_t count) override {
+    AttrMap* m = &root_;
+    if (top_ > 0) {
+      AttributeValue& v = slot();
+      v.type = AttrType::M;
+      m = &v.map;
+    } else {
+      root_.clear();
+    }
+    m->reserve(count);
+    push(Frame{m, nullptr});
+  }
+  void member_name(std::string_view name) override {
+    frames_[top_ - 1].map->emplace_back(std::string(name), AttributeValue{});
+  }
+  void end_map() override { --top_; }
+  void begin_list(std::size_t count) override {
+    AttributeValue& v = slot();
+    v.type = AttrType::L;
+    v.list.reserve(count);
+    push(Frame{nullptr, &v.list});
+  }
+  void end_list() override { --top_; }
+  void scalar(AttrType type, std::string_view bytes) override {
+    AttributeValue& v = slot();
+    v.type = type;
+    v.str.assign(bytes);
+  }
+  void boolean(bool b) override {
+    AttributeValue& v = slot();
+    v.type = AttrType::BOOL;
+    v.boolean = b;
+  }
+  void null() override { slot().type = AttrType::Null; }
+  void begin_set(AttrType type, std::size_t count) override {
+    AttributeValue& v = slot();
+    v.type = type;
+    v.set.reserve(count);
+    set_ = &v.set;
+  }
+  void set_member(std::string_view bytes) override { set_->emplace_back(bytes); }
+  void end_set() override {}
+
+ private:
+  struct Frame {
+    AttrMap* map;
+    std::vector<AttributeValue>* list;
+  };
+  AttributeValue& slot() {
+    Frame& f = frames_[top_ - 1];
+    if (f.map) return f.map->back().second;
+    return f.list->emplace_back();
+  }
+  void push(Frame f) {
+    // visit_value stops at kMaxDecodeDepth, so this never overflows; the
+    // check keeps a corrupt buffer from writing past the frames regardless.
+    if (top_ == frames_.size()) {
+      ok_ = false;
+      --top_;
+    }
+    frames_[top_++] = f;
+  }
+
+  Item& root_;
+  std::array<Frame, kMaxDecodeDepth + 4> frames_{};
+  std::size_t top_ = 0;
+  std::vector<std::string>* set_ = nullptr;
+  bool ok_ = true;
+};
+
 }  // namespace
 
 void encode_item(const Item& item, std::string& out) { encode_map(item, out); }
@@ -211,7 +230,8 @@ void encode_item(const Item& item, std::string& out) { encode_map(item, out); }
 bool visit_item(std::string_view bytes, ItemVisitor& v) { return visit_map(bytes, v, 0) && bytes.empty(); }
 
 bool decode_item(std::string_view bytes, Item& out) {
-  return decode_map(bytes, out, 0) && bytes.empty();
+  ItemBuilder b(out);
+  return visit_item(bytes, b) && b.ok();
 }
 
 }  // namespace ddbd::storage

@@ -43,9 +43,6 @@ Result delete_item(RequestContext& ctx, json::object body) {
   cond.check_against(*table);
 
   WriteOutcome out;
-  // Read before the write: `body` points into this thread's parser, which
-  // the next request on this thread reuses while we wait for the commit.
-  const bool want_metrics = wants_item_collection_metrics(body, *table);
   storage::Status st = co_await ctx.write([&](storage::WriteTxn& txn) {
     out.had_old = txn.get(*table, key, &out.old_item);
     if (!cond.check(out)) return storage::Status::aborted;
@@ -61,7 +58,7 @@ Result delete_item(RequestContext& ctx, json::object body) {
     w.key("Attributes");
     w.item(out.old_item);
   }
-  if (want_metrics) write_item_collection_metrics(w, ctx, *table, key.hash);
+  if (wants_item_collection_metrics(body, *table)) write_item_collection_metrics(w, ctx, *table, key.hash);
   write_consumed_capacity(w, rcc, table->name, write_units(out.had_old ? item_size(out.old_item) : 0), true);
   w.end_object();
   co_return w.take();

@@ -92,9 +92,6 @@ Result update_item(RequestContext& ctx, json::object body) {
   WriteOutcome out;
   Item new_item;
   bool too_big = false;
-  // Read before the write: `body` points into this thread's parser, which
-  // the next request on this thread reuses while we wait for the commit.
-  const bool want_metrics = wants_item_collection_metrics(body, *table);
   storage::Status st = co_await ctx.write([&](storage::WriteTxn& txn) {
     out.had_old = txn.get(*table, key, &out.old_item);
     if (!cond.check(out)) return storage::Status::aborted;
@@ -145,7 +142,7 @@ Result update_item(RequestContext& ctx, json::object body) {
       if (update) attributes(expr::project(new_item, updated_paths(*update)));
       break;
   }
-  if (want_metrics) write_item_collection_metrics(w, ctx, *table, key.hash);
+  if (wants_item_collection_metrics(body, *table)) write_item_collection_metrics(w, ctx, *table, key.hash);
   write_consumed_capacity(w, rcc, table->name,
                           write_units(std::max(item_size(new_item), out.had_old ? item_size(out.old_item) : 0)), true);
   w.end_object();

@@ -310,6 +310,19 @@ def resource(server):
     return server.resource()
 
 
+def loose_client(server, akid=DEFAULT_AKID, region=REGION):
+    """A client that skips botocore's own parameter validation, so the server sees bad input."""
+    return boto3.client(
+        "dynamodb", endpoint_url=server.url, region_name=region,
+        aws_access_key_id=akid, aws_secret_access_key=DEFAULT_SECRET,
+        config=Config(retries={"max_attempts": 1}, parameter_validation=False))
+
+
+@pytest.fixture
+def loose(server):
+    return loose_client(server)
+
+
 _counter = itertools.count()
 
 
@@ -340,3 +353,33 @@ def err(excinfo):
     """(code, message) from a pytest.raises(ClientError) excinfo."""
     e = excinfo.value
     return e.response["Error"]["Code"], e.response["Error"].get("Message", "")
+
+
+def make_orders(client, resource, name, n=60):
+    """Orders table: pk/sk with a sparse KEYS_ONLY GSI (status), an INCLUDE GSI
+    (customer) and an LSI (amount); n items, the first 40 in partition u1."""
+    client.create_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": t} for a, t in
+                              [("pk", "S"), ("sk", "S"), ("status", "S"), ("customer", "S"), ("amount", "N")]],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[
+            {"IndexName": "byStatus", "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"},
+                                                    {"AttributeName": "sk", "KeyType": "RANGE"}],
+             "Projection": {"ProjectionType": "KEYS_ONLY"}},
+            {"IndexName": "byCustomer", "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"}],
+             "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["note"]}}],
+        LocalSecondaryIndexes=[
+            {"IndexName": "byAmount", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                                                   {"AttributeName": "amount", "KeyType": "RANGE"}],
+             "Projection": {"ProjectionType": "KEYS_ONLY"}}],
+        BillingMode="PAY_PER_REQUEST")
+    t = resource.Table(name)
+    with t.batch_writer() as b:
+        for i in range(n):
+            item = {"pk": "u1" if i < 40 else "u2", "sk": f"2026-01-{i:02d}", "amount": (i * 7) % 50,
+                    "customer": f"c{i % 3}", "note": f"n{i}", "big": "x" * 100}
+            if i % 4 == 0:
+                item["status"] = "open"
+            b.put_item(Item=item)
+    return t

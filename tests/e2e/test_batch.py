@@ -1,20 +1,9 @@
 """BatchGetItem and BatchWriteItem, checked against DynamoDB's documented behaviour."""
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import create_simple_table, err
-
-
-@pytest.fixture
-def loose(server):
-    """Client without botocore-side parameter validation."""
-    return boto3.client(
-        "dynamodb", endpoint_url=server.url, region_name="us-east-1",
-        aws_access_key_id="AKIDTEST", aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 1}, parameter_validation=False))
 
 
 @pytest.fixture

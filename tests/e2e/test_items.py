@@ -2,9 +2,7 @@
 
 from decimal import Decimal
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import create_simple_table, err
@@ -16,15 +14,6 @@ def users(client, table_name):
     name = table_name("Users")
     create_simple_table(client, name, hash_key="userId")
     return name
-
-
-@pytest.fixture
-def loose(server):
-    """Client without botocore-side parameter validation."""
-    return boto3.client(
-        "dynamodb", endpoint_url=server.url, region_name="us-east-1",
-        aws_access_key_id="AKIDTEST", aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 1}, parameter_validation=False))
 
 
 def nothing_written(client, table, key):

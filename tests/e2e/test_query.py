@@ -7,35 +7,7 @@ import pytest
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from conftest import err, error_message, error_type, raw_post, TARGET_PREFIX
-
-
-def make_orders(client, resource, name, n=60):
-    client.create_table(
-        TableName=name,
-        AttributeDefinitions=[{"AttributeName": a, "AttributeType": t} for a, t in
-                              [("pk", "S"), ("sk", "S"), ("status", "S"), ("customer", "S"), ("amount", "N")]],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        GlobalSecondaryIndexes=[
-            {"IndexName": "byStatus", "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"},
-                                                    {"AttributeName": "sk", "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "KEYS_ONLY"}},
-            {"IndexName": "byCustomer", "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"}],
-             "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["note"]}}],
-        LocalSecondaryIndexes=[
-            {"IndexName": "byAmount", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
-                                                   {"AttributeName": "amount", "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "KEYS_ONLY"}}],
-        BillingMode="PAY_PER_REQUEST")
-    t = resource.Table(name)
-    with t.batch_writer() as b:
-        for i in range(n):
-            item = {"pk": "u1" if i < 40 else "u2", "sk": f"2026-01-{i:02d}", "amount": (i * 7) % 50,
-                    "customer": f"c{i % 3}", "note": f"n{i}", "big": "x" * 100}
-            if i % 4 == 0:
-                item["status"] = "open"
-            b.put_item(Item=item)
-    return t
+from conftest import err, error_message, error_type, make_orders, raw_post, TARGET_PREFIX
 
 
 @pytest.fixture(scope="module")

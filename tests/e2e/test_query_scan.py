@@ -4,38 +4,13 @@ import pytest
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from conftest import err
+from conftest import err, make_orders
 
 
 @pytest.fixture
 def orders(client, resource, table_name):
     """pk/sk table with a sparse GSI (status), an INCLUDE GSI (customer) and an LSI (amount)."""
-    name = table_name("orders")
-    client.create_table(
-        TableName=name,
-        AttributeDefinitions=[{"AttributeName": a, "AttributeType": t} for a, t in
-                              [("pk", "S"), ("sk", "S"), ("status", "S"), ("customer", "S"), ("amount", "N")]],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        GlobalSecondaryIndexes=[
-            {"IndexName": "byStatus", "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"},
-                                                    {"AttributeName": "sk", "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "KEYS_ONLY"}},
-            {"IndexName": "byCustomer", "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"}],
-             "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["note"]}}],
-        LocalSecondaryIndexes=[
-            {"IndexName": "byAmount", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
-                                                   {"AttributeName": "amount", "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "KEYS_ONLY"}}],
-        BillingMode="PAY_PER_REQUEST")
-    t = resource.Table(name)
-    with t.batch_writer() as b:
-        for i in range(60):
-            item = {"pk": "u1" if i < 40 else "u2", "sk": f"2026-01-{i:02d}", "amount": (i * 7) % 50,
-                    "customer": f"c{i % 3}", "note": f"n{i}", "big": "x" * 100}
-            if i % 4 == 0:
-                item["status"] = "open"
-            b.put_item(Item=item)
-    return t
+    return make_orders(client, resource, table_name("orders"))
 
 
 def test_query_sort_key_conditions_order_and_pages(client, orders):

@@ -5,21 +5,11 @@ import re
 import uuid
 
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
-import boto3
 
-from conftest import create_simple_table, err, make_client
+from conftest import create_simple_table, err, loose_client, make_client
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-def loose_client(server, akid="AKIDTEST", region="us-east-1"):
-    """A client that skips botocore's own parameter validation, so the server sees bad input."""
-    return boto3.client(
-        "dynamodb", endpoint_url=server.url, region_name=region,
-        aws_access_key_id=akid, aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 1}, parameter_validation=False))
 
 
 # ---------------------------------------------------------------- CreateTable / DescribeTable

@@ -3,10 +3,8 @@
 import uuid
 from decimal import Decimal
 
-import boto3
 import pytest
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import create_simple_table, err
@@ -23,14 +21,6 @@ def av(d):
 
 def py(d):
     return {k: deser.deserialize(v) for k, v in d.items()}
-
-
-@pytest.fixture
-def loose(server):
-    return boto3.client(
-        "dynamodb", endpoint_url=server.url, region_name="us-east-1",
-        aws_access_key_id="AKIDTEST", aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 1}, parameter_validation=False))
 
 
 @pytest.fixture

@@ -359,7 +359,9 @@ void check_storage(storage::Status s) {
     case storage::Status::not_found:
       throw ApiError::resource_not_found();
     case storage::Status::map_full:
-      throw ApiError::internal("The data store is full (see --map-size)");
+      throw ApiError::internal("The data store is full (see --map-size); delete items or tables to make room");
+    case storage::Status::no_space:
+      throw ApiError::internal("The disk holding the data store is full; delete items or tables, or free disk space");
     case storage::Status::collection_full:
       throw ApiError(ErrorCode::ItemCollectionSizeLimitExceededException, "Collection size exceeded");
     default:

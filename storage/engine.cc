@@ -11,8 +11,10 @@
 // decoding the item it replaces (tables without indexes never decode it).
 #include "storage/engine.hh"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -26,6 +28,7 @@
 #include "storage/item_codec.hh"
 #include "storage/key_codec.hh"
 #include "storage/lmdb_env.hh"
+#include "storage/space.hh"
 
 namespace ddbd::storage {
 
@@ -33,6 +36,8 @@ namespace fs = std::filesystem;
 
 // On-disk format version of this engine.  Bump with a migration.
 constexpr uint64_t kFormatVersion = 1;
+// Bytes counted for a stored key and its LMDB node header, beside the item.
+constexpr std::size_t kKeyOverhead = 64;
 // How many batches one leader runs before handing leadership on.
 constexpr int kMaxLeaderRounds = 8;
 
@@ -43,6 +48,7 @@ std::string_view status_name(Status s) {
     case Status::already_exists: return "already_exists";
     case Status::aborted: return "aborted";
     case Status::map_full: return "map_full";
+    case Status::no_space: return "no_space";
     case Status::collection_full: return "collection_full";
     case Status::io_error: return "io_error";
   }
@@ -133,6 +139,7 @@ struct Engine::Impl {
   bool remove_dir_on_close = false;
   MDB_env* env = nullptr;
   MDB_dbi meta = 0, catalog = 0, stats = 0, items = 0, index = 0;
+  Space space;  // writer-owned
 
   mutable std::shared_mutex catalog_mu;
   std::unordered_map<std::string, std::shared_ptr<const TableDef>> tables;  // by catalog_key
@@ -157,17 +164,20 @@ struct Engine::Impl {
   void open() {
     check("mdb_env_create", mdb_env_create(&env));
     lmdb::check("mdb_env_set_maxdbs", mdb_env_set_maxdbs(env, 16));
-    lmdb::check("mdb_env_set_mapsize", mdb_env_set_mapsize(env, options.map_size));
+    lmdb::check("mdb_env_set_mapsize", mdb_env_set_mapsize(env, Space::map_size_for(options.map_size)));
     lmdb::check("mdb_env_set_maxreaders", mdb_env_set_maxreaders(env, 1024));
-    // MDB_WRITEMAP: commits change the shared file mapping directly instead
-    // of copying every dirty page with pwrite(); a killed process loses
-    // nothing that was committed (the pages are in the page cache), and
-    // with --sync each commit is msync()ed.
-    unsigned flags = MDB_NOTLS | MDB_WRITEMAP;
-    if (!options.sync) flags |= MDB_NOSYNC | MDB_NOMETASYNC | MDB_MAPASYNC;
+    // No MDB_WRITEMAP: with it LMDB sizes the file to the whole map (a sparse
+    // file) and writes through the mapping, so a full disk or a full tmpfs
+    // (a container's 64 MB /dev/shm) kills the process with SIGBUS.  Without
+    // it a commit copies its dirty pages with pwrite(): ENOSPC is an error
+    // code, the file grows as data is written, and a killed process still
+    // loses nothing that was committed (the pages are in the page cache).
+    unsigned flags = MDB_NOTLS;
+    if (!options.sync) flags |= MDB_NOSYNC | MDB_NOMETASYNC;
     int rc = mdb_env_open(env, dir.c_str(), flags, 0644);
     if (rc != MDB_SUCCESS)
       throw StorageError("cannot open data directory " + dir.string() + ": " + mdb_strerror(rc));
+    space.open(env, options.map_size, (dir / "lock.mdb").string());
 
     lmdb::Txn txn(env, nullptr, 0);
     lmdb::check("mdb_dbi_open(meta)", mdb_dbi_open(txn.get(), "meta", MDB_CREATE, &meta));
@@ -292,19 +302,27 @@ struct WriteTxn::Impl {
     return cur && cur->table_id == table.table_id ? cur : nullptr;
   }
 
-  void delete_prefix(MDB_dbi dbi, const std::string& prefix) {
+  // Deletes every key starting with `prefix`.  map_full when even the map
+  // reserve is exhausted (deletes copy the pages they change).
+  Status delete_prefix(MDB_dbi dbi, const std::string& prefix) {
     lmdb::Cursor cur(txn, dbi);
     MDB_val ck = lmdb::val(prefix), cv;
     int rc = mdb_cursor_get(cur.get(), &ck, &cv, MDB_SET_RANGE);
     while (rc == MDB_SUCCESS && lmdb::view(ck).starts_with(prefix)) {
-      lmdb::check("mdb_cursor_del", mdb_cursor_del(cur.get(), 0));
+      int del = mdb_cursor_del(cur.get(), 0);
+      if (del == MDB_MAP_FULL) return Status::map_full;
+      lmdb::check("mdb_cursor_del", del);
       rc = mdb_cursor_get(cur.get(), &ck, &cv, MDB_GET_CURRENT);
       if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
         ck = lmdb::val(prefix);
         rc = mdb_cursor_get(cur.get(), &ck, &cv, MDB_SET_RANGE);
       }
     }
+    return Status::ok;
   }
+
+  // Status for a write refused by the space check.
+  Status no_room() const { return eng->space.disk_full() ? Status::no_space : Status::map_full; }
 
   // Removes `old`'s entries from and adds `now`'s entries to every index.
   // Either may be null.
@@ -324,7 +342,9 @@ struct WriteTxn::Impl {
           stats[skey].count -= 1;
           stats[skey].bytes -= old_size;
           if (!ix.global) stats[ckey].bytes -= old_size;
-          lmdb::check("mdb_del(index)", mdb_del(txn, eng->index, &mk, nullptr));
+          int rc = mdb_del(txn, eng->index, &mk, nullptr);
+          if (rc == MDB_MAP_FULL) return Status::map_full;
+          lmdb::check("mdb_del(index)", rc);
         }
       }
       if (now && index_key_of(ix, *now, ik)) {
@@ -333,6 +353,7 @@ struct WriteTxn::Impl {
         Item projected = project_for_index(def, ix, *now);
         auto size = static_cast<uint32_t>(item_size(projected));
         std::string v = stored_value(projected, size);
+        if (!eng->space.may_grow(k.size() + v.size())) return no_room();
         MDB_val mk = lmdb::val(k), mv = lmdb::val(v);
         int rc = mdb_put(txn, eng->index, &mk, &mv, 0);
         if (rc == MDB_MAP_FULL) return Status::map_full;
@@ -351,6 +372,7 @@ std::size_t Engine::Impl::run_range(std::vector<Pending>& batch, std::size_t a, 
   CatalogOverlay batch_overlay;
   std::map<std::string, Stats> batch_stats;
   uint64_t table_ids = next_table_id;
+  space.begin();
   lmdb::Txn parent(env, nullptr, 0);
   for (std::size_t i = a; i < b; ++i) {
     WriteTxn::Impl wi{this, parent.get(), &batch_overlay, {}, {}, table_ids, false, &batch_stats};
@@ -358,7 +380,8 @@ std::size_t Engine::Impl::run_range(std::vector<Pending>& batch, std::size_t a, 
     Status st;
     try {
       st = batch[i].fn(wt);
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
+      storage_log().error("write failed: {}", e.what());
       st = Status::io_error;
     }
     results[i] = st;
@@ -404,11 +427,15 @@ std::size_t Engine::Impl::run_range(std::vector<Pending>& batch, std::size_t a, 
   }
   int rc = parent.commit();
   if (rc != MDB_SUCCESS) {
-    const Status failed = rc == MDB_MAP_FULL ? Status::map_full : Status::io_error;
+    const Status failed = rc == MDB_MAP_FULL ? Status::map_full
+                          : rc == ENOSPC || rc == EDQUOT ? Status::no_space
+                                                         : Status::io_error;
+    if (failed == Status::io_error) storage_log().error("commit failed: {}", mdb_strerror(rc));
     for (std::size_t i = a; i < b; ++i)
       if (results[i] == Status::ok) results[i] = failed;
     return b;
   }
+  space.committed();
   next_table_id = table_ids;
   if (!batch_overlay.empty()) {
     std::unique_lock lock(catalog_mu);
@@ -439,7 +466,8 @@ void Engine::Impl::run_batch(std::vector<Pending>& batch) {
         if (f == b) break;
         b = f;  // op f failed after writing: its result stays; commit the ops before it
       }
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
+      storage_log().error("write batch failed: {}", e.what());
       for (std::size_t i = a; i < b; ++i) results[i] = Status::io_error;
     }
     a = b + 1;
@@ -467,6 +495,9 @@ bool WriteTxn::get(const TableDef& table, const PrimaryKey& key, Item* out) {
 Status WriteTxn::put(const TableDef& table, const Item& item) {
   auto def = impl_->live(table);
   if (!def) return Status::not_found;
+  const auto size = static_cast<uint32_t>(item_size(item));
+  // Refused before anything is written, so the rest of the batch stands.
+  if (!impl_->eng->space.may_grow(size + kKeyOverhead)) return impl_->no_room();
   impl_->wrote = true;
   PrimaryKey key;
   if (!extract_key(def->key, item, key)) throw StorageError("put: item lacks its key");
@@ -487,7 +518,6 @@ Status WriteTxn::put(const TableDef& table, const Item& item) {
   } else if (rc != MDB_NOTFOUND) {
     lmdb::raise("mdb_get(items)", rc);
   }
-  auto size = static_cast<uint32_t>(item_size(item));
   std::string v = stored_value(item, size);
   MDB_val mv = lmdb::val(v);
   rc = mdb_put(impl_->txn, impl_->eng->items, &mk, &mv, 0);
@@ -525,6 +555,7 @@ Status WriteTxn::erase(const TableDef& table, const PrimaryKey& key) {
   Item old_item;
   if (!def->indexes.empty() && !decode_stored(lmdb::view(old), old_item)) throw StorageError("corrupt item");
   rc = mdb_del(impl_->txn, impl_->eng->items, &mk, nullptr);
+  if (rc == MDB_MAP_FULL) return Status::map_full;
   lmdb::check("mdb_del(items)", rc);
   auto& st = impl_->stats[table_prefix(def->table_id)];
   st.count -= 1;
@@ -567,9 +598,10 @@ Status WriteTxn::drop_index(const TableDef& table, uint32_t index_id) {
   impl_->wrote = true;
   std::string prefix;
   encode_index_prefix(table.table_id, index_id, prefix);
-  impl_->delete_prefix(impl_->eng->index, prefix);
+  if (Status s = impl_->delete_prefix(impl_->eng->index, prefix); s != Status::ok) return s;
   MDB_val sk = lmdb::val(prefix);
   int rc = mdb_del(impl_->txn, impl_->eng->stats, &sk, nullptr);
+  if (rc == MDB_MAP_FULL) return Status::map_full;
   if (rc != MDB_NOTFOUND) lmdb::check("mdb_del(stats)", rc);
   impl_->stats.erase(prefix);
   return Status::ok;
@@ -582,6 +614,7 @@ std::shared_ptr<const TableDef> WriteTxn::find_table(std::string_view ns, std::s
 Status WriteTxn::create_table(TableDef& def) {
   std::string key = catalog_key(def.ns, def.name);
   if (impl_->find(key)) return Status::already_exists;
+  if (!impl_->eng->space.may_grow(kKeyOverhead + 1024)) return impl_->no_room();
   impl_->wrote = true;
   def.table_id = impl_->next_table_id++;
   std::string v;
@@ -598,6 +631,7 @@ Status WriteTxn::update_table(const TableDef& def) {
   std::string key = catalog_key(def.ns, def.name);
   auto cur = impl_->find(key);
   if (!cur || cur->table_id != def.table_id) return Status::not_found;
+  if (!impl_->eng->space.may_grow(kKeyOverhead + 1024)) return impl_->no_room();
   impl_->wrote = true;
   std::string v;
   encode_table_def(def, v);
@@ -615,13 +649,14 @@ Status WriteTxn::delete_table(const TableDef& def) {
   if (!cur || cur->table_id != def.table_id) return Status::not_found;
   impl_->wrote = true;
   MDB_val mk = lmdb::val(key);
-  lmdb::check("mdb_del(catalog)", mdb_del(impl_->txn, impl_->eng->catalog, &mk, nullptr));
+  int rc = mdb_del(impl_->txn, impl_->eng->catalog, &mk, nullptr);
+  if (rc == MDB_MAP_FULL) return Status::map_full;
+  lmdb::check("mdb_del(catalog)", rc);
   // Remove the items, index entries and stats: every key with the table's
   // 8-byte prefix in those databases.
   std::string prefix = table_prefix(def.table_id);
-  impl_->delete_prefix(impl_->eng->items, prefix);
-  impl_->delete_prefix(impl_->eng->index, prefix);
-  impl_->delete_prefix(impl_->eng->stats, prefix);
+  for (MDB_dbi dbi : {impl_->eng->items, impl_->eng->index, impl_->eng->stats})
+    if (Status s = impl_->delete_prefix(dbi, prefix); s != Status::ok) return s;
   for (auto it = impl_->stats.begin(); it != impl_->stats.end();)
     it = it->first.starts_with(prefix) ? impl_->stats.erase(it) : std::next(it);
   impl_->overlay[key] = nullptr;
@@ -902,10 +937,18 @@ std::unique_ptr<Engine> Engine::open(const EngineOptions& options) {
   impl->options = options;
   std::error_code ec;
   if (options.in_memory) {
-    const char* base = fs::is_directory("/dev/shm", ec) ? "/dev/shm" : nullptr;
-    fs::path root = base ? fs::path(base) : fs::temp_directory_path(ec);
+    // Not /dev/shm: a container's is 64 MB by default.  A private directory
+    // in the temporary directory ($TMPDIR, else /tmp; the working directory
+    // when neither is usable), whose files are unlinked as soon as LMDB has
+    // them open: the store lives in the page cache, is bounded by the
+    // temporary file system and the map size, and is gone when the process
+    // ends, even after kill -9.
+    fs::path root = fs::temp_directory_path(ec);
+    if (ec || !fs::is_directory(root, ec)) root = fs::current_path(ec);
     std::string templ = (root / "ddbd-mem-XXXXXX").string();
-    if (!mkdtemp(templ.data())) throw StorageError("cannot create a temporary directory for --in-memory");
+    if (!mkdtemp(templ.data()))
+      throw StorageError("cannot create a temporary directory for --in-memory in " + root.string() + ": " +
+                         std::strerror(errno));
     impl->dir = templ;
     impl->remove_dir_on_close = true;
   } else {
@@ -914,6 +957,10 @@ std::unique_ptr<Engine> Engine::open(const EngineOptions& options) {
     if (ec) throw StorageError("cannot create data directory " + impl->dir.string() + ": " + ec.message());
   }
   impl->open();
+  if (options.in_memory) {
+    fs::remove_all(impl->dir, ec);
+    impl->remove_dir_on_close = false;
+  }
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 

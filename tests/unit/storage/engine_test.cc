@@ -261,6 +261,44 @@ TEST_F(EngineTest, IndexesAreMaintainedSparseAndQueryable) {
   EXPECT_FALSE(c->next(it));
 }
 
+// Issue 10: at the --map-size cap, writes that add data are refused with
+// map_full before they write, while erase and delete_table still succeed
+// (they run in the map reserve), and the room they free is used again.
+TEST_F(EngineTest, FullStoreRefusesPutsButDeletesAndDropsWork) {
+  engine_.reset();
+  EngineOptions o;
+  o.data_dir = dir_.string();
+  o.map_size = std::size_t(2) << 20;
+  engine_ = Engine::open(o);
+  auto t = create("Full", false);
+  ASSERT_TRUE(t);
+  const std::string blob(900, 'b');
+  int written = 0;
+  Status s = Status::ok;
+  for (; written < 100000; ++written) {
+    s = write([&](WriteTxn& w) { return w.put(*t, make("k" + std::to_string(written), {}, blob)); });
+    if (s != Status::ok) break;
+  }
+  EXPECT_EQ(s, Status::map_full);
+  EXPECT_GT(written, 500);
+  EXPECT_LT(written, 100000);
+  // One transaction of many deletes on the full store.
+  s = write([&](WriteTxn& w) {
+    for (int i = 0; i < 200; ++i)
+      if (Status e = w.erase(*t, PrimaryKey{AttributeValue::string("k" + std::to_string(i)), std::nullopt});
+          e != Status::ok)
+        return e;
+    return Status::ok;
+  });
+  EXPECT_EQ(s, Status::ok);
+  EXPECT_EQ(write([&](WriteTxn& w) { return w.delete_table(*t); }), Status::ok);
+  auto again = create("Again", false);
+  ASSERT_TRUE(again);
+  for (int i = 0; i < written / 2; ++i)
+    ASSERT_EQ(write([&](WriteTxn& w) { return w.put(*again, make("k" + std::to_string(i), {}, blob)); }), Status::ok)
+        << "after " << i << " puts";
+}
+
 }  // namespace
 }  // namespace ddbd::storage
 

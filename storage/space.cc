@@ -1,0 +1,172 @@
+#include "storage/space.hh"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cerrno>
+#include <cstring>
+
+namespace ddbd::storage {
+
+spdlog::logger& storage_log() {
+  auto log = spdlog::get("storage");
+  return log ? *log : *spdlog::default_logger();
+}
+
+namespace {
+
+// Bytes kept allocated past the end of the data file.  Deleting an item
+// copies the few pages on its path; DeleteTable also records every freed
+// page (8 bytes each) in LMDB's free list, so 32 MiB covers dropping a table
+// of about 16 GB on a full disk.
+constexpr std::uint64_t kDiskReserve = std::uint64_t(32) << 20;
+// A write is let through while the pages in use plus twice what the
+// transaction has added so far stay under the cap (pages are not full and
+// indexes copy items: twice the payload bounds the growth in practice).
+constexpr std::uint64_t kGrowthFactor = 2;
+// How long a count of LMDB's free list is used before it is taken again.
+constexpr std::chrono::milliseconds kFreeListPeriod{50};
+
+}  // namespace
+
+std::size_t Space::map_size_for(std::size_t cap) {
+  // The map reserve: an eighth of the cap, between 4 MiB and 1 GiB.  Only
+  // address space: the file grows as pages are written.
+  const std::size_t reserve = std::clamp<std::size_t>(cap / 8, std::size_t(4) << 20, std::size_t(1) << 30);
+  return cap + reserve;
+}
+
+void Space::open(MDB_env* env, std::size_t cap, const std::string& lock_path) {
+  env_ = env;
+  cap_ = cap;
+  MDB_stat st;
+  lmdb::check("mdb_env_stat", mdb_env_stat(env, &st));
+  page_ = st.ms_psize;
+  lmdb::check("mdb_env_get_fd", mdb_env_get_fd(env, &fd_));
+
+  // LMDB created the lock file with ftruncate (a sparse file) and writes its
+  // reader table through a shared mapping of it: on a full file system the
+  // first touch of an unallocated page would raise SIGBUS.  Allocate it now.
+  if (!lock_path.empty()) {
+    int lfd = ::open(lock_path.c_str(), O_RDWR | O_CLOEXEC);
+    if (lfd >= 0) {
+      struct stat ls {};
+      int rc = fstat(lfd, &ls) == 0 ? posix_fallocate(lfd, 0, ls.st_size) : errno;
+      ::close(lfd);
+      if (rc != 0 && rc != EOPNOTSUPP && rc != EINVAL)
+        throw StorageError("cannot allocate the lock file " + lock_path + ": " + std::strerror(rc));
+    }
+  }
+  struct stat ds {};
+  if (fstat(fd_, &ds) == 0) reserved_to_ = static_cast<std::uint64_t>(ds.st_size);
+  MDB_envinfo info;
+  lmdb::check("mdb_env_info", mdb_env_info(env, &info));
+  if (!reserve_disk((info.me_last_pgno + 1) * page_) && disk_full_)
+    storage_log().warn("the disk holding the data store is full: only deletes will succeed");
+}
+
+bool Space::reserve_disk(std::uint64_t from) {
+  if (!fallocate_ok_) return true;
+  if (fallocate(fd_, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(from), static_cast<off_t>(kDiskReserve)) == 0) {
+    reserved_to_ = from + kDiskReserve;
+    disk_full_ = false;
+    return true;
+  }
+  if (errno == ENOSPC || errno == EDQUOT) {
+    if (!disk_full_) storage_log().warn("no space left for the data store's reserve: writes that add data are refused");
+    disk_full_ = true;
+  } else {
+    // A file system without fallocate: no disk reserve (ENOSPC still comes
+    // back from the commit as an error).
+    fallocate_ok_ = false;
+    disk_full_ = false;
+  }
+  return false;
+}
+
+std::uint64_t Space::free_pages() const {
+  // LMDB's free list is DBI 0: each record is an array of page numbers whose
+  // first element is the count.  LMDB lets only a read-only transaction open
+  // a cursor on it; called before the write transaction begins, this one
+  // sees the same committed state.
+  std::uint64_t pages = 0;
+  lmdb::Txn txn(env_, nullptr, MDB_RDONLY);
+  lmdb::Cursor cur(txn.get(), 0);
+  MDB_val k, v;
+  for (int rc = mdb_cursor_get(cur.get(), &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
+       rc = mdb_cursor_get(cur.get(), &k, &v, MDB_NEXT)) {
+    if (v.mv_size >= sizeof(std::size_t)) {
+      std::size_t n;
+      std::memcpy(&n, v.mv_data, sizeof n);
+      pages += n;
+    }
+  }
+  return pages;
+}
+
+void Space::begin() {
+  added_ = 0;
+  MDB_envinfo info;
+  lmdb::check("mdb_env_info", mdb_env_info(env_, &info));
+  const std::uint64_t hw = (info.me_last_pgno + 1) * page_;
+  if (disk_full_) reserve_disk(hw);
+  // The writes that add data stop at the cap or, when the disk is full, a
+  // margin before the end of the blocks the file already has (that margin
+  // is what deletes write into).
+  limit_ = cap_;
+  if (disk_full_) {
+    struct stat st {};
+    std::uint64_t end = reserved_to_;
+    if (fstat(fd_, &st) == 0) end = std::max<std::uint64_t>(end, static_cast<std::uint64_t>(st.st_size));
+    limit_ = std::min<std::uint64_t>(limit_, end > kDiskReserve / 2 ? end - kDiskReserve / 2 : 0);
+  }
+  // The file's high-water mark bounds the pages in use.  Once it passes half
+  // the limit, the free list (pages freed by deletes, which LMDB reuses) is
+  // counted too, at most every kFreeListPeriod, and again before a write is
+  // refused: a count a little old only lets a write run into the map
+  // reserve, where LMDB itself refuses it.
+  hw_ = hw;
+  fresh_ = false;
+  if (hw >= limit_ / 2 && std::chrono::steady_clock::now() - free_counted_at_ >= kFreeListPeriod) count_free();
+  settle();
+}
+
+void Space::count_free() {
+  free_bytes_ = free_pages() * page_;
+  free_counted_at_ = std::chrono::steady_clock::now();
+  fresh_ = true;
+}
+
+void Space::settle() {
+  used_ = hw_ >= limit_ / 2 && free_bytes_ < hw_ ? hw_ - free_bytes_ : hw_;
+  at_limit_ = used_ >= limit_;
+}
+
+bool Space::fits(std::size_t bytes) const {
+  return !at_limit_ && (added_ == 0 || used_ + kGrowthFactor * (added_ + bytes) <= limit_);
+}
+
+bool Space::may_grow(std::size_t bytes) {
+  if (!fits(bytes)) {
+    if (fresh_ || hw_ < limit_ / 2) return false;
+    count_free();
+    settle();
+    if (!fits(bytes)) return false;
+  }
+  added_ += bytes;
+  return true;
+}
+
+void Space::committed() {
+  if (!fallocate_ok_ || disk_full_) return;
+  MDB_envinfo info;
+  if (mdb_env_info(env_, &info) != MDB_SUCCESS) return;
+  const std::uint64_t hw = (info.me_last_pgno + 1) * page_;
+  if (hw + kDiskReserve / 2 > reserved_to_) reserve_disk(hw);
+}
+
+}  // namespace ddbd::storage

@@ -31,8 +31,8 @@ PY_PKGS    := python3-pytest:pytest python3-boto3:boto3
 
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
-.PHONY: all deps configure configure-release configure-asan build build-asan \
-        run test test-unit test-e2e test-js test-fuzz bench clean docker
+.PHONY: all deps configure configure-release configure-asan build build-asan build-tsan \
+        run test test-unit test-e2e test-js test-fuzz bench soak stress clean docker
 
 all: build
 
@@ -76,6 +76,9 @@ build/CMakeCache.txt:
 build-asan/CMakeCache.txt:
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDDBD_SANITIZE=ON
 
+build-tsan/CMakeCache.txt:
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDBD_TSAN=ON
+
 # ---------------------------------------------------------------------------
 # Build: build/ddbd, build/ddbd_loadgen, build/ddbd_unit_tests.
 build: deps
@@ -85,6 +88,10 @@ build: deps
 build-asan: deps
 	@$(MAKE) --no-print-directory configure-asan
 	cmake --build build-asan -j$(JOBS)
+
+build-tsan: deps
+	@$(MAKE) --no-print-directory build-tsan/CMakeCache.txt
+	cmake --build build-tsan -j$(JOBS)
 
 run: build
 	exec build/ddbd --port 8000 --data-dir ./data $(ARGS)
@@ -105,7 +112,7 @@ test-e2e:
 	DDBD_BIN=$(CURDIR)/build/ddbd $(PYTHON) -m pytest -q tests/e2e; \
 	if [ "$(E2E_ASAN)" = 1 ]; then \
 	  echo "+ DDBD_BIN=$(CURDIR)/build-asan/ddbd $(PYTHON) -m pytest -q tests/e2e   (ASan/UBSan)"; \
-	  $(ASAN_ENV) DDBD_BIN=$(CURDIR)/build-asan/ddbd $(PYTHON) -m pytest -q tests/e2e; \
+	  $(ASAN_ENV) DDBD_SPACE_MEMORY_MB=256 DDBD_BIN=$(CURDIR)/build-asan/ddbd $(PYTHON) -m pytest -q tests/e2e; \
 	else \
 	  echo "test-e2e: ASan e2e pass skipped (E2E_ASAN=$(E2E_ASAN))"; \
 	fi
@@ -142,8 +149,30 @@ bench: build
 	@if [ -x bench/run.sh ] || [ -f bench/run.sh ]; then bash bench/run.sh; \
 	else echo "bench: no bench/run.sh yet; build/ddbd_loadgen is built"; fi
 
+# ---------------------------------------------------------------------------
+# Reliability.  `make soak`: SOAK_SECONDS (180) of mixed load, memory sampled
+# every 15 s.  `make stress`: the abuse tests at full length (100 kill -9
+# cycles, a long request fuzz, 1 GB in-memory store) against the release
+# build, then the concurrency tests and a short soak against the
+# ThreadSanitizer build; any TSan report other than LMDB's reader table
+# (tests/tsan.supp) stops the server and fails the run.
+STRESS_CYCLES ?= 100
+STRESS_FUZZ   ?= 20000
+TSAN_ENV := TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 exitcode=66 second_deadlock_stack=1"
+
+soak: build
+	$(PYTHON) bench/soak.py
+
+stress: build build-tsan
+	DDBD_CRASH_CYCLES=$(STRESS_CYCLES) DDBD_FUZZ_ITERATIONS=$(STRESS_FUZZ) DDBD_BIN=$(CURDIR)/build/ddbd \
+	  $(PYTHON) -m pytest -q tests/e2e/test_crash_loop.py tests/e2e/test_store_space.py $(wildcard tests/e2e/test_request_fuzz.py)
+	$(TSAN_ENV) ctest --test-dir build-tsan --output-on-failure -R 'Engine|Concurren'
+	$(TSAN_ENV) DDBD_CRASH_CYCLES=3 DDBD_BIN=$(CURDIR)/build-tsan/ddbd \
+	  $(PYTHON) -m pytest -q tests/e2e/test_tx_stress.py tests/e2e/test_crash_loop.py tests/e2e/test_batch.py tests/e2e/test_transactions.py
+	$(TSAN_ENV) SOAK_SECONDS=60 DDBD_BIN=$(CURDIR)/build-tsan/ddbd LOADGEN=$(CURDIR)/build/ddbd_loadgen $(PYTHON) bench/soak.py
+
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
 
 docker:
 	docker build -t ddbd .

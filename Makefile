@@ -169,7 +169,7 @@ stress: build build-tsan
 	$(TSAN_ENV) ctest --test-dir build-tsan --output-on-failure -R 'Engine|Concurren'
 	$(TSAN_ENV) DDBD_CRASH_CYCLES=3 DDBD_BIN=$(CURDIR)/build-tsan/ddbd \
 	  $(PYTHON) -m pytest -q tests/e2e/test_tx_stress.py tests/e2e/test_crash_loop.py tests/e2e/test_batch.py tests/e2e/test_transactions.py
-	$(TSAN_ENV) SOAK_SECONDS=60 DDBD_BIN=$(CURDIR)/build-tsan/ddbd LOADGEN=$(CURDIR)/build/ddbd_loadgen $(PYTHON) bench/soak.py
+	$(TSAN_ENV) SOAK_SECONDS=60 SOAK_MAX_ANON_GROWTH_MB=100000 DDBD_BIN=$(CURDIR)/build-tsan/ddbd LOADGEN=$(CURDIR)/build/ddbd_loadgen $(PYTHON) bench/soak.py
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz

@@ -33,6 +33,7 @@ SECONDS = float(os.environ.get("SOAK_SECONDS", "180"))
 SAMPLE = float(os.environ.get("SOAK_SAMPLE", "15"))
 MAX_GROWTH_MB = float(os.environ.get("SOAK_MAX_ANON_GROWTH_MB", "32"))
 WORKLOADS = os.environ.get("SOAK_WORKLOADS", "put get query batchwrite transact").split()
+THREADS = os.environ.get("SOAK_THREADS", "4")  # server I/O threads
 
 
 def status(pid):
@@ -52,7 +53,7 @@ def status(pid):
 def main():
     data = tempfile.mkdtemp(prefix="ddbd-soak-")
     srv = subprocess.Popen([BIN, "--port", "0", "--host", "127.0.0.1", "--data-dir", data + "/data",
-                            "--log-level", "warn"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            "--log-level", "warn", "--threads", THREADS], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     loads = []
     try:
         line = srv.stdout.readline().decode()
@@ -66,8 +67,14 @@ def main():
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)))
         samples = []
         t0 = time.monotonic()
-        while True:
-            time.sleep(min(SAMPLE, max(0.0, SECONDS + 20 - (time.monotonic() - t0))))
+        # The loadgens fill their tables first, then run SECONDS; sample until
+        # they are all done (or a generous deadline passes).
+        deadline = t0 + SECONDS + 600
+        while time.monotonic() < deadline:
+            for _ in range(int(SAMPLE * 10)):
+                time.sleep(0.1)
+                if all(p.poll() is not None for _, p in loads) or srv.poll() is not None:
+                    break
             if srv.poll() is not None:
                 break
             s = status(srv.pid)
@@ -102,6 +109,8 @@ def main():
         print("soak: PASS" if ok else "soak: FAIL")
         return 0 if ok else 1
     finally:
+        if srv.poll() is not None and srv.returncode:
+            print(f"ddbd exited with {srv.returncode}:\n{srv.stderr.read().decode(errors='replace')[-6000:]}")
         for _, p in loads:
             if p.poll() is None:
                 p.kill()

@@ -13,7 +13,7 @@ wrong operation) and checks every answer:
   one (a harmless mutation) becomes the new reference.
 
 The seed is fixed (DDBD_FUZZ_SEED) and the number of requests comes from
-DDBD_FUZZ_ITERATIONS (default 1000, a few seconds; `make stress` runs more).  Every
+DDBD_FUZZ_ITERATIONS (default 2000, a few seconds; `make stress` runs more).  Every
 accepted PutItem is read back: the stored item must have exactly the attributes, list
 lengths and map keys it was sent (a dropped null would shift them).  A failure
 prints the seed, the iteration and the request, so it can be replayed.
@@ -29,7 +29,7 @@ import pytest
 
 from conftest import TARGET_PREFIX, error_type, raw_request, sign_headers
 
-ITERATIONS = int(os.environ.get("DDBD_FUZZ_ITERATIONS", "1000"))
+ITERATIONS = int(os.environ.get("DDBD_FUZZ_ITERATIONS", "2000"))
 SEED = int(os.environ.get("DDBD_FUZZ_SEED", "20261210"))
 TARGET = "fz_target"
 SENTINEL = "fz_sentinel"

@@ -15,7 +15,7 @@ std::unique_ptr<ExpressionInputs> decode_expression_inputs(json::object body, bo
       if (key.size() < 2 || key[0] != '#')
         throw ApiError::validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \"" +
                                    std::string(key) + "\"");
-      std::string_view name = expect_string(v);
+      std::string_view name = expect_attribute_name(v);
       in->names.emplace(std::string(key), std::string(name));
     }
     in->params.names = &in->names;

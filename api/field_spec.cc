@@ -4,7 +4,8 @@ namespace ddbd::api {
 
 namespace {
 
-void check_value(json::element e, const FieldSpec& spec, const std::string& path, ValidationErrors& errors);
+void check_value(json::element e, const FieldSpec& spec, const std::string& path, ValidationErrors& errors,
+                 bool element = false);
 
 std::string enum_text(const std::vector<std::string_view>& values) {
   std::string s = "[";
@@ -48,65 +49,39 @@ void check_members(json::object o, const std::vector<FieldSpec>& specs, const st
   }
 }
 
-void type_check(json::element e, const FieldSpec& spec) {
+// Throws the SerializationException for a value of the wrong JSON type.
+// `element` tells a structure inside a list or map from a member structure.
+void type_check(json::element e, const FieldSpec& spec, bool element) {
   switch (spec.type) {
     case FieldType::String:
       (void)expect_string(e);
       break;
     case FieldType::Blob:
-      if (!e.is_string()) (void)expect_string(e);
+      if (!e.is_string()) type_mismatch(e, WireType::Blob);
       break;
     case FieldType::Long:
-    case FieldType::Integer: {
-      if (!(e.is_int64() || e.is_uint64() || e.is_double())) {
-        if (e.is_string())
-          throw ApiError::serialization(std::string("class java.lang.String can not be converted to an ") +
-                                        (spec.type == FieldType::Long ? "Long" : "Integer"));
-        if (e.is_bool())
-          throw ApiError::serialization(std::string("class java.lang.Boolean can not be converted to an ") +
-                                        (spec.type == FieldType::Long ? "Long" : "Integer"));
-        if (e.is_array()) throw ApiError::serialization("Start of list found where not expected");
-        throw ApiError::serialization("Start of structure or map found where not expected.");
-      }
+    case FieldType::Integer:
+      (void)number_to_integer(e, spec.type == FieldType::Integer ? 32 : 64);
       break;
-    }
     case FieldType::Boolean:
-      if (!e.is_bool() && !e.is_double()) {
-        if (e.is_string()) {
-          std::string s{std::string_view(e)};
-          for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-          throw ApiError::serialization("'" + s + "' can not be converted to an Boolean");
-        }
-        if (e.is_int64() || e.is_uint64())
-          throw ApiError::serialization("class java.lang.Integer can not be converted to an Boolean");
-        if (e.is_array()) throw ApiError::serialization("Start of list found where not expected");
-        throw ApiError::serialization("Start of structure or map found where not expected.");
-      }
+      if (!e.is_bool()) type_mismatch(e, WireType::Boolean);
       break;
     case FieldType::List:
-      if (!e.is_array()) {
-        if (e.is_object()) throw ApiError::serialization("Start of structure or map found where not expected.");
-        throw ApiError::serialization("Expected list or null");
-      }
+      if (!e.is_array()) type_mismatch(e, WireType::List);
       break;
     case FieldType::Map:
-      if (!e.is_object()) {
-        if (e.is_array()) throw ApiError::serialization("Start of list found where not expected");
-        throw ApiError::serialization("Expected map or null");
-      }
+      if (!e.is_object()) type_mismatch(e, WireType::Map, spec.java_class);
       break;
     case FieldType::Struct:
     case FieldType::AttrValue:
-      if (!e.is_object()) {
-        if (e.is_array()) throw ApiError::serialization("Start of list found where not expected");
-        throw ApiError::serialization("Expected null");
-      }
+      if (!e.is_object()) type_mismatch(e, element ? WireType::ValueStruct : WireType::FieldStruct, spec.java_class);
       break;
   }
 }
 
-void check_value(json::element e, const FieldSpec& spec, const std::string& path, ValidationErrors& errors) {
-  type_check(e, spec);
+void check_value(json::element e, const FieldSpec& spec, const std::string& path, ValidationErrors& errors,
+                 bool element) {
+  type_check(e, spec, element);
   switch (spec.type) {
     case FieldType::String: {
       std::string_view s(e);
@@ -127,7 +102,7 @@ void check_value(json::element e, const FieldSpec& spec, const std::string& path
     }
     case FieldType::Long:
     case FieldType::Integer: {
-      int64_t v = e.is_int64() ? int64_t(e) : e.is_uint64() ? INT64_MAX : static_cast<int64_t>(double(e));
+      const int64_t v = number_to_integer(e, spec.type == FieldType::Integer ? 32 : 64);
       if (spec.min_value && v < *spec.min_value)
         errors.add(std::to_string(v), path, "Member must have value greater than or equal to " + std::to_string(*spec.min_value));
       if (spec.max_value && v > *spec.max_value)
@@ -149,7 +124,7 @@ void check_value(json::element e, const FieldSpec& spec, const std::string& path
             if (spec.element[0].not_null) errors.add(std::nullopt, path + "." + std::to_string(i) + ".member", "Member must not be null");
             continue;
           }
-          check_value(x, spec.element[0], path + "." + std::to_string(i) + ".member", errors);
+          check_value(x, spec.element[0], path + "." + std::to_string(i) + ".member", errors, true);
         }
       }
       break;
@@ -164,7 +139,7 @@ void check_value(json::element e, const FieldSpec& spec, const std::string& path
       if (!spec.element.empty())
         for (auto [k, x] : o) {
           if (x.is_null()) continue;
-          check_value(x, spec.element[0], path + "." + std::string(k) + ".member", errors);
+          check_value(x, spec.element[0], path + "." + std::string(k) + ".member", errors, true);
         }
       break;
     }

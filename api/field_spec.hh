@@ -46,6 +46,10 @@ struct FieldSpec {
   std::optional<int64_t> max_value;
   bool name_pattern = false;  // [a-zA-Z0-9_.-]+ (table and index names)
   std::vector<std::string_view> enum_values;
+  // Struct: the Java class of the structure; Map: of its values (e.g.
+  // "com.amazonaws.dynamodb.v20120810.AttributeValue").  Named in the
+  // SerializationException for an array found here; empty when unknown.
+  std::string_view java_class;
   std::vector<FieldSpec> members;          // Struct
   std::vector<FieldSpec> element;          // List / Map: exactly one spec, name unused
 };

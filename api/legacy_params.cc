@@ -8,6 +8,7 @@ std::vector<expr::LegacyCondition> decode_legacy_conditions(json::object map) {
   std::vector<expr::LegacyCondition> out;
   for (auto [k, v] : map) {
     expr::LegacyCondition c;
+    check_attribute_name(k);
     c.attribute = std::string(std::string_view(k));
     json::object o = expect_object(v);
     if (auto value = get_object(o, "Value")) {
@@ -29,6 +30,7 @@ std::vector<expr::LegacyUpdate> decode_legacy_updates(json::object map) {
   std::vector<expr::LegacyUpdate> out;
   for (auto [k, v] : map) {
     expr::LegacyUpdate u;
+    check_attribute_name(k);
     u.attribute = std::string(std::string_view(k));
     json::object o = expect_object(v);
     if (auto action = get_string(o, "Action")) u.action = std::string(*action);

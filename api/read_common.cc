@@ -39,7 +39,7 @@ ReadProjection decode_read_projection(json::object body) {
     p.impl = std::make_unique<ReadProjection::Impl>();
     std::set<std::string_view> seen;
     for (auto e : *attrs) {
-      std::string_view name = expect_string(e);
+      std::string_view name = expect_attribute_name(e);
       if (!seen.insert(name).second)
         throw ApiError::validation("One or more parameter values were invalid: Duplicate value in attribute name: " +
                                    std::string(name));

@@ -105,7 +105,7 @@ std::unique_ptr<ReadExpressions> decode_read_expressions(json::object body, bool
     r->projection.emplace();
     std::vector<std::string_view> seen;
     for (auto e : *attributes_to_get) {
-      std::string_view name = expect_string(e);
+      std::string_view name = expect_attribute_name(e);
       for (auto s : seen)
         if (s == name)
           throw ApiError::validation("One or more parameter values were invalid: Duplicate value in attribute name: " +

@@ -27,6 +27,22 @@ FieldSpec throughput_spec() {
                                FieldSpec{.name = "WriteCapacityUnits", .type = FieldType::Long, .not_null = true, .min_value = 1}}};
 }
 
+FieldSpec stream_specification_spec() {
+  return FieldSpec{.name = "StreamSpecification",
+                   .type = FieldType::Struct,
+                   .members = {FieldSpec{.name = "StreamEnabled", .type = FieldType::Boolean},
+                               FieldSpec{.name = "StreamViewType",
+                                         .enum_values = {"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"}}}};
+}
+
+FieldSpec sse_specification_spec() {
+  return FieldSpec{.name = "SSESpecification",
+                   .type = FieldType::Struct,
+                   .members = {FieldSpec{.name = "Enabled", .type = FieldType::Boolean},
+                               FieldSpec{.name = "SSEType", .enum_values = {"AES256", "KMS"}},
+                               FieldSpec{.name = "KMSMasterKeyId"}}};
+}
+
 FieldSpec projection_spec() {
   return FieldSpec{.name = "Projection",
                    .type = FieldType::Struct,

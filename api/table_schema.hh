@@ -17,6 +17,10 @@ std::vector<FieldSpec> key_schema_element();
 FieldSpec key_schema_spec();
 FieldSpec throughput_spec();
 FieldSpec projection_spec();
+// StreamSpecification and SSESpecification: their members are type-checked
+// (StreamEnabled and Enabled are Booleans) although ddbd does not act on them yet.
+FieldSpec stream_specification_spec();
+FieldSpec sse_specification_spec();
 
 struct RawKey {
   std::string name;

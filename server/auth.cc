@@ -6,6 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <openssl/crypto.h>
+
 #include "server/sigv4.hh"
 
 namespace ddbd::server {
@@ -71,6 +73,28 @@ bool ieq(std::string_view a, std::string_view b) {
   return true;
 }
 
+// Strict-mode checks made after the date, in DynamoDB's order (dynalite
+// index.js records the live service's answers): `host` must be signed, and
+// the algorithm must be AWS4-HMAC-SHA256.
+std::optional<AuthError> check_host_and_algorithm(const AuthHeader& a) {
+  using api::ErrorCode;
+  bool host_signed = false;
+  for (std::string_view name : split(a.signed_headers, ';')) host_signed = host_signed || ieq(name, "host");
+  if (!host_signed)
+    return AuthError{ErrorCode::InvalidSignatureException,
+                     "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."};
+  if (a.algorithm != "AWS4-HMAC-SHA256")
+    return AuthError{ErrorCode::IncompleteSignatureException,
+                     "Unsupported AWS 'algorithm': '" + std::string(a.algorithm) + "' (only AWS4-HMAC-SHA256 for now). "};
+  return std::nullopt;
+}
+
+// Compares signatures in constant time (for equal lengths), so that the
+// time taken does not reveal how many leading characters were right.
+bool same_signature(const std::string& expected, std::string_view given) {
+  return expected.size() == given.size() && CRYPTO_memcmp(expected.data(), given.data(), given.size()) == 0;
+}
+
 }  // namespace
 
 std::optional<long long> parse_amz_date(std::string_view s) {
@@ -127,6 +151,10 @@ std::variant<Principal, AuthError> Authenticator::authenticate(const AuthRequest
     return AuthError{ErrorCode::MissingAuthenticationTokenException, "Request is missing Authentication Token"};
   std::string_view header(auth_it->value().data(), auth_it->value().size());
   AuthHeader a = parse_auth_header(header);
+  // DynamoDB treats an Authorization header that is not of the AWS4- family
+  // as no authentication at all (dynalite index.js, recorded against AWS).
+  if (a.algorithm.substr(0, 5) != "AWS4-")
+    return AuthError{ErrorCode::MissingAuthenticationTokenException, "Request is missing Authentication Token"};
 
   std::string_view amz_date, http_date;
   if (auto it = req.find("x-amz-date"); it != req.end()) amz_date = std::string_view(it->value().data(), it->value().size());
@@ -177,6 +205,7 @@ std::variant<Principal, AuthError> Authenticator::authenticate(const AuthRequest
     return AuthError{ErrorCode::InvalidSignatureException,
                      "Signature not yet current: " + req_date + " is still later than " +
                          format_amz_date(now_s + kMaxSkewSeconds) + " (" + format_amz_date(now_s) + " + 15 min.)"};
+  if (auto e = check_host_and_algorithm(a)) return *e;
   if (scope[1] != std::string_view(req_date).substr(0, 8))
     return AuthError{ErrorCode::InvalidSignatureException,
                      "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" +
@@ -202,7 +231,7 @@ std::variant<Principal, AuthError> Authenticator::authenticate(const AuthRequest
                                                    path, query, headers, sigv4::sha256_hex(r.body));
   std::string expected = sigv4::signature(secret->second, scope[1], scope[2], scope[3],
                                           !amz_date.empty() ? amz_date : std::string_view(req_date), canonical);
-  if (expected != a.signature)
+  if (!same_signature(expected, a.signature))
     return AuthError{ErrorCode::InvalidSignatureException,
                      "The request signature we calculated does not match the signature you provided. Check your AWS "
                      "Secret Access Key and signing method. Consult the service documentation for details."};

@@ -30,7 +30,7 @@ struct TableRequest {
 
 Result batch_get_item(RequestContext& ctx, json::object body) {
   static const std::vector<FieldSpec> specs = {
-      FieldSpec{.name = "RequestItems", .type = FieldType::Map, .not_null = true, .min_length = 1},
+      FieldSpec{.name = "RequestItems", .type = FieldType::Map, .not_null = true, .min_length = 1, .java_class = "com.amazonaws.dynamodb.v20120810.KeysAndAttributes"},
       return_consumed_capacity_spec(),
   };
   ValidationErrors errors;

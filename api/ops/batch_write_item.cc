@@ -27,7 +27,7 @@ struct WriteEntry {
 
 Result batch_write_item(RequestContext& ctx, json::object body) {
   static const std::vector<FieldSpec> specs = {
-      FieldSpec{.name = "RequestItems", .type = FieldType::Map, .not_null = true, .min_length = 1},
+      FieldSpec{.name = "RequestItems", .type = FieldType::Map, .not_null = true, .min_length = 1, .java_class = "java.util.List<com.amazonaws.dynamodb.v20120810.WriteRequest>"},
       return_consumed_capacity_spec(),
       FieldSpec{.name = "ReturnItemCollectionMetrics", .enum_values = {"SIZE", "NONE"}},
   };

@@ -58,8 +58,8 @@ const std::vector<FieldSpec>& specs() {
                 .element = {FieldSpec{.type = FieldType::Struct,
                                       .members = {FieldSpec{.name = "Key", .not_null = true, .min_length = 1, .max_length = 128},
                                                   FieldSpec{.name = "Value", .not_null = true, .min_length = 0, .max_length = 256}}}}},
-      FieldSpec{.name = "StreamSpecification", .type = FieldType::Struct},
-      FieldSpec{.name = "SSESpecification", .type = FieldType::Struct},
+      stream_specification_spec(),
+      sse_specification_spec(),
   };
   return s;
 }

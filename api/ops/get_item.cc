@@ -18,12 +18,12 @@ namespace ddbd::api::ops {
 Result get_item(RequestContext& ctx, json::object body) {
   static const std::vector<FieldSpec> specs = {
       table_name_spec(false),
-      FieldSpec{.name = "Key", .type = FieldType::Map, .not_null = true},
+      FieldSpec{.name = "Key", .type = FieldType::Map, .not_null = true, .java_class = "com.amazonaws.dynamodb.v20120810.AttributeValue"},
       FieldSpec{.name = "AttributesToGet", .type = FieldType::List, .min_length = 1, .max_length = 255},
       FieldSpec{.name = "ConsistentRead", .type = FieldType::Boolean},
       return_consumed_capacity_spec(),
       FieldSpec{.name = "ProjectionExpression", .type = FieldType::String},
-      FieldSpec{.name = "ExpressionAttributeNames", .type = FieldType::Map},
+      FieldSpec{.name = "ExpressionAttributeNames", .type = FieldType::Map, .java_class = "java.lang.String"},
   };
   ValidationErrors errors;
   check_request(body, specs, errors);

@@ -20,7 +20,7 @@ Result list_tables(RequestContext& ctx, json::object body) {
   };
   ValidationErrors errors;
   check_request(body, specs, errors);
-  int64_t limit = get_long(body, "Limit", "Integer").value_or(100);
+  int64_t limit = get_int(body, "Limit").value_or(100);
   auto start = get_string(body, "ExclusiveStartTableName");
 
   std::vector<std::string> names = ctx.engine.list_tables(ctx.ns);

@@ -20,15 +20,15 @@ namespace ddbd::api::ops {
 Result put_item(RequestContext& ctx, json::object body) {
   static const std::vector<FieldSpec> specs = {
       table_name_spec(false),
-      FieldSpec{.name = "Item", .type = FieldType::Map, .not_null = true},
-      FieldSpec{.name = "Expected", .type = FieldType::Map},
+      FieldSpec{.name = "Item", .type = FieldType::Map, .not_null = true, .java_class = "com.amazonaws.dynamodb.v20120810.AttributeValue"},
+      FieldSpec{.name = "Expected", .type = FieldType::Map, .java_class = "com.amazonaws.dynamodb.v20120810.ExpectedAttributeValue"},
       FieldSpec{.name = "ReturnValues", .enum_values = {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"}},
       return_consumed_capacity_spec(),
       FieldSpec{.name = "ReturnItemCollectionMetrics", .enum_values = {"SIZE", "NONE"}},
       FieldSpec{.name = "ConditionalOperator", .enum_values = {"AND", "OR"}},
       FieldSpec{.name = "ConditionExpression", .type = FieldType::String},
-      FieldSpec{.name = "ExpressionAttributeNames", .type = FieldType::Map},
-      FieldSpec{.name = "ExpressionAttributeValues", .type = FieldType::Map},
+      FieldSpec{.name = "ExpressionAttributeNames", .type = FieldType::Map, .java_class = "java.lang.String"},
+      FieldSpec{.name = "ExpressionAttributeValues", .type = FieldType::Map, .java_class = "com.amazonaws.dynamodb.v20120810.AttributeValue"},
       FieldSpec{.name = "ReturnValuesOnConditionCheckFailure", .enum_values = {"ALL_OLD", "NONE"}},
   };
   ValidationErrors errors;

@@ -28,17 +28,17 @@ Result query(RequestContext& ctx, json::object body) {
       FieldSpec{.name = "AttributesToGet", .type = FieldType::List, .min_length = 1},
       FieldSpec{.name = "Limit", .type = FieldType::Integer, .min_value = 1},
       FieldSpec{.name = "ConsistentRead", .type = FieldType::Boolean},
-      FieldSpec{.name = "KeyConditions", .type = FieldType::Map},
-      FieldSpec{.name = "QueryFilter", .type = FieldType::Map},
+      FieldSpec{.name = "KeyConditions", .type = FieldType::Map, .java_class = "com.amazonaws.dynamodb.v20120810.Condition"},
+      FieldSpec{.name = "QueryFilter", .type = FieldType::Map, .java_class = "com.amazonaws.dynamodb.v20120810.Condition"},
       FieldSpec{.name = "ConditionalOperator", .enum_values = {"AND", "OR"}},
       FieldSpec{.name = "ScanIndexForward", .type = FieldType::Boolean},
-      FieldSpec{.name = "ExclusiveStartKey", .type = FieldType::Map},
+      FieldSpec{.name = "ExclusiveStartKey", .type = FieldType::Map, .java_class = "com.amazonaws.dynamodb.v20120810.AttributeValue"},
       return_consumed_capacity_spec(),
       FieldSpec{.name = "ProjectionExpression", .type = FieldType::String},
       FieldSpec{.name = "FilterExpression", .type = FieldType::String},
       FieldSpec{.name = "KeyConditionExpression", .type = FieldType::String},
-      FieldSpec{.name = "ExpressionAttributeNames", .type = FieldType::Map},
-      FieldSpec{.name = "ExpressionAttributeValues", .type = FieldType::Map},
+      FieldSpec{.name = "ExpressionAttributeNames", .type = FieldType::Map, .java_class = "java.lang.String"},
+      FieldSpec{.name = "ExpressionAttributeValues", .type = FieldType::Map, .java_class = "com.amazonaws.dynamodb.v20120810.AttributeValue"},
   };
   ValidationErrors errors;
   check_request(body, specs, errors);
@@ -50,7 +50,7 @@ Result query(RequestContext& ctx, json::object body) {
   auto table = require_table(ctx, *get_string(body, "TableName"), true);
   PageRequest req;
   resolve_index_and_select(*table, get_string(body, "IndexName"), *exprs, consistent, ctx.now(), req);
-  req.limit = get_long(body, "Limit");
+  req.limit = get_int(body, "Limit");
   req.spec.forward = get_bool(body, "ScanIndexForward").value_or(true);
 
   const storage::KeySchema& ks = req.index ? req.index->key : table->key;

@@ -20,23 +20,23 @@ Result scan(RequestContext& ctx, json::object body) {
       FieldSpec{.name = "Limit", .type = FieldType::Integer, .min_value = 1},
       FieldSpec{.name = "Select",
                 .enum_values = {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"}},
-      FieldSpec{.name = "ScanFilter", .type = FieldType::Map},
+      FieldSpec{.name = "ScanFilter", .type = FieldType::Map, .java_class = "com.amazonaws.dynamodb.v20120810.Condition"},
       FieldSpec{.name = "ConditionalOperator", .enum_values = {"AND", "OR"}},
-      FieldSpec{.name = "ExclusiveStartKey", .type = FieldType::Map},
+      FieldSpec{.name = "ExclusiveStartKey", .type = FieldType::Map, .java_class = "com.amazonaws.dynamodb.v20120810.AttributeValue"},
       return_consumed_capacity_spec(),
       FieldSpec{.name = "TotalSegments", .type = FieldType::Integer, .min_value = 1, .max_value = 1000000},
       FieldSpec{.name = "Segment", .type = FieldType::Integer, .min_value = 0, .max_value = 999999},
       FieldSpec{.name = "ProjectionExpression", .type = FieldType::String},
       FieldSpec{.name = "FilterExpression", .type = FieldType::String},
-      FieldSpec{.name = "ExpressionAttributeNames", .type = FieldType::Map},
-      FieldSpec{.name = "ExpressionAttributeValues", .type = FieldType::Map},
+      FieldSpec{.name = "ExpressionAttributeNames", .type = FieldType::Map, .java_class = "java.lang.String"},
+      FieldSpec{.name = "ExpressionAttributeValues", .type = FieldType::Map, .java_class = "com.amazonaws.dynamodb.v20120810.AttributeValue"},
       FieldSpec{.name = "ConsistentRead", .type = FieldType::Boolean},
   };
   ValidationErrors errors;
   check_request(body, specs, errors);
 
-  auto segment = get_long(body, "Segment");
-  auto total = get_long(body, "TotalSegments");
+  auto segment = get_int(body, "Segment");
+  auto total = get_int(body, "TotalSegments");
   if (segment && !total)
     throw ApiError::validation(
         "The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
@@ -54,7 +54,7 @@ Result scan(RequestContext& ctx, json::object body) {
   auto table = require_table(ctx, *get_string(body, "TableName"), true);
   PageRequest req;
   resolve_index_and_select(*table, get_string(body, "IndexName"), *exprs, consistent, ctx.now(), req);
-  req.limit = get_long(body, "Limit");
+  req.limit = get_int(body, "Limit");
   if (segment) {
     req.spec.segment = static_cast<uint32_t>(*segment);
     req.spec.total_segments = static_cast<uint32_t>(*total);

@@ -5,20 +5,22 @@ Reproduces: a 14 MB BatchGetItem answer to a slow reader was cut at 2.8 MB,
 the process gone 16 ms after the signal."""
 
 import json
+import os
 import signal
 import socket
+import subprocess
 import time
 
 import pytest
 
-from conftest import TARGET_PREFIX, create_simple_table, raw_request, sign_headers
+from conftest import DDBD_BIN, TARGET_PREFIX, create_simple_table, raw_request, sign_headers
 
 
 def wait_exit(srv, timeout):
     """The exit status of srv's process, or None if still running after timeout."""
     try:
         return srv.proc.wait(timeout=timeout)
-    except Exception:  # subprocess.TimeoutExpired
+    except subprocess.TimeoutExpired:
         return None
 
 
@@ -133,3 +135,13 @@ def test_shutdown_timeout_bounds_the_wait(server_factory):
         assert time.monotonic() - t0 < 5
     finally:
         s.close()
+
+
+@pytest.mark.parametrize("flag,value", [("--shutdown-timeout", "-1"), ("--shutdown-timeout", "soon"),
+                                        ("--header-timeout", "0"), ("--header-timeout", "1.5")])
+def test_bad_timeout_values_are_rejected(flag, value):
+    if not os.path.exists(DDBD_BIN):
+        pytest.skip("no binary")
+    p = subprocess.run([DDBD_BIN, "--in-memory", flag, value], capture_output=True, text=True, timeout=10)
+    assert p.returncode == 1
+    assert f"invalid {flag} value: {value}" in p.stderr

@@ -1,17 +1,31 @@
 // The HTTP/1.1 transport: an acceptor and one coroutine per connection.
 //
-// Each connection runs on its own strand: read a request (fresh parser per
-// message, body limit, header limit, read deadline), hand it to the Router,
-// write the response, repeat while keep-alive.  Pipelined requests are
-// served in order.  A client that stalls mid-request is dropped when its
-// read deadline passes; it never blocks other connections.
+// Each connection runs on its own strand: wait for a request (idle
+// deadline), read its headers (header deadline, counted from the request's
+// first byte, so a client trickling headers cannot hold a connection), read
+// its body (fresh parser per message, body limit, read deadline), hand it to
+// the Router, write the response, repeat while keep-alive.  Pipelined
+// requests are served in order.
 //
-// Thread-safety: start() once; the io_context may run on many threads.
+// A request the parser refuses gets an HTTP answer and then a close, never a
+// silent close: 413 (body over the limit), 431 (headers over the limit),
+// 505 (an HTTP version other than 1.x), 400 (any other malformed message).
+// `Expect: 100-continue` is answered before the body is read; HEAD answers
+// carry the headers of the GET answer and no body.
+//
+// Accept failures (EMFILE at the descriptor limit, ...) back off and are
+// logged at most once per interval; open connections keep being served.
+//
+// Thread-safety: start() once; shutdown() once, from any thread; the
+// io_context may run on many threads.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "server/router.hh"
@@ -19,7 +33,9 @@
 namespace ddbd::server {
 
 struct ListenerConfig {
-  std::chrono::seconds read_timeout{60};   // per request (headers + body), and idle keep-alive
+  std::chrono::seconds idle_timeout{60};    // keep-alive connection waiting for a request's first byte
+  std::chrono::seconds header_timeout{20};  // first byte of a request to the end of its headers
+  std::chrono::seconds read_timeout{60};    // end of the headers to the end of the body
   std::size_t header_limit = 64 * 1024;
 };
 
@@ -28,18 +44,28 @@ class Listener {
   // Binds and listens; throws boost::system::system_error when it cannot.
   Listener(boost::asio::io_context& ioc, const std::string& host, unsigned short port, Router& router,
            ListenerConfig config = {});
+  ~Listener();
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+
   // The bound endpoint (with the real port when 0 was asked).
-  boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+  boost::asio::ip::tcp::endpoint local_endpoint() const;
   // Starts accepting on the io_context.
   void start();
-  // Stops accepting (open connections finish their current request).
-  void stop();
+  // Graceful stop: stops accepting, closes connections that wait for a
+  // request, and lets every connection with a request in progress (being
+  // read, processed or answered) finish that request, answered with
+  // `Connection: close`.  Calls `done` once, on some thread, as soon as no
+  // connection is left (possibly before returning).  Bounding the wait is
+  // the caller's business.
+  void shutdown(std::function<void()> done);
+  // Connections currently open (for logs).
+  std::size_t open_connections() const;
+
+  struct State;  // shared with the connection coroutines, which may outlive the Listener
 
  private:
-  boost::asio::io_context& ioc_;
-  boost::asio::ip::tcp::acceptor acceptor_;
-  Router& router_;
-  ListenerConfig config_;
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace ddbd::server

@@ -2,14 +2,26 @@
 //
 // Exit codes: 0 after SIGINT/SIGTERM, 1 for a bad command line, 2 when the
 // store cannot be opened, 3 when the address cannot be bound.
+//
+// SIGINT/SIGTERM stop gracefully: no new connections, idle keep-alive
+// connections closed, requests in progress finished (answered with
+// `Connection: close`), then exit 0; after --shutdown-timeout seconds the
+// server exits 0 anyway.  A second signal exits at once.
 #include <sched.h>
+#include <sys/resource.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <functional>
+#include <memory>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -44,6 +56,25 @@ void setup_logging(const std::string& level) {
   spdlog::set_default_logger(spdlog::get("server"));
 }
 
+// A server holds one descriptor per connection; the soft limit is often
+// 1024 while the hard one is far higher.  Raising the soft limit to the hard
+// one needs no privilege.
+void raise_fd_limit(spdlog::logger& log) {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max) return;
+  const rlim_t old = rl.rlim_cur;
+  rl.rlim_cur = rl.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+    log.warn("cannot raise the open-files limit from {}: {}", static_cast<unsigned long long>(old), std::strerror(errno));
+  else
+    log.debug("open-files limit raised from {} to {}", static_cast<unsigned long long>(old),
+              static_cast<unsigned long long>(rl.rlim_cur));
+}
+
+// Runs the io_context on `threads` threads until a signal's graceful stop
+// is over (or its timeout passes, or a second signal arrives).
+void serve(boost::asio::io_context& ioc, unsigned threads, ddbd::server::Listener& listener, unsigned shutdown_timeout);
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -68,6 +99,7 @@ int main(int argc, char** argv) {
   }
   setup_logging(opt.log_level);
   auto log = spdlog::get("server");
+  raise_fd_limit(*log);
 
   std::unique_ptr<server::Authenticator> auth;
   try {
@@ -78,7 +110,10 @@ int main(int argc, char** argv) {
   }
 
   const unsigned threads = opt.threads ? opt.threads : usable_cores();
-  boost::asio::io_context ioc(static_cast<int>(threads));
+  // Destroyed explicitly before the router and the store: handlers still
+  // pending after a shutdown timeout refer to both.
+  auto ioc_owner = std::make_unique<boost::asio::io_context>(static_cast<int>(threads));
+  boost::asio::io_context& ioc = *ioc_owner;
 
   storage::EngineOptions eo;
   eo.data_dir = opt.data_dir;
@@ -103,7 +138,9 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<server::Listener> listener;
   try {
-    listener = std::make_unique<server::Listener>(ioc, opt.host, opt.port, router);
+    server::ListenerConfig lc;
+    lc.header_timeout = std::chrono::seconds(opt.header_timeout);
+    listener = std::make_unique<server::Listener>(ioc, opt.host, opt.port, router, lc);
   } catch (const std::exception& e) {
     log->critical("cannot listen on {}:{}: {}", opt.host, opt.port, e.what());
     return 3;
@@ -116,16 +153,48 @@ int main(int argc, char** argv) {
   log->info("data: {}, {} I/O threads{}{}", opt.in_memory ? std::string("in memory") : opt.data_dir, threads,
             opt.sync ? ", fsync on commit" : "", opt.credentials_file ? ", signatures verified" : "");
 
-  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int sig) {
-    log->info("signal {}: stopping", sig);
-    listener->stop();
-    ioc.stop();
-  });
+  serve(ioc, threads, *listener, opt.shutdown_timeout);
+  log->info("stopped");
+  listener.reset();
+  ioc_owner.reset();
+  return 0;
+}
+
+namespace {
+
+void serve(boost::asio::io_context& ioc, unsigned threads, ddbd::server::Listener& listener, unsigned shutdown_timeout) {
+  auto log = spdlog::get("server");
+  // The signal set and the grace timer share a strand; ioc.stop() may be
+  // called from any thread.
+  auto control = boost::asio::make_strand(ioc);
+  boost::asio::signal_set signals(control, SIGINT, SIGTERM);
+  boost::asio::steady_timer grace(control);
+  bool stopping = false;
+  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
+                                                                             int sig) {
+    if (ec) return;
+    if (stopping) {
+      log->warn("signal {} again: exiting now", sig);
+      ioc.stop();
+      return;
+    }
+    stopping = true;
+    log->info("signal {}: stopping; in-flight requests have {} s to finish", sig, shutdown_timeout);
+    signals.async_wait(on_signal);
+    grace.expires_after(std::chrono::seconds(shutdown_timeout));
+    grace.async_wait([&](const boost::system::error_code& tec) {
+      if (tec) return;
+      log->warn("shutdown timeout: exiting with {} connection(s) still open", listener.open_connections());
+      ioc.stop();
+    });
+    listener.shutdown([&ioc] { ioc.stop(); });
+  };
+  signals.async_wait(on_signal);
 
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
-  return 0;
 }
+
+}  // namespace

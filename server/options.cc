@@ -40,6 +40,11 @@ A DynamoDB-compatible server.
                                item collection size limit for tables with an LSI
                                (default 10737418240 = DynamoDB's 10 GB; lower it
                                to test ItemCollectionSizeLimitExceededException)
+  --shutdown-timeout SECONDS   on SIGTERM/SIGINT, how long in-flight requests may
+                               take to finish before the server exits anyway
+                               (default 10; 0 exits at once)
+  --header-timeout SECONDS     how long a request may take from its first byte to
+                               the end of its headers (default 20)
   -optimizeDbBeforeStartup, -disableTelemetry
                                accepted for DynamoDB Local compatibility; no effect
   --help, -help                this text
@@ -129,6 +134,18 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       if (!value(v)) return std::nullopt;
       if (!parse_number(v, o.max_item_collection_bytes) || o.max_item_collection_bytes == 0) {
         error = "invalid --max-item-collection-bytes value: " + std::string(v);
+        return std::nullopt;
+      }
+    } else if (a == "--shutdown-timeout") {
+      if (!value(v)) return std::nullopt;
+      if (!parse_number(v, o.shutdown_timeout) || o.shutdown_timeout > 86400) {
+        error = "invalid --shutdown-timeout value: " + std::string(v);
+        return std::nullopt;
+      }
+    } else if (a == "--header-timeout") {
+      if (!value(v)) return std::nullopt;
+      if (!parse_number(v, o.header_timeout) || o.header_timeout == 0 || o.header_timeout > 86400) {
+        error = "invalid --header-timeout value: " + std::string(v);
         return std::nullopt;
       }
     } else if (a == "-optimizeDbBeforeStartup" || a == "-disableTelemetry") {

@@ -15,6 +15,8 @@
 //   --threads N (the number of usable cores)
 //   --map-size BYTES (32 GiB)
 //   --max-item-collection-bytes BYTES (10 GiB)
+//   --shutdown-timeout SECONDS (10)
+//   --header-timeout SECONDS (20)
 //   -optimizeDbBeforeStartup, -disableTelemetry: accepted and ignored.
 //
 // Thread-safety: plain value.
@@ -41,6 +43,8 @@ struct Options {
   unsigned threads = 0;  // 0 = number of usable cores
   std::size_t map_size = std::size_t(32) << 30;
   uint64_t max_item_collection_bytes = uint64_t(10) << 30;
+  unsigned shutdown_timeout = 10;  // seconds in-flight requests get after SIGTERM/SIGINT
+  unsigned header_timeout = 20;    // seconds from a request's first byte to the end of its headers
   bool help = false;
 };
 

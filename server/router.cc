@@ -60,8 +60,9 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
     co_return res;
   }
 
-  // Health check: GET / answers as DynamoDB's endpoint does.
-  if (req.method() == http::verb::get && (req.target() == "/" || req.target().starts_with("/?"))) {
+  // Health check: GET / answers as DynamoDB's endpoint does.  HEAD gets the
+  // same answer (RFC 9110 §9.3.2); the listener drops its body.
+  if ((req.method() == http::verb::get || req.method() == http::verb::head) && (req.target() == "/" || req.target().starts_with("/?"))) {
     res.body() = "healthy: dynamodb.us-east-1.amazonaws.com";
     finish(res, request_id, "text/plain");
     co_return res;

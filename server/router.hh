@@ -1,6 +1,6 @@
 // Router: one HTTP request in, one HTTP response out; no sockets.
 //
-//   GET /                 health check: 200 "healthy: dynamodb.<region>.amazonaws.com"
+//   GET / (and HEAD /)    health check: 200 "healthy: dynamodb.<region>.amazonaws.com"
 //   OPTIONS (with Origin) CORS preflight
 //   POST /                X-Amz-Target "DynamoDB_20120810.<Operation>" -> api::dispatch
 //

@@ -130,7 +130,8 @@ int main(int argc, char** argv) {
   api::ApiConfig api_config;
   api_config.shared_db = opt.shared_db;
   api_config.transient_status_seconds = opt.transient_status_seconds;
-  server::Router router(*engine, api_config, clock, *auth, server::RouterConfig{opt.cors, opt.shared_db, heavy.get_executor(), kHeavyThreads});
+  server::Router router(*engine, api_config, clock, *auth,
+                        server::RouterConfig{opt.cors, opt.shared_db, heavy.get_executor(), kHeavyThreads});
 
   std::unique_ptr<server::Listener> listener;
   try {

@@ -33,6 +33,13 @@ def status_kb(pid, key):
     raise KeyError(key)
 
 
+def sanitized(pid):
+    """True when the server runs with AddressSanitizer, whose quarantine keeps
+    freed memory resident on purpose (the memory bound is then not checked)."""
+    with open(f"/proc/{pid}/maps") as f:
+        return "libasan" in f.read()
+
+
 def big_body(table, client):
     reqs = []
     for i in range(ITEMS):
@@ -118,7 +125,8 @@ def test_big_requests_do_not_stall_small_ones_and_memory_stays_bounded(server_fa
                f"peak RSS growth {peak_growth_kb / 1024:.0f} MB for {bodies_kb / 1024:.0f} MB of bodies")
     print(summary)
     assert p99 < P99_LIMIT_S, summary
-    assert peak_growth_kb <= MEMORY_FACTOR * bodies_kb, summary
+    if not sanitized(srv.pid):
+        assert peak_growth_kb <= MEMORY_FACTOR * bodies_kb, summary
 
     # The big writes really happened.
     got = c.get_item(TableName=table, Key={"pk": {"S": "big-3-24"}})["Item"]

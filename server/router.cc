@@ -68,14 +68,14 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
       res.set(http::field::access_control_max_age, "172800");
     }
     finish(res, request_id, "text/plain");
-    co_return res;
+    co_return std::move(res);
   }
 
   // Health check: GET / answers as DynamoDB's endpoint does.
   if (req.method() == http::verb::get && (req.target() == "/" || req.target().starts_with("/?"))) {
     res.body() = "healthy: dynamodb.us-east-1.amazonaws.com";
     finish(res, request_id, "text/plain");
-    co_return res;
+    co_return std::move(res);
   }
 
   std::string_view content_type;
@@ -89,7 +89,7 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
     res.result(http::status::not_found);
     res.body() = "<UnknownOperationException/>\n";
     finish(res, request_id, "text/xml");
-    co_return res;
+    co_return std::move(res);
   }
 
   auto fail = [&](const api::ApiError& e) {
@@ -114,7 +114,7 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
   } else {
     co_await serve(req, *op, res, request_id, reply_type, false);
   }
-  co_return res;
+  co_return std::move(res);
 }
 
 asio::awaitable<void> Router::serve(HttpRequest& req, const api::OpInfo& op, HttpResponse& res,

@@ -25,6 +25,11 @@ void finish(HttpResponse& res, std::string_view request_id, std::string_view con
   res.prepare_payload();
 }
 
+asio::awaitable<void> finish_on_pool(HttpResponse& res, std::string_view request_id, std::string_view content_type) {
+  finish(res, request_id, content_type);
+  co_return;
+}
+
 void set_error(HttpResponse& res, const api::ApiError& e) {
   api::Response r = api::error_response(e);
   res.result(static_cast<http::status>(r.status));
@@ -140,7 +145,12 @@ asio::awaitable<void> Router::serve(HttpRequest& req, const api::OpInfo& op, Htt
   api::Response r = co_await api::dispatch(ctx, op, std::move(req.body()));
   res.result(static_cast<http::status>(r.status));
   res.body() = std::move(r.body);
-  finish(res, request_id, reply_type);
+  // A big answer (BatchGetItem builds those on the heavy pool) has its
+  // checksum computed there too.
+  if (!on_heavy && config_.heavy && res.body().size() >= kHeavyRequestBytes)
+    co_await asio::co_spawn(config_.heavy, finish_on_pool(res, request_id, reply_type), asio::use_awaitable);
+  else
+    finish(res, request_id, reply_type);
 }
 
 }  // namespace ddbd::server

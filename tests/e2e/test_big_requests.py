@@ -34,8 +34,9 @@ def status_kb(pid, key):
 
 
 def sanitized(pid):
-    """True when the server runs with AddressSanitizer, whose quarantine keeps
-    freed memory resident on purpose (the memory bound is then not checked)."""
+    """True when the server runs with AddressSanitizer (a Debug build whose
+    quarantine keeps freed memory resident on purpose): the load still runs
+    and every answer is checked, but the latency and memory bounds are not."""
     with open(f"/proc/{pid}/maps") as f:
         return "libasan" in f.read()
 
@@ -144,8 +145,8 @@ def test_big_writes_do_not_stall_small_requests_and_memory_stays_bounded(server_
     summary = (f"{len(latencies)} GetItems p50 {p50 * 1e3:.1f} ms p99 {p99 * 1e3:.1f} ms; big requests served "
                f"{outcomes}; peak RSS growth {peak_growth_kb / 1024:.0f} MB for {bodies_kb / 1024:.0f} MB of bodies")
     print(summary)
-    assert p99 < P99_LIMIT_S, summary
     if not sanitized(srv.pid):
+        assert p99 < P99_LIMIT_S, summary
         assert peak_growth_kb <= MEMORY_FACTOR * bodies_kb, summary
 
     # The big writes really happened.
@@ -169,4 +170,5 @@ def test_big_batch_get_answers_do_not_stall_small_requests(server_factory, table
     p50, p99 = percentiles(latencies)
     summary = f"{len(latencies)} GetItems p50 {p50 * 1e3:.1f} ms p99 {p99 * 1e3:.1f} ms; big answers {outcomes}"
     print(summary)
-    assert p99 < P99_LIMIT_S, summary
+    if not sanitized(srv.pid):
+        assert p99 < P99_LIMIT_S, summary

@@ -12,11 +12,13 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "storage/clock.hh"
 #include "storage/engine.hh"
@@ -43,8 +45,21 @@ struct RequestContext {
   std::string ns;
   std::string request_id;
   std::string host;  // the Host header, for DescribeEndpoints
+  // The small pool that runs heavy work (big requests and responses) so it
+  // does not occupy an I/O thread; null: run it inline (the server has no
+  // pool, or this request already runs on it).
+  const asio::any_io_executor* heavy = nullptr;
 
   double now() const { return clock.now_seconds(); }
+
+  // Runs `fn()` (no suspension inside) on the heavy-work pool and resumes
+  // this coroutine on its own executor with the result (or the exception);
+  // inline when `heavy` is null.
+  template <class F>
+  asio::awaitable<std::invoke_result_t<F&>> run_heavy(F fn) {
+    if (!heavy) co_return fn();
+    co_return co_await asio::co_spawn(*heavy, call(std::move(fn)), asio::use_awaitable);
+  }
 
   // Runs `fn` on the engine's writer (group commit) and resumes this
   // coroutine on its own executor with the outcome.
@@ -58,6 +73,12 @@ struct RequestContext {
       });
     };
     return asio::async_initiate<const asio::use_awaitable_t<>, void(storage::Status)>(init, asio::use_awaitable);
+  }
+
+ private:
+  template <class F>
+  static asio::awaitable<std::invoke_result_t<F&>> call(F fn) {
+    co_return fn();
   }
 };
 

@@ -106,13 +106,14 @@ Response error_response(const ApiError& e) {
   return Response{error_info(e.code()).http_status, error_body(e)};
 }
 
-asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, const char* body, std::size_t size) {
+asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, std::string body) {
   std::optional<ApiError> error;
   try {
     if (!op.handler) throw ApiError::unsupported(op.name);
     // The parsed request (and the parser its views point into) lives until
     // the handler is done, across its co_awaits.
-    ParsedRequest request = parse_request(body, size);
+    ParsedRequest request = parse_request(body.data(), body.size());
+    std::string().swap(body);  // a big body is not kept alongside its parse
     std::string out = co_await op.handler(ctx, request.body);
     co_return Response{200, std::move(out)};
   } catch (const ApiError& e) {

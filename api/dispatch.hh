@@ -27,9 +27,11 @@ const OpInfo* find_operation(std::string_view name);
 std::string_view operation_name(const OpInfo& op);
 bool operation_implemented(const OpInfo& op);
 
-// Runs one request.  `body` must be followed by SIMDJSON_PADDING readable
-// bytes.  Never throws: every failure becomes an error Response.
-asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, const char* body, std::size_t size);
+// Runs one request.  `body` must have SIMDJSON_PADDING bytes of capacity
+// beyond its size; it is freed as soon as it is parsed (the parsed document
+// holds its own copy of every string).  Never throws: every failure becomes
+// an error Response.
+asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, std::string body);
 
 // An error response for failures detected before dispatch (auth, target).
 Response error_response(const class ApiError& e);

@@ -2,12 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "api/dispatch.hh"
 #include "api/errors.hh"
 #include "server/crc32.hh"
 #include "server/request_id.hh"
 
 namespace ddbd::server {
+
+namespace asio = boost::asio;
 
 namespace {
 
@@ -18,6 +23,17 @@ void finish(HttpResponse& res, std::string_view request_id, std::string_view con
   res.set("x-amzn-RequestId", request_id);
   res.set("x-amz-crc32", std::to_string(crc32(res.body())));
   res.prepare_payload();
+}
+
+asio::awaitable<void> finish_on_pool(HttpResponse& res, std::string_view request_id, std::string_view content_type) {
+  finish(res, request_id, content_type);
+  co_return;
+}
+
+void set_error(HttpResponse& res, const api::ApiError& e) {
+  api::Response r = api::error_response(e);
+  res.result(static_cast<http::status>(r.status));
+  res.body() = std::move(r.body);
 }
 
 bool origin_allowed(const std::optional<std::string>& cors, std::string_view origin) {
@@ -57,7 +73,7 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
       res.set(http::field::access_control_max_age, "172800");
     }
     finish(res, request_id, "text/plain");
-    co_return res;
+    co_return std::move(res);
   }
 
   // Health check: GET / answers as DynamoDB's endpoint does.  HEAD gets the
@@ -65,7 +81,7 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
   if ((req.method() == http::verb::get || req.method() == http::verb::head) && (req.target() == "/" || req.target().starts_with("/?"))) {
     res.body() = "healthy: dynamodb.us-east-1.amazonaws.com";
     finish(res, request_id, "text/plain");
-    co_return res;
+    co_return std::move(res);
   }
 
   std::string_view content_type;
@@ -79,13 +95,11 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
     res.result(http::status::not_found);
     res.body() = "<UnknownOperationException/>\n";
     finish(res, request_id, "text/xml");
-    co_return res;
+    co_return std::move(res);
   }
 
   auto fail = [&](const api::ApiError& e) {
-    api::Response r = api::error_response(e);
-    res.result(static_cast<http::status>(r.status));
-    res.body() = std::move(r.body);
+    set_error(res, e);
     finish(res, request_id, reply_type);
     return res;
   };
@@ -100,10 +114,24 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
     co_return fail(api::ApiError(api::ErrorCode::UnknownOperationException, "Unknown operation: " + std::string(target)));
   }
 
-  // Authentication.
+  if (config_.heavy && req.body().size() >= kHeavyRequestBytes) {
+    HeavyGate::Ticket slot = co_await heavy_gate_.enter();
+    co_await asio::co_spawn(config_.heavy, serve(req, *op, res, request_id, reply_type, true), asio::use_awaitable);
+  } else {
+    co_await serve(req, *op, res, request_id, reply_type, false);
+  }
+  co_return std::move(res);
+}
+
+asio::awaitable<void> Router::serve(HttpRequest& req, const api::OpInfo& op, HttpResponse& res,
+                                    std::string_view request_id, std::string_view reply_type, bool on_heavy) {
   AuthRequest areq{req, req.body()};
   auto auth = auth_.authenticate(areq, clock_.now_seconds());
-  if (auto* err = std::get_if<AuthError>(&auth)) co_return fail(api::ApiError(err->code, err->message));
+  if (auto* err = std::get_if<AuthError>(&auth)) {
+    set_error(res, api::ApiError(err->code, err->message));
+    finish(res, request_id, reply_type);
+    co_return;
+  }
   const Principal& who = std::get<Principal>(auth);
 
   api::RequestContext ctx{engine_,
@@ -112,13 +140,18 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
                           who.access_key_id,
                           who.region,
                           config_.shared_db ? std::string("shared") : who.access_key_id + "/" + who.region,
-                          request_id,
-                          std::string(req[http::field::host])};
-  api::Response r = co_await api::dispatch(ctx, *op, req.body().data(), req.body().size());
+                          std::string(request_id),
+                          std::string(req[http::field::host]),
+                          on_heavy || !config_.heavy ? nullptr : &config_.heavy};
+  api::Response r = co_await api::dispatch(ctx, op, std::move(req.body()));
   res.result(static_cast<http::status>(r.status));
   res.body() = std::move(r.body);
-  finish(res, request_id, reply_type);
-  co_return res;
+  // A big answer (BatchGetItem builds those on the heavy pool) has its
+  // checksum computed there too.
+  if (!on_heavy && config_.heavy && res.body().size() >= kHeavyRequestBytes)
+    co_await asio::co_spawn(config_.heavy, finish_on_pool(res, request_id, reply_type), asio::use_awaitable);
+  else
+    finish(res, request_id, reply_type);
 }
 
 }  // namespace ddbd::server

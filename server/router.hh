@@ -16,13 +16,16 @@
 // Thread-safety: a Router is shared by all sessions; route() is reentrant.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
 #include <string>
 
 #include "api/context.hh"
+#include "api/dispatch.hh"
 #include "server/auth.hh"
+#include "server/heavy_gate.hh"
 
 namespace ddbd::server {
 
@@ -30,28 +33,52 @@ namespace http = boost::beast::http;
 using HttpRequest = http::request<http::string_body>;
 using HttpResponse = http::response<http::string_body>;
 
+// Requests with a body of at least this many bytes are authenticated,
+// parsed and run on the heavy-work pool (RouterConfig::heavy), so a few big
+// requests cannot occupy every I/O thread and keep small ones waiting
+// (issue 10, item 5); so is the checksum of an answer of this size.  Decoding costs ~20 ms per MB for items of many small
+// attributes; below this size the hop to the pool is not worth it.
+constexpr std::size_t kHeavyRequestBytes = 256 * 1024;
+
 struct RouterConfig {
   std::optional<std::string> cors;  // allowed origins ("*" or list); unset = allow "*"
   bool shared_db = false;
+  // The pool for heavy work (a thread or two, fewer than the I/O threads);
+  // empty: everything runs on the I/O thread of the connection.
+  boost::asio::any_io_executor heavy;
+  // How many big requests are served at once (the others wait their turn).
+  std::size_t heavy_slots = 1;
 };
 
 class Router {
  public:
   Router(storage::Engine& engine, const api::ApiConfig& api_config, const storage::Clock& clock,
          const Authenticator& auth, RouterConfig config)
-      : engine_(engine), api_config_(api_config), clock_(clock), auth_(auth), config_(std::move(config)) {}
+      : engine_(engine),
+        api_config_(api_config),
+        clock_(clock),
+        auth_(auth),
+        config_(std::move(config)),
+        heavy_gate_(config_.heavy_slots) {}
 
   // Builds the response for `req`.  Never throws for a client's mistake.
   // `req`'s body must have SIMDJSON_PADDING bytes of capacity beyond its
   // size (the session reserves them).
+  // Big bodies run on the heavy-work pool; the response is resumed on the
+  // caller's executor.  `req`'s body is moved out (freed once parsed).
   boost::asio::awaitable<HttpResponse> route(HttpRequest& req);
 
  private:
+  // Authentication and the operation, filling `res` (body, status, headers).
+  boost::asio::awaitable<void> serve(HttpRequest& req, const api::OpInfo& op, HttpResponse& res,
+                                     std::string_view request_id, std::string_view reply_type, bool on_heavy);
+
   storage::Engine& engine_;
   const api::ApiConfig& api_config_;
   const storage::Clock& clock_;
   const Authenticator& auth_;
   RouterConfig config_;
+  HeavyGate heavy_gate_;
 };
 
 }  // namespace ddbd::server

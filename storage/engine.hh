@@ -19,8 +19,9 @@
 //     serialised: one writer at a time.  Concurrent submissions are combined
 //     into one LMDB commit (group commit): the first submitter becomes the
 //     leader, runs every queued function in order inside one LMDB write
-//     transaction (there are no nested transactions), commits once and then
-//     calls every completion.  No thread is created for this; the leader is
+//     transaction (there are no nested transactions; an op failing after it
+//     wrote splits the batch, see WriteFn), commits once and then calls
+//     every completion.  No thread is created for this; the leader is
 //     whichever caller arrived first.  See WriteFn for what a failing op
 //     does to the others, and why a WriteFn may run more than once.
 //
@@ -180,25 +181,26 @@ class WriteTxn {
 //
 // Return Status::ok to keep its writes; any other status (or an exception,
 // which counts as io_error) discards them, in one of two ways:
-//   - it failed before writing (a failed condition, a missing table, a put
-//     refused by the space check): the transaction is as it was, and the
-//     batch goes on;
-//   - it failed after writing (a WriteTxn call changed the transaction):
+//   - none of its WriteTxn calls changed the transaction (its condition
+//     failed, its table is gone, its first put was refused for space, ...):
+//     the transaction is as it was, and the next op follows in it;
+//   - it changed the transaction (a WriteTxn write call counts once past its
+//     own checks, even if it then fails with map_full or collection_full):
 //     one op's writes cannot be undone alone, so the leader aborts the
-//     transaction, runs every earlier op of the batch AGAIN in a new
-//     transaction and commits them, keeps the failed op's status without
-//     running it again, and runs the later ops in the next transaction.
+//     transaction, runs the earlier ops of that transaction AGAIN in a new
+//     one and commits them, keeps the failed op's status without running it
+//     again, and runs the later ops in the next transaction.
 // So a WriteFn may run more than once (once more for each later op of its
-// batch that fails after writing), and only its last run is committed and
-// reported.  It must give the same result when run again: read only the
-// transaction and its own inputs, and set every output it reports afresh
-// on each run.
+// transaction that fails after writing), and only its last run is committed
+// and reported.  It must give the same result when run again: read only the
+// transaction and its own inputs, and set every output it reports afresh on
+// each run.
 using WriteFn = std::function<Status(WriteTxn&)>;
-// Called once per submit, after the commit that holds (or would have held)
-// its WriteFn's writes: with the WriteFn's status, or, when that was ok but
-// the commit failed, map_full / no_space / io_error.  io_error also when the
-// batch's transaction itself failed (a StorageError).  Runs on the leader's
-// thread, which may be any thread.
+// Called once per submit, when every transaction of its batch has committed
+// or failed: with the WriteFn's status, or, when that was ok but its commit
+// failed, map_full / no_space / io_error; io_error for every op of a
+// transaction that failed outside the ops (a StorageError).  Runs on the
+// leader's thread, which may be any thread.
 using WriteDone = std::function<void(Status)>;
 
 // The item's key as the store keys it: two keys of `table` give equal strings

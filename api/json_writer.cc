@@ -10,7 +10,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "storage/item_codec.hh"
+#include "storage/encoded_item.hh"
 
 namespace ddbd::api {
 

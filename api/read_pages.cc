@@ -6,8 +6,7 @@
 #include "expressions/error.hh"
 #include "expressions/eval.hh"
 #include "expressions/parser.hh"
-#include "storage/index.hh"
-#include "storage/item_codec.hh"
+#include "storage/encoded_item.hh"
 
 namespace ddbd::api {
 

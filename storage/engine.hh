@@ -1,16 +1,29 @@
-// Engine: the storage layer's one public interface (LMDB behind a pimpl).
+// Engine: the storage layer's façade (LMDB behind a pimpl).
 //
-// api/ includes this header and schema.hh / attribute_value.hh only; it never
-// sees LMDB.  Three kinds of access:
+// Public headers: the only storage headers api/ (and server/) may include.
+//   engine.hh          this file: Engine, ReadTxn, Cursor, WriteTxn, options
+//   types.hh           PrimaryKey, Status, StorageError, extract_key
+//   schema.hh          TableDef, IndexDef, KeySchema
+//   attribute_value.hh AttributeValue, Item
+//   number.hh          DynamoDB numbers
+//   clock.hh           Clock, SystemClock, ManualClock
+//   encoded_item.hh    decode or visit the stored encoding Cursor returns
+// Everything else in storage/ (key_codec, item_codec, index, catalog,
+// lmdb_env, space, stats, stored_value, engine_impl) is internal.
+//
+// Three kinds of access:
 //   - catalog lookups (find_table, list_tables): served from an in-memory
 //     snapshot, updated after each commit that changes the catalog;
 //   - reads (begin_read): an LMDB read-only snapshot, cheap to open;
-//   - writes (submit): a function run against a WriteTxn.  Writes are
+//   - writes (submit): a WriteFn run against a WriteTxn.  Writes are
 //     serialised: one writer at a time.  Concurrent submissions are combined
 //     into one LMDB commit (group commit): the first submitter becomes the
-//     leader, runs every queued function, each in its own nested
-//     transaction, commits once and then calls every completion.  No thread
-//     is created for this; the leader is whichever caller arrived first.
+//     leader, runs every queued function in order inside one LMDB write
+//     transaction (there are no nested transactions; an op failing after it
+//     wrote splits the batch, see WriteFn), commits once and then calls
+//     every completion.  No thread is created for this; the leader is
+//     whichever caller arrived first.  See WriteFn for what a failing op
+//     does to the others, and why a WriteFn may run more than once.
 //
 // Durability: by default a commit is written to the file (the OS page cache)
 // before completions run, so an acknowledged write survives `kill -9` of the
@@ -26,35 +39,15 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "storage/attribute_value.hh"
 #include "storage/schema.hh"
+#include "storage/types.hh"
 
 namespace ddbd::storage {
-
-// Outcomes of storage calls.  Expected outcomes are values; "should never
-// happen" conditions (corruption, a failing disk at open) are StorageError
-// exceptions.
-enum class Status {
-  ok,
-  not_found,        // table (or item, where documented) does not exist
-  already_exists,   // create_table: the name is taken in that namespace
-  aborted,          // a WriteFn chose to roll back its writes
-  map_full,         // the store is at its cap (--map-size); deletes still work
-  no_space,         // the disk holding the store is full; deletes still work
-  collection_full,  // put: the item collection (tables with an LSI) is over its size limit
-  io_error,         // the commit failed
-};
-std::string_view status_name(Status s);
-
-class StorageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 struct EngineOptions {
   std::string data_dir = "./data";
@@ -70,16 +63,6 @@ struct EngineOptions {
   // empty, submit() drains inline.
   std::function<void(std::function<void()>)> defer;
 };
-
-// A primary key: the hash key value and, for composite keys, the range value.
-struct PrimaryKey {
-  AttributeValue hash;
-  std::optional<AttributeValue> range;
-};
-
-// Extracts the key attributes named by `schema` from `item`.  Returns false
-// when one is missing or has the wrong type.
-bool extract_key(const KeySchema& schema, const Item& item, PrimaryKey& out);
 
 struct TableStats {
   uint64_t item_count = 0;
@@ -158,7 +141,8 @@ class ReadTxn {
 
 class WriteTxn {
  public:
-  // Reads see this transaction's own earlier writes.
+  // Reads see this op's own earlier writes and those of the batch's earlier
+  // ops.
   bool get(const TableDef& table, const PrimaryKey& key, Item* out);
   // Inserts or replaces the item whose key `item` carries (the caller has
   // validated it against the schema).
@@ -191,14 +175,39 @@ class WriteTxn {
   Impl* impl_;
 };
 
-// A write: runs exactly once, on the leader's thread, inside its own nested
-// transaction.  Return Status::ok to keep its writes; any other status rolls
-// back everything it wrote.  It must not block or suspend.  Results go out
-// through whatever the function captured.
+// A write, run on the leader's thread inside the transaction its batch
+// shares; it sees the writes of the ops before it.  It must not block or
+// suspend.  Results go out through whatever the function captured.
+//
+// Return Status::ok to keep its writes; any other status (or an exception,
+// which counts as io_error) discards them, in one of two ways:
+//   - none of its WriteTxn calls changed the transaction (its condition
+//     failed, its table is gone, its first put was refused for space, ...):
+//     the transaction is as it was, and the next op follows in it;
+//   - it changed the transaction (a WriteTxn write call counts once past its
+//     own checks, even if it then fails with map_full or collection_full):
+//     one op's writes cannot be undone alone, so the leader aborts the
+//     transaction, runs the earlier ops of that transaction AGAIN in a new
+//     one and commits them, keeps the failed op's status without running it
+//     again, and runs the later ops in the next transaction.
+// So a WriteFn may run more than once (once more for each later op of its
+// transaction that fails after writing), and only its last run is committed
+// and reported.  It must give the same result when run again: read only the
+// transaction and its own inputs, and set every output it reports afresh on
+// each run.
 using WriteFn = std::function<Status(WriteTxn&)>;
-// Called once after the commit (or its failure) with the WriteFn's status,
-// or map_full / io_error if the commit itself failed.  May run on any thread.
+// Called once per submit, when every transaction of its batch has committed
+// or failed: with the WriteFn's status, or, when that was ok but its commit
+// failed, map_full / no_space / io_error; io_error for every op of a
+// transaction that failed outside the ops (a StorageError).  Runs on the
+// leader's thread, which may be any thread.
 using WriteDone = std::function<void(Status)>;
+
+// The item's key as the store keys it: two keys of `table` give equal strings
+// exactly when they name the same item (numbers by value: 1 and 1.0 are one
+// key).  The table id is part of it, so keys of different tables differ.  For
+// duplicate-key checks (BatchGetItem, BatchWriteItem, Transact*Items).
+std::string stored_key(const TableDef& table, const PrimaryKey& key);
 
 class Engine {
  public:

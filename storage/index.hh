@@ -9,8 +9,8 @@
 // Thread-safety: pure functions.
 #pragma once
 
-#include "storage/engine.hh"
 #include "storage/schema.hh"
+#include "storage/types.hh"
 
 namespace ddbd::storage {
 

@@ -36,6 +36,12 @@ void put_u64_be(std::string& out, uint64_t v) {
   for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
+std::string table_prefix(uint64_t table_id) {
+  std::string p;
+  put_u64_be(p, table_id);
+  return p;
+}
+
 uint64_t get_u64_be(const char* p) {
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);

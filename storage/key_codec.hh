@@ -24,11 +24,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "storage/attribute_value.hh"
-#include "storage/engine.hh"
 #include "storage/schema.hh"
+#include "storage/types.hh"
 
 namespace ddbd::storage {
 
@@ -44,6 +45,9 @@ void encode_partition_prefix(uint64_t table_id, const AttributeValue& pk, std::s
 void encode_sort_component(const AttributeValue& sk, std::string& out);
 // Full key of an item: partition prefix plus sort component when present.
 void encode_primary_key(uint64_t table_id, const PrimaryKey& key, std::string& out);
+// The 8-byte prefix [table_id BE] of every key of the table in the items,
+// index and stats databases (in stats it is, alone, the table's record).
+std::string table_prefix(uint64_t table_id);
 // Appends `v` big-endian.
 void put_u64_be(std::string& out, uint64_t v);
 uint64_t get_u64_be(const char* p);

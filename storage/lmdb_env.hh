@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "storage/engine.hh"
+#include "storage/types.hh"
 
 namespace ddbd::storage::lmdb {
 

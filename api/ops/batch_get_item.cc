@@ -11,7 +11,6 @@
 #include "api/ops/ops.hh"
 #include "api/read_common.hh"
 #include "api/shapes.hh"
-#include "storage/key_codec.hh"
 
 namespace ddbd::api::ops {
 
@@ -157,8 +156,7 @@ Result batch_get_item(RequestContext& ctx, json::object body) {
     const json::array keys = *get_array(t.request, "Keys");
     for (json::element k : keys) {
       storage::PrimaryKey key = key_from_map(*t.table, decode_attribute_map(expect_object(k)));
-      std::string enc;
-      storage::encode_primary_key(t.table->table_id, key, enc);
+      std::string enc = storage::stored_key(*t.table, key);
       if (!seen.insert(std::move(enc)).second)
         throw ApiError::validation("Provided list of item keys contains duplicates");
       t.keys.emplace_back(std::move(key), k);

@@ -10,7 +10,6 @@
 
 #include "api/ops/ops.hh"
 #include "api/shapes.hh"
-#include "storage/key_codec.hh"
 
 namespace ddbd::api::ops {
 
@@ -93,8 +92,7 @@ Result batch_write_item(RequestContext& ctx, json::object body) {
         e.put = false;
         e.key = key_from_map(*table, decode_attribute_map(*key));
       }
-      std::string k;
-      storage::encode_primary_key(table->table_id, e.key, k);
+      std::string k = storage::stored_key(*table, e.key);
       if (!seen.insert(std::move(k)).second)
         throw ApiError::validation("Provided list of item keys contains duplicates");
       capacity.back().second += write_units(e.put ? item_size(e.item) : 0);

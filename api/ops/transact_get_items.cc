@@ -9,7 +9,6 @@
 #include "api/ops/ops.hh"
 #include "api/read_common.hh"
 #include "api/shapes.hh"
-#include "storage/key_codec.hh"
 
 namespace ddbd::api::ops {
 
@@ -45,8 +44,7 @@ Result transact_get_items(RequestContext& ctx, json::object body) {
     get.projection = decode_read_projection(*g);
     get.table = require_table(ctx, *table_name, true);
     get.key = key_from_map(*get.table, decode_attribute_map(*key));
-    std::string enc;
-    storage::encode_primary_key(get.table->table_id, get.key, enc);
+    std::string enc = storage::stored_key(*get.table, get.key);
     if (!seen.insert(std::move(enc)).second)
       throw ApiError::validation("Transaction request cannot include multiple operations on one item");
     gets.push_back(std::move(get));

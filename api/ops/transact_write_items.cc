@@ -27,7 +27,6 @@
 #include "api/write_common.hh"
 #include "expressions/error.hh"
 #include "expressions/eval.hh"
-#include "storage/key_codec.hh"
 
 namespace ddbd::api::ops {
 
@@ -212,8 +211,7 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
         a.item = key_attributes(*a.table, *key_map);
       }
     }
-    std::string enc;
-    storage::encode_primary_key(a.table->table_id, a.key, enc);
+    std::string enc = storage::stored_key(*a.table, a.key);
     if (!seen_keys.insert(std::move(enc)).second)
       throw ApiError::validation("Transaction request cannot include multiple operations on one item");
     actions.push_back(std::move(a));

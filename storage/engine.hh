@@ -33,6 +33,7 @@
 
 #include "storage/attribute_value.hh"
 #include "storage/schema.hh"
+#include "storage/limits.hh"
 
 namespace ddbd::storage {
 
@@ -63,7 +64,7 @@ struct EngineOptions {
   std::size_t map_size = std::size_t(32) << 30;  // LMDB map size in bytes
   // Largest item collection (the items sharing a partition key, plus their
   // local secondary index entries) of a table with an LSI; DynamoDB's 10 GB.
-  uint64_t max_item_collection_bytes = uint64_t(10) << 30;
+  uint64_t max_item_collection_bytes = limits::kMaxItemCollectionBytes;
   // How the write leader hands work to "later": the server passes a function
   // that posts to its I/O pool.  Deferring the first drain lets every request
   // that is ready in the same turn of the event loop join one commit.  When

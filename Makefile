@@ -74,9 +74,11 @@ configure-asan: build-asan/CMakeCache.txt
 # the configure step of an existing tree when these flags change.
 build/CMakeCache.txt: Makefile
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DDDBD_TESTS=ON -DDDBD_WERROR=ON
+	@touch $@  # CMake leaves an unchanged cache's mtime alone
 
 build-asan/CMakeCache.txt: Makefile
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDDBD_SANITIZE=ON -DDDBD_WERROR=ON
+	@touch $@
 
 build-tsan/CMakeCache.txt:
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDBD_TSAN=ON

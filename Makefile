@@ -63,18 +63,22 @@ deps:
 	fi
 
 # ---------------------------------------------------------------------------
-# Configure (only when the build tree does not exist yet; CMake re-runs
-# itself when CMakeLists.txt changes).
+# Configure (only when the build tree does not exist yet or the Makefile
+# changed; CMake re-runs itself when CMakeLists.txt changes).
 configure: configure-release configure-asan
 
 configure-release: build/CMakeCache.txt
 configure-asan: build-asan/CMakeCache.txt
 
-build/CMakeCache.txt:
-	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DDDBD_TESTS=ON
+# Both test trees treat warnings as errors. Depending on the Makefile re-runs
+# the configure step of an existing tree when these flags change.
+build/CMakeCache.txt: Makefile
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DDDBD_TESTS=ON -DDDBD_WERROR=ON
+	@touch $@  # CMake leaves an unchanged cache's mtime alone
 
-build-asan/CMakeCache.txt:
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDDBD_SANITIZE=ON
+build-asan/CMakeCache.txt: Makefile
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDDBD_SANITIZE=ON -DDDBD_WERROR=ON
+	@touch $@
 
 build-tsan/CMakeCache.txt:
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDBD_TSAN=ON

@@ -16,8 +16,8 @@ namespace ddbd::api {
 namespace {
 
 // DynamoDB caps document nesting at 32 levels (the top-level attribute value
-// being level 1).  https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
-constexpr int kMaxNesting = 32;
+// being level 1): storage/limits.hh.
+constexpr int kMaxNesting = limits::kMaxAttributeNesting;
 constexpr std::string_view kNestingMessage =
     "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
 

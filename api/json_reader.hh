@@ -29,13 +29,14 @@
 #include <string_view>
 
 #include "storage/attribute_value.hh"
+#include "storage/limits.hh"
 
 namespace ddbd::api {
 
 namespace json = simdjson::dom;
 
-// Largest request body accepted (DynamoDB's own limit is 16 MB per request).
-constexpr std::size_t kMaxRequestBytes = 16 * 1024 * 1024;
+// Largest request body accepted: storage/limits.hh.
+using limits::kMaxRequestBytes;
 
 // A parsed request body and the parser that owns its tape.  Movable, not
 // copyable; the parser goes back to a free list when this is destroyed.
@@ -56,9 +57,8 @@ class ParsedRequest {
 // other than a JSON object is a SerializationException.
 ParsedRequest parse_request(const char* data, std::size_t size);
 
-// DynamoDB's limit on the length of an attribute name (64 KB), in bytes.
-// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html
-constexpr std::size_t kMaxAttributeNameBytes = 65535;
+// DynamoDB's limit on the length of an attribute name: storage/limits.hh.
+using limits::kMaxAttributeNameBytes;
 
 // The Coral types a request member can be declared with, as far as type
 // errors are concerned.  ValueStruct is a structure that is the element of a

@@ -17,10 +17,12 @@
 #include "expressions/ast.hh"
 #include "expressions/legacy.hh"
 #include "storage/engine.hh"
+#include "storage/limits.hh"
 
 namespace ddbd::api {
 
-inline constexpr std::size_t kMaxPageBytes = 1024 * 1024;
+// Query/Scan page size: storage/limits.hh.
+using limits::kMaxPageBytes;
 
 enum class Select { all_attributes, all_projected_attributes, specific_attributes, count };
 

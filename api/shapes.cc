@@ -7,8 +7,8 @@ namespace ddbd::api {
 
 FieldSpec table_name_spec(bool create) {
   FieldSpec s{.name = "TableName", .type = FieldType::String, .not_null = true};
-  s.min_length = create ? 3 : 1;
-  s.max_length = 255;
+  s.min_length = create ? limits::kMinTableNameLength : 1;
+  s.max_length = limits::kMaxTableNameLength;
   s.name_pattern = true;
   return s;
 }
@@ -96,7 +96,7 @@ void validate_item_for_write(const storage::TableDef& table, const Item& item) {
     check_index(index.key.hash, true);
     if (index.key.range) check_index(*index.key.range, false);
   }
-  if (item_size(item) > kMaxItemSize) throw ApiError::validation("Item size has exceeded the maximum allowed size");
+  if (item_size(item) > kMaxItemBytes) throw ApiError::validation("Item size has exceeded the maximum allowed size");
 }
 
 Item key_attributes(const storage::TableDef& table, const Item& item) {
@@ -275,10 +275,10 @@ ReturnConsumedCapacity parse_return_consumed_capacity(std::optional<std::string_
   return ReturnConsumedCapacity::INDEXES;
 }
 
-double write_units(std::size_t bytes) { return std::max<double>(1, std::ceil(bytes / 1024.0)); }
+double write_units(std::size_t bytes) { return std::max<double>(1, std::ceil(static_cast<double>(bytes) / limits::kWriteUnitBytes)); }
 
 double read_units(std::size_t bytes, bool consistent) {
-  double u = std::max<double>(1, std::ceil(bytes / 4096.0));
+  double u = std::max<double>(1, std::ceil(static_cast<double>(bytes) / limits::kReadUnitBytes));
   return consistent ? u : u / 2;
 }
 

@@ -15,14 +15,14 @@
 #include "api/field_spec.hh"
 #include "api/json_writer.hh"
 #include "storage/engine.hh"
+#include "storage/limits.hh"
 
 namespace ddbd::api {
 
-// Limits, each with its source.
-// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
-constexpr std::size_t kMaxItemSize = 400 * 1024;      // "Item size has exceeded the maximum allowed size"
-constexpr std::size_t kMaxHashKeyBytes = 2048;
-constexpr std::size_t kMaxRangeKeyBytes = 1024;
+// Item and key size limits: storage/limits.hh.
+using limits::kMaxHashKeyBytes;
+using limits::kMaxItemBytes;
+using limits::kMaxRangeKeyBytes;
 
 // Spec of TableName for item operations (length 1..255 would be Coral's
 // range for reads; CreateTable uses 3..255).

@@ -3,11 +3,12 @@
 #include <algorithm>
 
 #include "api/errors.hh"
+#include "storage/limits.hh"
 
 namespace ddbd::api {
 
 std::vector<FieldSpec> key_schema_element() {
-  return {FieldSpec{.name = "AttributeName", .not_null = true, .min_length = 1, .max_length = 255},
+  return {FieldSpec{.name = "AttributeName", .not_null = true, .min_length = 1, .max_length = limits::kMaxKeyAttributeNameLength},
           FieldSpec{.name = "KeyType", .not_null = true, .enum_values = {"HASH", "RANGE"}}};
 }
 
@@ -51,8 +52,8 @@ FieldSpec projection_spec() {
                                FieldSpec{.name = "NonKeyAttributes",
                                          .type = FieldType::List,
                                          .min_length = 1,
-                                         .max_length = 20,
-                                         .element = {FieldSpec{.min_length = 1, .max_length = 255}}}}};
+                                         .max_length = limits::kMaxProjectedNonKeyAttributes,
+                                         .element = {FieldSpec{.min_length = 1, .max_length = limits::kMaxKeyAttributeNameLength}}}}};
 }
 
 

@@ -33,6 +33,7 @@
 #include <string_view>
 
 #include "expressions/ast.hh"
+#include "storage/limits.hh"
 
 namespace ddbd::expr {
 
@@ -45,10 +46,10 @@ struct Params {
   std::set<std::string, std::less<>> used_values;
 };
 
-// Limits (Developer Guide, "Expression parameters" in Service quotas).
-inline constexpr std::size_t kMaxExpressionBytes = 4096;
-inline constexpr std::size_t kMaxInOperands = 100;
-inline constexpr std::size_t kMaxPathDepth = 32;
+// DynamoDB's expression limits live in storage/limits.hh.
+using limits::kMaxExpressionBytes;
+using limits::kMaxInOperands;
+using limits::kMaxPathDepth;
 inline constexpr int kMaxNesting = 100;  // parentheses / NOT depth we accept
 
 Condition parse_condition(std::string_view text, ExprKind kind, Params& params);

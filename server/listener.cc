@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "api/json_reader.hh"
+#include "storage/limits.hh"
 
 namespace ddbd::server {
 
@@ -193,7 +194,7 @@ asio::awaitable<void> session(std::shared_ptr<Listener::State> st, std::shared_p
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     // Also checks Content-Length as soon as the headers are parsed.
-    parser.body_limit(api::kMaxRequestBytes);
+    parser.body_limit(limits::kMaxRequestBytes);
     stream.expires_after(config.header_timeout);
     auto [e1, n1] = co_await http::async_read_header(stream, buffer, parser, kTuple);
     if (e1) {

@@ -27,6 +27,8 @@
 #include <string>
 #include <vector>
 
+#include "storage/limits.hh"
+
 namespace ddbd::server {
 
 struct Options {
@@ -42,7 +44,7 @@ struct Options {
   std::string log_level = "info";
   unsigned threads = 0;  // 0 = number of usable cores
   std::size_t map_size = std::size_t(32) << 30;
-  uint64_t max_item_collection_bytes = uint64_t(10) << 30;
+  uint64_t max_item_collection_bytes = limits::kMaxItemCollectionBytes;
   unsigned shutdown_timeout = 10;  // seconds in-flight requests get after SIGTERM/SIGINT
   unsigned header_timeout = 20;    // seconds from a request's first byte to the end of its headers
   bool help = false;

@@ -8,6 +8,7 @@
 //   number.hh          DynamoDB numbers
 //   clock.hh           Clock, SystemClock, ManualClock
 //   encoded_item.hh    decode or visit the stored encoding Cursor returns
+//   limits.hh          DynamoDB's documented limits, as named constants
 // Everything else in storage/ (key_codec, item_codec, index, catalog,
 // lmdb_env, space, stats, stored_value, engine_impl) is internal.
 //
@@ -45,6 +46,7 @@
 
 #include "storage/attribute_value.hh"
 #include "storage/schema.hh"
+#include "storage/limits.hh"
 #include "storage/types.hh"
 
 namespace ddbd::storage {
@@ -56,7 +58,7 @@ struct EngineOptions {
   std::size_t map_size = std::size_t(32) << 30;  // LMDB map size in bytes
   // Largest item collection (the items sharing a partition key, plus their
   // local secondary index entries) of a table with an LSI; DynamoDB's 10 GB.
-  uint64_t max_item_collection_bytes = uint64_t(10) << 30;
+  uint64_t max_item_collection_bytes = limits::kMaxItemCollectionBytes;
   // How the write leader hands work to "later": the server passes a function
   // that posts to its I/O pool.  Deferring the first drain lets every request
   // that is ready in the same turn of the event loop join one commit.  When

@@ -16,7 +16,7 @@ namespace ddbd::api::ops {
 
 namespace {
 
-constexpr std::size_t kMaxResponseBytes = 16 * 1024 * 1024;
+constexpr std::size_t kMaxResponseBytes = limits::kMaxBatchGetResponseBytes;
 constexpr std::size_t kInlineItemBytes = 1024 * 1024;
 constexpr std::size_t kNoLimit = std::numeric_limits<std::size_t>::max();
 
@@ -115,7 +115,7 @@ Result batch_get_item(RequestContext& ctx, json::object body) {
   std::size_t total = 0;
   for (auto [table_name, req] : request_items) {
     std::string_view name = table_name;
-    if (name.size() < 3 || name.size() > 255 || !matches_name_pattern(name))
+    if (name.size() < limits::kMinTableNameLength || name.size() > limits::kMaxTableNameLength || !matches_name_pattern(name))
       throw ApiError::validation("1 validation error detected: Value '" + std::string(name) +
                                  "' at 'requestItems' failed to satisfy constraint: Map keys must satisfy constraint: "
                                  "[Member must have length less than or equal to 255, Member must have length greater "
@@ -129,7 +129,7 @@ Result batch_get_item(RequestContext& ctx, json::object body) {
       throw ApiError::validation("1 validation error detected: Value '[]' at 'requestItems." + std::string(name) +
                                  ".member.keys' failed to satisfy constraint: Member must have length greater than or "
                                  "equal to 1");
-    if (keys->size() > 100) {
+    if (keys->size() > limits::kMaxBatchGetKeys) {
       json::element keys_element;
       if (o.at_key("Keys").get(keys_element) != simdjson::SUCCESS) throw ApiError::internal("Keys vanished");
       throw ApiError::validation("1 validation error detected: Value '" + display_value(keys_element) + "' at 'requestItems." +
@@ -139,7 +139,7 @@ Result batch_get_item(RequestContext& ctx, json::object body) {
     }
     total += keys->size();
   }
-  if (total > 100) throw ApiError::validation("Too many items requested for the BatchGetItem call");
+  if (total > limits::kMaxBatchGetKeys) throw ApiError::validation("Too many items requested for the BatchGetItem call");
 
   std::vector<TableRequest> tables;
   for (auto [table_name, req] : request_items) {

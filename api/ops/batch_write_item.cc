@@ -39,7 +39,7 @@ Result batch_write_item(RequestContext& ctx, json::object body) {
   std::size_t total = 0;
   for (auto [table_name, requests] : request_items) {
     std::string_view name = table_name;
-    if (name.size() < 3 || name.size() > 255 || !matches_name_pattern(name))
+    if (name.size() < limits::kMinTableNameLength || name.size() > limits::kMaxTableNameLength || !matches_name_pattern(name))
       throw ApiError::validation("1 validation error detected: Value '" + std::string(name) +
                                  "' at 'requestItems' failed to satisfy constraint: Map keys must satisfy constraint: "
                                  "[Member must have length less than or equal to 255, Member must have length greater "
@@ -51,7 +51,7 @@ Result batch_write_item(RequestContext& ctx, json::object body) {
                                  "=[]}' at 'requestItems' failed to satisfy constraint: Map value must satisfy "
                                  "constraint: [Member must have length less than or equal to 25, Member must have "
                                  "length greater than or equal to 1]");
-    if (n > 25)
+    if (n > limits::kMaxBatchWriteRequests)
       throw ApiError::validation("1 validation error detected: Value '{" + std::string(name) + "=" +
                                  display_value(requests) +
                                  "}' at 'requestItems' failed to satisfy constraint: Map value must satisfy "
@@ -59,7 +59,7 @@ Result batch_write_item(RequestContext& ctx, json::object body) {
                                  "length greater than or equal to 1]");
     total += n;
   }
-  if (total > 25) throw ApiError::validation("Too many items requested for the BatchWriteItem call");
+  if (total > limits::kMaxBatchWriteRequests) throw ApiError::validation("Too many items requested for the BatchWriteItem call");
 
   std::vector<WriteEntry> entries;
   entries.reserve(total);

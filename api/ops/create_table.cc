@@ -29,7 +29,7 @@ namespace {
 
 FieldSpec index_spec(std::string_view name, bool global) {
   std::vector<FieldSpec> members = {
-      FieldSpec{.name = "IndexName", .not_null = true, .min_length = 3, .max_length = 255, .name_pattern = true},
+      FieldSpec{.name = "IndexName", .not_null = true, .min_length = limits::kMinTableNameLength, .max_length = limits::kMaxTableNameLength, .name_pattern = true},
       key_schema_spec(), projection_spec()};
   if (global) members.push_back(throughput_spec());
   return FieldSpec{.name = name,
@@ -43,7 +43,7 @@ const std::vector<FieldSpec>& specs() {
                 .type = FieldType::List,
                 .not_null = true,
                 .element = {FieldSpec{.type = FieldType::Struct,
-                                      .members = {FieldSpec{.name = "AttributeName", .not_null = true, .min_length = 1, .max_length = 255},
+                                      .members = {FieldSpec{.name = "AttributeName", .not_null = true, .min_length = 1, .max_length = limits::kMaxKeyAttributeNameLength},
                                                   FieldSpec{.name = "AttributeType", .not_null = true, .enum_values = {"B", "N", "S"}}}}}},
       table_name_spec(true),
       key_schema_spec(),
@@ -168,12 +168,12 @@ Result create_table(RequestContext& ctx, json::object body) {
     if (keys.size() != 2)
       invalid("Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
     for (json::element e : *lsis) read_index(expect_object(e), false);
-    if (lsis->size() > 5) invalid("Number of LocalSecondaryIndexes exceeds per-table limit of 5");
+    if (lsis->size() > limits::kMaxLocalSecondaryIndexes) invalid("Number of LocalSecondaryIndexes exceeds per-table limit of 5");
   }
   if (gsis) {
     if (gsis->size() == 0) invalid("List of GlobalSecondaryIndexes is empty");
     for (json::element e : *gsis) read_index(expect_object(e), true);
-    if (gsis->size() > 20) invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
+    if (gsis->size() > limits::kMaxGlobalSecondaryIndexes) invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
   }
   if (used.size() != defined.size())
     invalid("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");

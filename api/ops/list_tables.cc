@@ -15,12 +15,12 @@ namespace ddbd::api::ops {
 
 Result list_tables(RequestContext& ctx, json::object body) {
   static const std::vector<FieldSpec> specs = {
-      FieldSpec{.name = "ExclusiveStartTableName", .min_length = 3, .max_length = 255, .name_pattern = true},
-      FieldSpec{.name = "Limit", .type = FieldType::Integer, .min_value = 1, .max_value = 100},
+      FieldSpec{.name = "ExclusiveStartTableName", .min_length = limits::kMinTableNameLength, .max_length = limits::kMaxTableNameLength, .name_pattern = true},
+      FieldSpec{.name = "Limit", .type = FieldType::Integer, .min_value = 1, .max_value = limits::kMaxListTablesLimit},
   };
   ValidationErrors errors;
   check_request(body, specs, errors);
-  int64_t limit = get_int(body, "Limit").value_or(100);
+  int64_t limit = get_int(body, "Limit").value_or(limits::kMaxListTablesLimit);
   auto start = get_string(body, "ExclusiveStartTableName");
 
   std::vector<std::string> names = ctx.engine.list_tables(ctx.ns);

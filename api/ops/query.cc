@@ -22,7 +22,7 @@ namespace ddbd::api::ops {
 Result query(RequestContext& ctx, json::object body) {
   static const std::vector<FieldSpec> specs = {
       table_name_spec(false),
-      FieldSpec{.name = "IndexName", .min_length = 3, .max_length = 255, .name_pattern = true},
+      FieldSpec{.name = "IndexName", .min_length = limits::kMinTableNameLength, .max_length = limits::kMaxTableNameLength, .name_pattern = true},
       FieldSpec{.name = "Select",
                 .enum_values = {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"}},
       FieldSpec{.name = "AttributesToGet", .type = FieldType::List, .min_length = 1},

@@ -15,7 +15,7 @@ namespace ddbd::api::ops {
 Result scan(RequestContext& ctx, json::object body) {
   static const std::vector<FieldSpec> specs = {
       table_name_spec(false),
-      FieldSpec{.name = "IndexName", .min_length = 3, .max_length = 255, .name_pattern = true},
+      FieldSpec{.name = "IndexName", .min_length = limits::kMinTableNameLength, .max_length = limits::kMaxTableNameLength, .name_pattern = true},
       FieldSpec{.name = "AttributesToGet", .type = FieldType::List, .min_length = 1},
       FieldSpec{.name = "Limit", .type = FieldType::Integer, .min_value = 1},
       FieldSpec{.name = "Select",

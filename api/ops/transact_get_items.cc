@@ -14,7 +14,7 @@ namespace ddbd::api::ops {
 
 Result transact_get_items(RequestContext& ctx, json::object body) {
   static const std::vector<FieldSpec> specs = {
-      FieldSpec{.name = "TransactItems", .type = FieldType::List, .not_null = true, .min_length = 1, .max_length = 100},
+      FieldSpec{.name = "TransactItems", .type = FieldType::List, .not_null = true, .min_length = 1, .max_length = limits::kMaxTransactionActions},
       return_consumed_capacity_spec(),
   };
   ValidationErrors errors;

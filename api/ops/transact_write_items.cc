@@ -116,13 +116,13 @@ Tokens& tokens() {
 }
 
 // "The aggregate size of the items in the transaction cannot exceed 4 MB."
-constexpr std::size_t kMaxTransactionBytes = 4 * 1024 * 1024;
+using limits::kMaxTransactionBytes;
 
 }  // namespace
 
 Result transact_write_items(RequestContext& ctx, json::object body) {
   static const std::vector<FieldSpec> specs = {
-      FieldSpec{.name = "TransactItems", .type = FieldType::List, .not_null = true, .min_length = 1, .max_length = 100},
+      FieldSpec{.name = "TransactItems", .type = FieldType::List, .not_null = true, .min_length = 1, .max_length = limits::kMaxTransactionActions},
       return_consumed_capacity_spec(),
       FieldSpec{.name = "ReturnItemCollectionMetrics", .enum_values = {"SIZE", "NONE"}},
       FieldSpec{.name = "ClientRequestToken", .min_length = 1, .max_length = 36},
@@ -260,7 +260,7 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
         new_items[i] = out.had_old ? std::move(out.old_item) : a.item;
         try {
           expr::apply_update(*a.update, new_items[i]);
-          if (item_size(new_items[i]) > kMaxItemSize)
+          if (item_size(new_items[i]) > kMaxItemBytes)
             throw ApiError::validation("Item size to update has exceeded the maximum allowed size");
           validate_item_for_write(*a.table, new_items[i]);
         } catch (const std::exception& e) {

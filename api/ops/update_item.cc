@@ -107,7 +107,7 @@ Result update_item(RequestContext& ctx, json::object body) {
     }
     try {
       if (update) expr::apply_update(*update, new_item);
-      if (item_size(new_item) > kMaxItemSize) {
+      if (item_size(new_item) > kMaxItemBytes) {
         too_big = true;
         return storage::Status::aborted;
       }

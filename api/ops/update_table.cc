@@ -34,21 +34,21 @@ Result update_table(RequestContext& ctx, json::object body) {
                     .members = {FieldSpec{.name = "Create",
                                           .type = FieldType::Struct,
                                           .members = {FieldSpec{.name = "IndexName", .not_null = true, .min_length = 3,
-                                                                .max_length = 255, .name_pattern = true},
+                                                                .max_length = limits::kMaxTableNameLength, .name_pattern = true},
                                                       key_schema_spec(), projection_spec(), throughput_spec()}},
                                 FieldSpec{.name = "Update",
                                           .type = FieldType::Struct,
                                           .members = {FieldSpec{.name = "IndexName", .not_null = true, .min_length = 3,
-                                                                .max_length = 255, .name_pattern = true},
+                                                                .max_length = limits::kMaxTableNameLength, .name_pattern = true},
                                                       throughput_spec()}},
                                 FieldSpec{.name = "Delete",
                                           .type = FieldType::Struct,
                                           .members = {FieldSpec{.name = "IndexName", .not_null = true, .min_length = 3,
-                                                                .max_length = 255, .name_pattern = true}}}}}}},
+                                                                .max_length = limits::kMaxTableNameLength, .name_pattern = true}}}}}}},
       FieldSpec{.name = "AttributeDefinitions",
                 .type = FieldType::List,
                 .element = {FieldSpec{.type = FieldType::Struct,
-                                      .members = {FieldSpec{.name = "AttributeName", .not_null = true, .min_length = 1, .max_length = 255},
+                                      .members = {FieldSpec{.name = "AttributeName", .not_null = true, .min_length = 1, .max_length = limits::kMaxKeyAttributeNameLength},
                                                   FieldSpec{.name = "AttributeType", .not_null = true, .enum_values = {"B", "N", "S"}}}}}},
       stream_specification_spec(),
       sse_specification_spec(),
@@ -179,9 +179,9 @@ Result update_table(RequestContext& ctx, json::object body) {
         ix.status = "CREATING";
         created.push_back(ix.index_id);
         def.indexes.push_back(std::move(ix));
-        int gsis = 0;
+        std::size_t gsis = 0;
         for (const auto& x : def.indexes) gsis += x.global ? 1 : 0;
-        if (gsis > 20) invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
+        if (gsis > limits::kMaxGlobalSecondaryIndexes) invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
       } else if (update) {
         std::string name(*get_string(*update, "IndexName"));
         storage::IndexDef* ix = find(name);

@@ -74,7 +74,7 @@ TEST(JsonReaderTest, NullElementsOfAttributeValuesAreRefused) {
 }
 
 TEST(JsonReaderTest, AttributeNamesAreLimitedTo64KB) {
-  std::string ok(kMaxAttributeNameBytes, 'a');
+  std::string ok(limits::kMaxAttributeNameBytes, 'a');
   EXPECT_NO_THROW(check_attribute_name(ok));
   EXPECT_EQ(error_of([&] { check_attribute_name(ok + "a"); }).find("ValidationException: "), 0u);
   Doc d("{\"" + ok + "b\": {\"S\": \"x\"}}");

@@ -1,0 +1,84 @@
+// Authorization header parsing tests (server/auth): how the parameters of
+// "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..." are
+// read, the credential scope's shape, and the X-Amz-Date format (AWS General
+// Reference, "Signature Version 4"; messages as DynamoDB words them).
+// Signature verification itself is covered in sigv4_test.cc.
+#include "server/auth.hh"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace ddbd::server {
+namespace {
+
+// authenticate() of an unverifying Authenticator on a POST carrying
+// `authorization` and, unless empty, X-Amz-Date `date`.
+std::variant<Principal, AuthError> check(const std::string& authorization, const std::string& date = "20251124T000000Z") {
+  static const Authenticator open(std::nullopt);
+  HttpRequest req{http::verb::post, "/", 11};
+  if (!date.empty()) req.set("X-Amz-Date", date);
+  req.set(http::field::authorization, authorization);
+  return open.authenticate(AuthRequest{req, ""}, 0);
+}
+
+std::string error_of(const std::variant<Principal, AuthError>& r) {
+  if (std::holds_alternative<Principal>(r)) return "principal";
+  return std::string(api::error_info(std::get<AuthError>(r).code).name) + ": " + std::get<AuthError>(r).message;
+}
+
+TEST(AuthHeader, ReadsParametersInAnyOrderWithSpaces) {
+  auto r = check("AWS4-HMAC-SHA256  Signature=abc ,SignedHeaders=host;x-amz-date,  "
+                 "Credential=AKID/20251124/ap-south-1/dynamodb/aws4_request");
+  ASSERT_TRUE(std::holds_alternative<Principal>(r)) << error_of(r);
+  EXPECT_EQ(std::get<Principal>(r).access_key_id, "AKID");
+  EXPECT_EQ(std::get<Principal>(r).region, "ap-south-1");
+}
+
+TEST(AuthHeader, NonAws4SchemeIsNoAuthentication) {
+  EXPECT_EQ(error_of(check("Basic dXNlcjpwYXNz")),
+            "MissingAuthenticationTokenException: Request is missing Authentication Token");
+}
+
+TEST(AuthHeader, EachMissingParameterIsNamed) {
+  const std::string h = "AWS4-HMAC-SHA256 Credential=AKID/20251124/us-east-1/dynamodb/aws4_request";
+  EXPECT_EQ(error_of(check(h)),
+            "IncompleteSignatureException: Authorization header requires 'Signature' parameter. Authorization "
+            "header requires 'SignedHeaders' parameter. Authorization=" + h);
+  const std::string full = h + ", SignedHeaders=host, Signature=abc";
+  EXPECT_EQ(error_of(check(full, "")),
+            "IncompleteSignatureException: Authorization header requires existence of either a 'X-Amz-Date' or a "
+            "'Date' header. Authorization=" + full);
+}
+
+TEST(AuthHeader, CredentialScopeShape) {
+  EXPECT_EQ(error_of(check("AWS4-HMAC-SHA256 Credential=AKID/20251124/us-east-1, SignedHeaders=host, Signature=a")),
+            "IncompleteSignatureException: Credential must have exactly 5 slash-delimited elements, e.g. "
+            "keyid/date/region/service/term, got 'AKID/20251124/us-east-1'");
+  EXPECT_EQ(error_of(check("AWS4-HMAC-SHA256 Credential=AKID/20251124/us-east-1/dynamodb/aws4, SignedHeaders=host, "
+                           "Signature=a")),
+            "IncompleteSignatureException: Credential should be scoped with a valid terminator: 'aws4_request', "
+            "not 'aws4'.");
+  EXPECT_NE(error_of(check("AWS4-HMAC-SHA256 Credential=/20251124/us-east-1/dynamodb/aws4_request, "
+                           "SignedHeaders=host, Signature=a")),
+            "principal");
+}
+
+TEST(AmzDate, ParsesAndFormatsTheBasicFormat) {
+  EXPECT_EQ(parse_amz_date("19700101T000000Z"), 0);
+  EXPECT_EQ(parse_amz_date("20251124T000000Z"), 1763942400);
+  EXPECT_EQ(parse_amz_date("20000229T235959Z"), 951868799);  // leap day
+  EXPECT_EQ(format_amz_date(1763942400), "20251124T000000Z");
+  for (long long t : {0LL, 951868799LL, 1764000000LL, 4102444799LL}) EXPECT_EQ(parse_amz_date(format_amz_date(t)), t);
+}
+
+TEST(AmzDate, RejectsOtherFormats) {
+  EXPECT_FALSE(parse_amz_date(""));
+  EXPECT_FALSE(parse_amz_date("2025-11-24T00:00:00Z"));
+  EXPECT_FALSE(parse_amz_date("20251124T000000"));
+  EXPECT_FALSE(parse_amz_date("20251124X000000Z"));
+  EXPECT_FALSE(parse_amz_date("2025112AT000000Z"));
+}
+
+}  // namespace
+}  // namespace ddbd::server

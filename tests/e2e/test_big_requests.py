@@ -41,10 +41,12 @@ def status_kb(pid, key):
 
 def sanitized(pid):
     """True when the server runs with AddressSanitizer (a Debug build whose
-    quarantine keeps freed memory resident on purpose): the load still runs
-    and every answer is checked, but the latency and memory bounds are not."""
+    quarantine keeps freed memory resident on purpose) or ThreadSanitizer
+    (shadow memory for every byte touched): the load still runs and every
+    answer is checked, but the latency and memory bounds are not."""
     with open(f"/proc/{pid}/maps") as f:
-        return "libasan" in f.read()
+        maps = f.read()
+    return "libasan" in maps or "libtsan" in maps
 
 
 def big_body(table, client):

@@ -23,8 +23,25 @@ struct Services::Worker {
 
 namespace {
 
-// A longer interval is a year: now() + milliseconds::max() would overflow.
+// Intervals are clamped: a zero interval would spin, and now() +
+// milliseconds::max() would overflow.
+constexpr std::chrono::milliseconds kShortestInterval{1};
 constexpr std::chrono::milliseconds kLongestInterval = std::chrono::hours(24 * 365);
+
+// Calls fn(); an exception is logged as "service NAME: WHAT failed: ..."
+// and turns into false.  A failing service must not end the process.
+template <class F>
+bool logged(spdlog::logger& log, std::string_view service, const char* what, F&& fn) {
+  try {
+    fn();
+    return true;
+  } catch (const std::exception& e) {
+    log.error("service {}: {} failed: {}", service, what, e.what());
+  } catch (...) {
+    log.error("service {}: {} failed with a non-standard exception", service, what);
+  }
+  return false;
+}
 
 std::shared_ptr<spdlog::logger> default_log() {
   if (auto log = spdlog::get("api")) return log;
@@ -53,7 +70,7 @@ void Services::start() {
   std::string names;
   for (auto& w : workers_) {
     Worker* wp = w.get();
-    if (!call_hook(*wp, &Service::on_start, "start")) continue;
+    if (!logged(*log_, wp->service->name(), "start", [&] { wp->service->on_start(ctx_); })) continue;
     wp->thread = std::jthread([this, wp](std::stop_token stop) { loop(*wp, stop); });
     names += (names.empty() ? "" : ", ") + std::string(wp->service->name());
   }
@@ -70,7 +87,7 @@ void Services::stop() {
     if (!w.thread.joinable()) continue;  // its on_start failed
     w.thread.request_stop();  // wakes the thread's wait (stop_token)
     w.thread.join();
-    call_hook(w, &Service::on_stop, "stop");
+    logged(*log_, w.service->name(), "stop", [&] { w.service->on_stop(ctx_); });
   }
   if (!workers_.empty()) log_->info("services stopped");
 }
@@ -96,7 +113,7 @@ bool Services::run_now(std::string_view name) {
 
 // Sleeps until the interval passes, a trigger or stop; runs; repeats.
 void Services::loop(Worker& w, std::stop_token stop) {
-  const auto interval = std::min(w.service->interval(), kLongestInterval);
+  const auto interval = std::clamp(w.service->interval(), kShortestInterval, kLongestInterval);
   std::unique_lock lk(w.mu);
   for (;;) {
     w.cv.wait_until(lk, stop, std::chrono::steady_clock::now() + interval, [&] { return w.triggered; });
@@ -104,32 +121,10 @@ void Services::loop(Worker& w, std::stop_token stop) {
     w.triggered = false;
     const std::uint64_t run = ++w.started;
     lk.unlock();
-    run_once(w, stop);
+    logged(*log_, w.service->name(), "run", [&] { w.service->run(ctx_, stop); });
     lk.lock();
     w.finished = run;
     w.cv.notify_all();
-  }
-}
-
-bool Services::call_hook(Worker& w, void (Service::*hook)(const ServiceContext&), const char* what) {
-  try {
-    (w.service.get()->*hook)(ctx_);
-    return true;
-  } catch (const std::exception& e) {
-    log_->error("service {}: {} failed: {}", w.service->name(), what, e.what());
-  } catch (...) {
-    log_->error("service {}: {} failed with a non-standard exception", w.service->name(), what);
-  }
-  return false;
-}
-
-void Services::run_once(Worker& w, std::stop_token stop) {
-  try {
-    w.service->run(ctx_, stop);
-  } catch (const std::exception& e) {
-    log_->error("service {}: run failed: {}", w.service->name(), e.what());
-  } catch (...) {
-    log_->error("service {}: run failed with a non-standard exception", w.service->name());
   }
 }
 

@@ -52,8 +52,8 @@ class Service {
   // A short stable name, for logs and run_now().
   virtual std::string_view name() const = 0;
   // Time from the end of one run to the start of the next (steady time, not
-  // the Clock: a ManualClock does not move).  The first run comes one
-  // interval after start().
+  // the Clock: a ManualClock does not move), from 1 ms to a year.  The
+  // first run comes one interval after start().
   virtual std::chrono::milliseconds interval() const = 0;
   // One pass of the job, on the service's thread, never concurrently with
   // itself.  A long pass should return early once `stop` is requested.  An
@@ -96,9 +96,6 @@ class Services {
  private:
   struct Worker;
   void loop(Worker& w, std::stop_token stop);
-  void run_once(Worker& w, std::stop_token stop);
-  // Calls a lifecycle hook; false (logged) when it throws.
-  bool call_hook(Worker& w, void (Service::*hook)(const ServiceContext&), const char* what);
 
   ServiceContext ctx_;
   std::shared_ptr<spdlog::logger> log_;

@@ -27,6 +27,8 @@ namespace ddbd::api {
 
 namespace asio = boost::asio;
 
+class ClientTokenCache;
+
 struct ApiConfig {
   bool shared_db = false;
   // How long CREATING/UPDATING/DELETING last (DynamoDB Local's
@@ -34,6 +36,10 @@ struct ApiConfig {
   double transient_status_seconds = 0;
   // The account id shown in ARNs (DynamoDB Local uses 000000000000).
   std::string account_id = "000000000000";
+  // TransactWriteItems' ClientRequestToken memory (api/client_tokens.hh): a
+  // service owned by main beside the other services, outliving every
+  // request.  Null: a request with a token is an InternalServerError.
+  ClientTokenCache* client_tokens = nullptr;
 };
 
 struct RequestContext {

@@ -7,6 +7,11 @@
 // connections closed, requests in progress finished (answered with
 // `Connection: close`), then exit 0; after --shutdown-timeout seconds the
 // server exits 0 anyway.  A second signal exits at once.
+//
+// Order of life (api/services.hh): the store opens, background services
+// start, the listener serves; at the end the listener drains, the heavy pool
+// is joined, services stop (their threads joined), and only then the store
+// closes.
 #include <malloc.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -28,7 +33,9 @@
 #include <thread>
 #include <vector>
 
+#include "api/client_tokens.hh"
 #include "api/context.hh"
+#include "api/services.hh"
 #include "server/auth.hh"
 #include "server/listener.hh"
 #include "server/options.hh"
@@ -162,9 +169,18 @@ int main(int argc, char** argv) {
   }
 
   storage::SystemClock clock;
+  // Declared after the engine, so destroyed (and stopped) before it; the
+  // token cache outlives ioc_owner.reset(), whose dropped handlers release
+  // their claims.
+  auto client_tokens = std::make_shared<api::ClientTokenCache>(clock);
+  api::Services services(api::ServiceContext{*engine, clock});
+  services.add(client_tokens);
+  services.start();
+
   api::ApiConfig api_config;
   api_config.shared_db = opt.shared_db;
   api_config.transient_status_seconds = opt.transient_status_seconds;
+  api_config.client_tokens = client_tokens.get();
   server::Router router(*engine, api_config, clock, *auth,
                         server::RouterConfig{opt.cors, opt.shared_db, heavy.get_executor(), kHeavyThreads});
 
@@ -190,6 +206,7 @@ int main(int argc, char** argv) {
   // answer); what it posts back to the stopped io_context is dropped with it.
   heavy.stop();
   heavy.join();
+  services.stop();
   log->info("stopped");
   listener.reset();
   ioc_owner.reset();

@@ -14,14 +14,13 @@
 // it is serialised with every other write.  ClientRequestToken makes a
 // successful request idempotent for 10 minutes: the same token with the same
 // request returns the first answer without writing again; with a different
-// request it is IdempotentParameterMismatchException.
+// request it is IdempotentParameterMismatchException (api/client_tokens.hh
+// keeps the tokens).
 #include <openssl/sha.h>
 
-#include <chrono>
-#include <map>
-#include <mutex>
 #include <set>
 
+#include "api/client_tokens.hh"
 #include "api/ops/ops.hh"
 #include "api/shapes.hh"
 #include "api/write_common.hh"
@@ -50,64 +49,10 @@ struct Reason {
   Item item;
 };
 
-// ClientRequestToken memory: namespace + token -> request digest and answer.
-// A token is claimed before the request runs, so concurrent retries of one
-// request cannot both apply it: while the first is running the others get
-// TransactionInProgressException; a request that does not succeed releases
-// its claim, so it may be retried with the same token.
-class Tokens {
- public:
-  static constexpr double kLifetimeSeconds = 600;
-  struct Entry {
-    std::string digest;
-    std::string response;
-    double expires;
-    bool in_progress = false;
-  };
-  enum class Claim { claimed, replay, in_progress, mismatch };
-  // Claims key for a new request with digest, or says why not (with the
-  // first answer in *response for a replay).
-  Claim claim(const std::string& key, const std::string& digest, double now, std::string* response) {
-    std::lock_guard lock(mu_);
-    for (auto it = map_.begin(); it != map_.end();)
-      it = !it->second.in_progress && it->second.expires <= now ? map_.erase(it) : std::next(it);
-    auto it = map_.find(key);
-    if (it == map_.end()) {
-      map_.emplace(key, Entry{digest, {}, 0, true});
-      return Claim::claimed;
-    }
-    if (it->second.digest != digest) return Claim::mismatch;
-    if (it->second.in_progress) return Claim::in_progress;
-    *response = it->second.response;
-    return Claim::replay;
-  }
-  void complete(const std::string& key, std::string response, double expires) {
-    std::lock_guard lock(mu_);
-    auto& e = map_[key];
-    e.response = std::move(response);
-    e.expires = expires;
-    e.in_progress = false;
-  }
-  void release(const std::string& key) {
-    std::lock_guard lock(mu_);
-    auto it = map_.find(key);
-    if (it != map_.end() && it->second.in_progress) map_.erase(it);
-  }
-
- private:
-  std::mutex mu_;
-  std::map<std::string, Entry> map_;
-};
-
 std::string digest_of(std::string_view s) {
   unsigned char md[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), md);
   return std::string(reinterpret_cast<const char*>(md), sizeof md);
-}
-
-Tokens& tokens() {
-  static Tokens t;
-  return t;
 }
 
 [[noreturn]] void missing(std::string_view member) {
@@ -133,24 +78,27 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
 
   // Idempotency.
   std::string token_key, digest;
+  ClientTokenCache* tokens = ctx.config.client_tokens;
   struct ClaimGuard {
+    ClientTokenCache* tokens;
     std::string* key;
     bool done = false;
     ~ClaimGuard() {
-      if (!done && !key->empty()) tokens().release(*key);
+      if (!done && !key->empty()) tokens->release(*key);
     }
-  } claim_guard{&token_key};
+  } claim_guard{tokens, &token_key};
   if (auto token = get_string(body, "ClientRequestToken")) {
-    std::string key = ctx.ns + "\n" + std::string(*token);
+    if (!tokens) throw ApiError::internal("ClientRequestToken memory is not configured");
+    std::string key = ClientTokenCache::key(ctx.ns, *token);
     digest = digest_of(simdjson::minify(body));
     std::string previous;
-    switch (tokens().claim(key, digest, ctx.now(), &previous)) {
-      case Tokens::Claim::claimed: token_key = std::move(key); break;
-      case Tokens::Claim::replay: co_return previous;
-      case Tokens::Claim::in_progress:
+    switch (tokens->claim(key, digest, &previous)) {
+      case ClientTokenCache::Claim::claimed: token_key = std::move(key); break;
+      case ClientTokenCache::Claim::replay: co_return previous;
+      case ClientTokenCache::Claim::in_progress:
         throw ApiError(ErrorCode::TransactionInProgressException,
                        "The transaction with the given request token is already in progress.");
-      case Tokens::Claim::mismatch:
+      case ClientTokenCache::Claim::mismatch:
         throw ApiError(ErrorCode::IdempotentParameterMismatchException,
                        "Request parameters do not match the previous request with the same client token");
     }
@@ -353,7 +301,7 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
   w.end_object();
   std::string response = w.take();
   if (!token_key.empty()) {
-    tokens().complete(token_key, response, ctx.now() + Tokens::kLifetimeSeconds);
+    tokens->complete(token_key, response);
     claim_guard.done = true;
   }
   co_return response;

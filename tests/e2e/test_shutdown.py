@@ -145,3 +145,27 @@ def test_bad_timeout_values_are_rejected(flag, value):
     p = subprocess.run([DDBD_BIN, "--in-memory", flag, value], capture_output=True, text=True, timeout=10)
     assert p.returncode == 1
     assert f"invalid {flag} value: {value}" in p.stderr
+
+
+def test_sigterm_stops_background_services_and_exits_promptly(server_factory):
+    """Issue 11, part 4: background services (the ClientRequestToken cache's
+    sweep) start with the server and, on SIGTERM, are stopped and joined after
+    the listener has drained and before the store closes; the process still
+    exits 0 at once, though the sweep interval is far from over."""
+    srv = server_factory(["--in-memory", "--log-level", "info"])
+    client = srv.client()
+    create_simple_table(client, "svc")
+    items = [{"Put": {"TableName": "svc", "Item": {"pk": {"S": "a"}}}}]
+    first = client.transact_write_items(TransactItems=items, ClientRequestToken="svc-token")
+    again = client.transact_write_items(TransactItems=items, ClientRequestToken="svc-token")
+    assert again["ResponseMetadata"]["HTTPStatusCode"] == first["ResponseMetadata"]["HTTPStatusCode"] == 200
+    t0 = time.monotonic()
+    srv.proc.send_signal(signal.SIGTERM)
+    assert wait_exit(srv, 5) == 0
+    assert time.monotonic() - t0 < 5
+    log = srv.stderr()
+    started = log.find("services started: client-request-tokens")
+    signalled = log.find("signal 15: stopping")
+    stopped = log.find("services stopped")
+    assert 0 <= started < signalled < stopped, log
+    assert log.rfind("] stopped") > stopped, log

@@ -282,46 +282,47 @@ double read_units(std::size_t bytes, bool consistent) {
   return consistent ? u : u / 2;
 }
 
-void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, std::string_view table_name, double units,
-                             bool write) {
-  if (mode == ReturnConsumedCapacity::NONE) return;
-  w.key("ConsumedCapacity");
+namespace {
+
+// One ConsumedCapacity object (the value, no key).
+void write_capacity_entry(JsonWriter& w, ReturnConsumedCapacity mode, const ConsumedCapacity& c) {
   w.begin_object();
   w.key("TableName");
-  w.string(table_name);
+  w.string(c.table_name);
   w.key("CapacityUnits");
-  w.number_double(units);
+  w.number_double(c.units);
   if (mode == ReturnConsumedCapacity::INDEXES) {
     w.key("Table");
     w.begin_object();
     w.key("CapacityUnits");
-    w.number_double(units);
+    w.number_double(c.units);
     w.end_object();
   }
-  (void)write;
   w.end_object();
 }
 
-void write_consumed_capacity_list(JsonWriter& w, ReturnConsumedCapacity mode,
-                                  const std::vector<std::pair<std::string, double>>& per_table) {
+}  // namespace
+
+void add_capacity(std::vector<ConsumedCapacity>& per_table, std::string_view table_name, double units) {
+  for (auto& c : per_table)
+    if (c.table_name == table_name) {
+      c.units += units;
+      return;
+    }
+  per_table.push_back(ConsumedCapacity{std::string(table_name), units});
+}
+
+void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, const ConsumedCapacity& c) {
+  if (mode == ReturnConsumedCapacity::NONE) return;
+  w.key("ConsumedCapacity");
+  write_capacity_entry(w, mode, c);
+}
+
+void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, const std::vector<ConsumedCapacity>& per_table) {
   if (mode == ReturnConsumedCapacity::NONE) return;
   w.key("ConsumedCapacity");
   w.begin_array();
-  for (const auto& [name, units] : per_table) {
-    w.begin_object();
-    w.key("TableName");
-    w.string(name);
-    w.key("CapacityUnits");
-    w.number_double(units);
-    if (mode == ReturnConsumedCapacity::INDEXES) {
-      w.key("Table");
-      w.begin_object();
-      w.key("CapacityUnits");
-      w.number_double(units);
-      w.end_object();
-    }
-    w.end_object();
-  }
+  for (const auto& c : per_table) write_capacity_entry(w, mode, c);
   w.end_array();
 }
 

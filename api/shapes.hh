@@ -69,13 +69,20 @@ void write_table_description(JsonWriter& w, const storage::TableDef& table, cons
 enum class ReturnConsumedCapacity { NONE, TOTAL, INDEXES };
 FieldSpec return_consumed_capacity_spec();
 ReturnConsumedCapacity parse_return_consumed_capacity(std::optional<std::string_view> v);
+// One table's share of an operation's capacity (ConsumedCapacity).  Response
+// structs carry these; the writers below turn them into JSON.
+struct ConsumedCapacity {
+  std::string table_name;
+  double units = 0;
+};
+// Adds `units` to `table_name`'s entry of `per_table`, appending one in
+// first-use order when the table has none yet.
+void add_capacity(std::vector<ConsumedCapacity>& per_table, std::string_view table_name, double units);
 // Writes "ConsumedCapacity":{...} when `mode` asks for it.
-void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, std::string_view table_name, double units,
-                             bool write);
-// Writes "ConsumedCapacity":[{TableName, CapacityUnits}...] for batch and
-// transaction operations, one entry per table in the given order.
-void write_consumed_capacity_list(JsonWriter& w, ReturnConsumedCapacity mode,
-                                  const std::vector<std::pair<std::string, double>>& per_table);
+void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, const ConsumedCapacity& c);
+// Writes "ConsumedCapacity":[{...}...] for batch and transaction operations,
+// one entry per table in the given order.
+void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, const std::vector<ConsumedCapacity>& per_table);
 // "ItemCollectionMetrics" for ReturnItemCollectionMetrics=SIZE on a table
 // with local secondary indexes (DynamoDB returns it only then): the item
 // collection's partition key and its size estimate in GB, [floor, floor+1].

@@ -62,7 +62,7 @@ std::optional<std::string> build_response(RequestContext& ctx, const std::vector
   w.begin_object();
   w.key("Responses");
   w.begin_object();
-  std::vector<std::pair<std::string, double>> capacity;
+  std::vector<ConsumedCapacity> capacity;
   // Keys left over once the response reaches 16 MB, per table.
   std::vector<std::vector<json::element>> unprocessed(tables.size());
   {
@@ -90,12 +90,12 @@ std::optional<std::string> build_response(RequestContext& ctx, const std::vector
           w.item(item);
       }
       w.end_array();
-      capacity.emplace_back(t.table->name, units);
+      capacity.push_back(ConsumedCapacity{t.table->name, units});
     }
   }
   w.end_object();
   write_unprocessed(w, tables, unprocessed);
-  write_consumed_capacity_list(w, rcc, capacity);
+  write_consumed_capacity(w, rcc, capacity);
   w.end_object();
   return w.take();
 }

@@ -63,11 +63,11 @@ Result batch_write_item(RequestContext& ctx, json::object body) {
 
   std::vector<WriteEntry> entries;
   entries.reserve(total);
-  std::vector<std::pair<std::string, double>> capacity;
+  std::vector<ConsumedCapacity> capacity;
   std::set<std::string> seen;
   for (auto [table_name, requests] : request_items) {
     auto table = require_table(ctx, std::string_view(table_name), true);
-    capacity.emplace_back(table->name, 0.0);
+    capacity.push_back(ConsumedCapacity{table->name, 0.0});
     for (json::element r : json::array(requests)) {
       json::object o = expect_object(r);
       auto put = get_object(o, "PutRequest");
@@ -95,7 +95,7 @@ Result batch_write_item(RequestContext& ctx, json::object body) {
       std::string k = storage::stored_key(*table, e.key);
       if (!seen.insert(std::move(k)).second)
         throw ApiError::validation("Provided list of item keys contains duplicates");
-      capacity.back().second += write_units(e.put ? item_size(e.item) : 0);
+      capacity.back().units += write_units(e.put ? item_size(e.item) : 0);
       entries.push_back(std::move(e));
     }
   }
@@ -115,7 +115,7 @@ Result batch_write_item(RequestContext& ctx, json::object body) {
   w.key("UnprocessedItems");
   w.begin_object();
   w.end_object();
-  write_consumed_capacity_list(w, rcc, capacity);
+  write_consumed_capacity(w, rcc, capacity);
   w.end_object();
   co_return w.take();
 }

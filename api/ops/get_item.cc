@@ -51,7 +51,7 @@ Result get_item(RequestContext& ctx, json::object body) {
     else
       w.item(item);
   }
-  write_consumed_capacity(w, rcc, table->name, read_units(found ? item_size(item) : 0, consistent), false);
+  write_consumed_capacity(w, rcc, ConsumedCapacity{table->name, read_units(found ? item_size(item) : 0, consistent)});
   w.end_object();
   co_return w.take();
 }

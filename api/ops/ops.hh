@@ -1,7 +1,21 @@
-// One declaration per operation handler.  Each handler decodes its request
-// from `body` completely before its first co_await (the JSON views die at the
-// thread's next parse), validates in DynamoDB's order, executes, and returns
-// the response JSON.  Client errors are thrown as ApiError.
+// The operations' JSON entry points, one per operation, registered in
+// dispatch.cc's table (one line each).
+//
+// Each operation X is three steps, in api/ops/x.cc, with its structs and
+// execute() declared in api/ops/x.hh so that other callers (PartiQL, the
+// TTL sweeper, restores, tests) can run it without JSON:
+//   XRequest decode_x(json::object body);
+//       JSON -> a plain struct: every check that needs no table, in
+//       DynamoDB's order (SerializationException, then the aggregated
+//       constraint violations, then the semantic rules).  The struct owns
+//       its data: no json views survive decode.
+//   asio::awaitable<XResponse> execute(RequestContext&, const XRequest&);
+//       the table checks and the work (storage, writes through const
+//       WriteOps); the response struct knows nothing of JSON.
+//   std::string to_json(const XRequest&, const XResponse&);
+//       serialisation only.
+// and the handler below chains them.  Client errors are thrown as ApiError
+// from any step.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -65,8 +65,7 @@ Result put_item(RequestContext& ctx, json::object body) {
     w.item(out.old_item);
   }
   if (wants_item_collection_metrics(body, *table)) write_item_collection_metrics(w, ctx, *table, key.hash);
-  write_consumed_capacity(w, rcc, table->name,
-                          write_units(std::max(item_size(item), out.had_old ? item_size(out.old_item) : 0)), true);
+  write_consumed_capacity(w, rcc, ConsumedCapacity{table->name, write_units(std::max(item_size(item), out.had_old ? item_size(out.old_item) : 0))});
   w.end_object();
   co_return w.take();
 }

@@ -68,7 +68,7 @@ Result scan(RequestContext& ctx, json::object body) {
     storage::ReadTxn txn = ctx.engine.begin_read();
     bytes = run_page(txn, req, w);
   }
-  write_consumed_capacity(w, rcc, table->name, read_units(bytes, consistent), false);
+  write_consumed_capacity(w, rcc, ConsumedCapacity{table->name, read_units(bytes, consistent)});
   w.end_object();
   co_return w.take();
 }

@@ -54,7 +54,7 @@ Result transact_get_items(RequestContext& ctx, json::object body) {
   w.begin_object();
   w.key("Responses");
   w.begin_array();
-  std::vector<std::pair<std::string, double>> capacity;
+  std::vector<ConsumedCapacity> capacity;
   {
     storage::ReadTxn txn = ctx.engine.begin_read();
     Item item;
@@ -70,14 +70,11 @@ Result transact_get_items(RequestContext& ctx, json::object body) {
           w.item(item);
       }
       w.end_object();
-      bool merged = false;
-      for (auto& [n, u] : capacity)
-        if (n == g.table->name) u += units, merged = true;
-      if (!merged) capacity.emplace_back(g.table->name, units);
+      add_capacity(capacity, g.table->name, units);
     }
   }
   w.end_array();
-  write_consumed_capacity_list(w, rcc, capacity);
+  write_consumed_capacity(w, rcc, capacity);
   w.end_object();
   co_return w.take();
 }

@@ -168,7 +168,7 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
   std::vector<Reason> reasons(actions.size());
   bool cancelled = false;
   bool too_large = false;
-  std::vector<std::pair<std::string, double>> capacity;
+  std::vector<ConsumedCapacity> capacity;
   storage::Status st = co_await ctx.write([&](storage::WriteTxn& txn) {
     // Evaluate everything first, on the items as they are.
     std::vector<Item> new_items(actions.size());
@@ -258,10 +258,7 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
       }
       if (s != storage::Status::ok) return s;
       const double units = 2 * (a.kind == Kind::check ? read_units(sizes[i], true) : write_units(sizes[i]));
-      bool merged = false;
-      for (auto& [n, u] : capacity)
-        if (n == a.table->name) u += units, merged = true;
-      if (!merged) capacity.emplace_back(a.table->name, units);
+      add_capacity(capacity, a.table->name, units);
     }
     return storage::Status::ok;
   });
@@ -297,7 +294,7 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
 
   JsonWriter w;
   w.begin_object();
-  write_consumed_capacity_list(w, rcc, capacity);
+  write_consumed_capacity(w, rcc, capacity);
   w.end_object();
   std::string response = w.take();
   if (!token_key.empty()) {

@@ -67,14 +67,17 @@ struct RequestContext {
     co_return co_await asio::co_spawn(*heavy, call(std::move(fn)), asio::use_awaitable);
   }
 
-  // Runs `fn` on the engine's writer (group commit) and resumes this
-  // coroutine on its own executor with the outcome.
-  asio::awaitable<storage::Status> write(storage::WriteFn fn) {
-    auto init = [this, &fn](auto handler) {
+  // Submits `op` to the engine's group commit (storage/engine.hh: it runs
+  // on whichever thread leads the commit, possibly another request's) and
+  // resumes this coroutine on its own executor with the outcome, `result`
+  // filled in by the op's last run.  `op` and `result` live in this
+  // coroutine's frame, which outlives the write.
+  asio::awaitable<storage::Status> write(const storage::WriteOp& op, storage::WriteResult& result) {
+    auto init = [this, &op, &result](auto handler) {
       using H = decltype(handler);
       auto h = std::make_shared<H>(std::move(handler));
       auto ex = asio::get_associated_executor(*h);
-      engine.submit(std::move(fn), [h, ex](storage::Status s) {
+      engine.submit(op, result, [h, ex](storage::Status s) {
         asio::post(ex, [h, s]() mutable { std::move (*h)(s); });
       });
     };

@@ -303,6 +303,17 @@ void write_capacity_entry(JsonWriter& w, ReturnConsumedCapacity mode, const Cons
 
 }  // namespace
 
+void check_request_items_table_name(std::string_view name) {
+  if (name.size() >= limits::kMinTableNameLength && name.size() <= limits::kMaxTableNameLength &&
+      matches_name_pattern(name))
+    return;
+  ValidationErrors errors;
+  errors.add(std::string(name), "requestItems",
+             "Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have "
+             "length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]");
+  errors.throw_if_any();
+}
+
 void add_capacity(std::vector<ConsumedCapacity>& per_table, std::string_view table_name, double units) {
   for (auto& c : per_table)
     if (c.table_name == table_name) {
@@ -326,23 +337,15 @@ void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, const s
   w.end_array();
 }
 
-bool wants_item_collection_metrics(json::object body, const storage::TableDef& table) {
-  if (get_string(body, "ReturnItemCollectionMetrics") != std::optional<std::string_view>("SIZE")) return false;
-  for (const auto& ix : table.indexes)
-    if (!ix.global) return true;
-  return false;
-}
-
-void write_item_collection_metrics(JsonWriter& w, RequestContext& ctx, const storage::TableDef& table,
-                                   const AttributeValue& hash_key) {
-  const uint64_t bytes = ctx.engine.begin_read().item_collection_size(table, hash_key);
+void write_item_collection_metrics(JsonWriter& w, std::string_view hash_name, const AttributeValue& hash_key,
+                                   uint64_t bytes) {
   const double gb = static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0);
   const double low = static_cast<double>(static_cast<long long>(gb));
   w.key("ItemCollectionMetrics");
   w.begin_object();
   w.key("ItemCollectionKey");
   w.begin_object();
-  w.key(table.key.hash.name);
+  w.key(hash_name);
   w.attribute_value(hash_key);
   w.end_object();
   w.key("SizeEstimateRangeGB");

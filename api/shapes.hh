@@ -28,6 +28,11 @@ using limits::kMaxRangeKeyBytes;
 // range for reads; CreateTable uses 3..255).
 FieldSpec table_name_spec(bool create);
 
+// A table name used as a key of RequestItems (BatchGetItem, BatchWriteItem):
+// 3..255 characters of [a-zA-Z0-9_.-], else ValidationException "Map keys
+// must satisfy constraint: ...".
+void check_request_items_table_name(std::string_view name);
+
 // The table `name` in the caller's namespace, or ResourceNotFoundException.
 // `for_item_op` selects the short message item operations use
 // ("Requested resource not found") versus the table operations' form
@@ -85,11 +90,10 @@ void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, const C
 void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, const std::vector<ConsumedCapacity>& per_table);
 // "ItemCollectionMetrics" for ReturnItemCollectionMetrics=SIZE on a table
 // with local secondary indexes (DynamoDB returns it only then): the item
-// collection's partition key and its size estimate in GB, [floor, floor+1].
-// Reads the collection (one partition) to measure it.
-void write_item_collection_metrics(JsonWriter& w, RequestContext& ctx, const storage::TableDef& table,
-                                   const AttributeValue& hash_key);
-bool wants_item_collection_metrics(json::object body, const storage::TableDef& table);
+// collection's partition key and its size estimate in GB, [floor, floor+1],
+// from its size in bytes.
+void write_item_collection_metrics(JsonWriter& w, std::string_view hash_name, const AttributeValue& hash_key,
+                                   uint64_t bytes);
 
 // Capacity units of a write of `bytes` (1 KB units, at least 1), and of a
 // read (4 KB units, halved for eventually consistent reads).

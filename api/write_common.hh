@@ -22,6 +22,12 @@ namespace ddbd::api {
 struct WriteOutcome {
   bool had_old = false;
   Item old_item;
+  // The action writes: a put, an update (new_item is the item written), a
+  // delete of an existing item.  False for a check, a delete of a missing
+  // item, or an update that only removes from a missing one.
+  bool writes = false;
+  Item new_item;  // update
+  bool too_big = false;  // update: the new item is over 400 KB
   bool condition_failed = false;
   // An error raised inside the write (evaluating the condition or the
   // update); rethrown on the request's thread by WriteCondition::finish.

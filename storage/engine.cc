@@ -94,6 +94,7 @@ Engine::~Engine() = default;
 std::unique_ptr<Engine> Engine::open(const EngineOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  if (options.clock) impl->clock = options.clock;
   std::error_code ec;
   if (options.in_memory) {
     // Not /dev/shm: a container's is 64 MB by default.  A private directory
@@ -149,7 +150,11 @@ ReadTxn Engine::begin_read() const {
   return ReadTxn(std::move(impl));
 }
 
-void Engine::submit(WriteFn fn, WriteDone done) { impl_->submit(std::move(fn), std::move(done)); }
+void Engine::submit(const WriteOp& op, WriteResult& result, WriteDone done) {
+  impl_->submit(op, result, std::move(done));
+}
+
+void Engine::add_observer(ChangeObserver* observer) { impl_->observers.push_back(observer); }
 
 std::string stored_key(const TableDef& table, const PrimaryKey& key) {
   std::string k;

@@ -2,6 +2,7 @@
 //
 // Public headers: the only storage headers api/ (and server/) may include.
 //   engine.hh          this file: Engine, ReadTxn, Cursor, WriteTxn, options
+//   write_op.hh        WriteOp, WriteResult, ChangeEvent, ChangeObserver
 //   types.hh           PrimaryKey, Status, StorageError, extract_key
 //   schema.hh          TableDef, IndexDef, KeySchema
 //   attribute_value.hh AttributeValue, Item
@@ -16,15 +17,15 @@
 //   - catalog lookups (find_table, list_tables): served from an in-memory
 //     snapshot, updated after each commit that changes the catalog;
 //   - reads (begin_read): an LMDB read-only snapshot, cheap to open;
-//   - writes (submit): a WriteFn run against a WriteTxn.  Writes are
-//     serialised: one writer at a time.  Concurrent submissions are combined
-//     into one LMDB commit (group commit): the first submitter becomes the
-//     leader, runs every queued function in order inside one LMDB write
-//     transaction (there are no nested transactions; an op failing after it
-//     wrote splits the batch, see WriteFn), commits once and then calls
-//     every completion.  No thread is created for this; the leader is
-//     whichever caller arrived first.  See WriteFn for what a failing op
-//     does to the others, and why a WriteFn may run more than once.
+//   - writes (submit): a const WriteOp (write_op.hh) applied to a WriteTxn.
+//     Writes are serialised: one writer at a time.  Concurrent submissions
+//     are combined into one LMDB commit (group commit): the first submitter
+//     becomes the leader, applies every queued op in order inside one LMDB
+//     write transaction (there are no nested transactions; an op failing
+//     after it wrote splits the batch, see submit()), commits once, hands
+//     the batch's change events to the observers and then calls every
+//     completion.  No thread is created for this; the leader is whichever
+//     caller arrived first.
 //
 // Durability: by default a commit is written to the file (the OS page cache)
 // before completions run, so an acknowledged write survives `kill -9` of the
@@ -33,7 +34,8 @@
 //
 // Thread-safety: Engine is safe to use from any number of threads.  A
 // ReadTxn belongs to the thread that opened it and must not live across a
-// coroutine suspension point.  A WriteTxn exists only inside a WriteFn.
+// coroutine suspension point.  A WriteTxn exists only inside WriteOp::apply
+// and ChangeObserver::on_change.
 #pragma once
 
 #include <cstdint>
@@ -45,9 +47,11 @@
 #include <vector>
 
 #include "storage/attribute_value.hh"
+#include "storage/clock.hh"
 #include "storage/schema.hh"
 #include "storage/limits.hh"
 #include "storage/types.hh"
+#include "storage/write_op.hh"
 
 namespace ddbd::storage {
 
@@ -64,6 +68,9 @@ struct EngineOptions {
   // that is ready in the same turn of the event loop join one commit.  When
   // empty, submit() drains inline.
   std::function<void(std::function<void()>)> defer;
+  // The time stamped on change events; null: the system clock.  Must
+  // outlive the engine.
+  const Clock* clock = nullptr;
 };
 
 struct TableStats {
@@ -177,29 +184,8 @@ class WriteTxn {
   Impl* impl_;
 };
 
-// A write, run on the leader's thread inside the transaction its batch
-// shares; it sees the writes of the ops before it.  It must not block or
-// suspend.  Results go out through whatever the function captured.
-//
-// Return Status::ok to keep its writes; any other status (or an exception,
-// which counts as io_error) discards them, in one of two ways:
-//   - none of its WriteTxn calls changed the transaction (its condition
-//     failed, its table is gone, its first put was refused for space, ...):
-//     the transaction is as it was, and the next op follows in it;
-//   - it changed the transaction (a WriteTxn write call counts once past its
-//     own checks, even if it then fails with map_full or collection_full):
-//     one op's writes cannot be undone alone, so the leader aborts the
-//     transaction, runs the earlier ops of that transaction AGAIN in a new
-//     one and commits them, keeps the failed op's status without running it
-//     again, and runs the later ops in the next transaction.
-// So a WriteFn may run more than once (once more for each later op of its
-// transaction that fails after writing), and only its last run is committed
-// and reported.  It must give the same result when run again: read only the
-// transaction and its own inputs, and set every output it reports afresh on
-// each run.
-using WriteFn = std::function<Status(WriteTxn&)>;
 // Called once per submit, when every transaction of its batch has committed
-// or failed: with the WriteFn's status, or, when that was ok but its commit
+// or failed: with the op's status, or, when that was ok but its commit
 // failed, map_full / no_space / io_error; io_error for every op of a
 // transaction that failed outside the ops (a StorageError).  Runs on the
 // leader's thread, which may be any thread.
@@ -225,7 +211,32 @@ class Engine {
   std::vector<std::shared_ptr<const TableDef>> all_tables() const;
 
   ReadTxn begin_read() const;
-  void submit(WriteFn fn, WriteDone done);
+
+  // Queues `op` to be applied with `result` (see write_op.hh), then calls
+  // `done` once.  `op` and `result` must live until `done` has run.
+  //
+  // The op runs on the leader's thread inside the transaction its batch
+  // shares and sees the writes of the ops before it.  It must not block or
+  // suspend.  A status other than ok (or an exception, which counts as
+  // io_error) discards its writes, in one of two ways:
+  //   - none of its WriteTxn calls changed the transaction (its condition
+  //     failed, its table is gone, its first put was refused for space, ...):
+  //     the transaction is as it was, and the next op follows in it;
+  //   - it changed the transaction (a WriteTxn write call counts once past
+  //     its own checks, even if it then fails with map_full or
+  //     collection_full): one op's writes cannot be undone alone, so the
+  //     leader aborts the transaction, applies the earlier ops of that
+  //     transaction AGAIN in a new one and commits them, keeps the failed
+  //     op's status without running it again, and runs the later ops in the
+  //     next transaction.
+  // So an op may be applied more than once, each time with its result
+  // reset; only the last run is committed and reported.
+  void submit(const WriteOp& op, WriteResult& result, WriteDone done);
+
+  // Registers an observer of committed changes (write_op.hh).  Call before
+  // the first submit; the engine does not own it, and it must outlive the
+  // engine's last write.
+  void add_observer(ChangeObserver* observer);
 
   struct Impl;
 

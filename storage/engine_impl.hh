@@ -54,12 +54,17 @@ struct Engine::Impl {
   uint64_t next_table_id = 1;  // writer-owned
 
   struct Pending {
-    WriteFn fn;
+    const WriteOp* op;
+    WriteResult* result;
     WriteDone done;
   };
   std::mutex queue_mu;
   std::vector<Pending> queue;
   bool draining = false;  // a leader is running or scheduled
+
+  SystemClock system_clock;
+  const Clock* clock = &system_clock;
+  std::vector<ChangeObserver*> observers;  // registered before the first write
 
   ~Impl();
   // Opens the environment in `dir`, its databases and the catalog snapshot.
@@ -76,15 +81,19 @@ struct Engine::Impl {
   }
 
   // write_queue.cc
-  void submit(WriteFn fn, WriteDone done);
+  void submit(const WriteOp& op, WriteResult& result, WriteDone done);
   // The leader: runs batches until the queue is empty (or hands on after a
   // few rounds so one I/O thread is not captured for ever).
   void drain();
   // Runs a batch and calls every completion.
   void run_batch(std::vector<Pending>& batch);
-  // Runs batch[a, b) in one transaction and commits it; returns b, or the
-  // index of an op that failed after writing (then nothing is committed).
+  // Runs batch[a, b) in one transaction and commits it, then hands its
+  // change events to the observers; returns b, or the index of an op that
+  // failed after writing (then nothing is committed).
   std::size_t run_range(std::vector<Pending>& batch, std::size_t a, std::size_t b, std::vector<Status>& results);
+  // Applies one op of a batch in `wt` (its result reset first), then passes
+  // its events to the observers' on_change.  Returns the op's status.
+  Status apply_one(const Pending& p, WriteTxn::Impl& wi);
   // Makes a committed batch's catalog changes visible to find_table.
   void publish(const CatalogOverlay& changes);
 };
@@ -99,6 +108,10 @@ struct WriteTxn::Impl {
   uint64_t next_table_id;
   bool wrote = false;  // this op has changed the transaction
   const StatsDeltas* batch_stats = nullptr;  // earlier ops' deltas in this commit
+  // This op's change events, and what stamps them.
+  std::vector<ChangeEvent> events;
+  double time = 0;
+  Origin origin = Origin::user;
 
   // Bytes now in a stats record: committed value + this commit's earlier
   // ops + this op.
@@ -116,6 +129,9 @@ struct WriteTxn::Impl {
   // Removes `old`'s entries from and adds `now`'s entries to every index.
   // Either may be null.
   Status update_indexes(const TableDef& def, const PrimaryKey& key, const Item* old, const Item* now);
+  // Records the change event of an item write (old_stored / new_stored:
+  // the stored values, empty when absent).
+  void record(std::shared_ptr<const TableDef> def, PrimaryKey key, std::string old_stored, std::string new_stored);
   // Writes `def` to the catalog under `key` and into this op's overlay.
   Status put_catalog(const std::string& key, const TableDef& def);
 };

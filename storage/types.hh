@@ -23,7 +23,7 @@ enum class Status {
   ok,
   not_found,        // table (or item, where documented) does not exist
   already_exists,   // create_table: the name is taken in that namespace
-  aborted,          // a WriteFn chose to roll back its writes
+  aborted,          // a WriteOp chose to roll back its writes
   map_full,         // the store is at its cap (--map-size); deletes still work
   no_space,         // the disk holding the store is full; deletes still work
   collection_full,  // put: the item collection (tables with an LSI) is over its size limit

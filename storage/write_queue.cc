@@ -4,6 +4,7 @@
 // engine.hh for the contract (what is kept, what may run again).
 #include <cerrno>
 #include <exception>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -28,11 +29,11 @@ Status commit_failure(int rc) {
 
 }  // namespace
 
-void Engine::Impl::submit(WriteFn fn, WriteDone done) {
+void Engine::Impl::submit(const WriteOp& op, WriteResult& result, WriteDone done) {
   bool start = false;
   {
     std::lock_guard lock(queue_mu);
-    queue.push_back(Pending{std::move(fn), std::move(done)});
+    queue.push_back(Pending{&op, &result, std::move(done)});
     if (!draining) draining = start = true;
   }
   if (!start) return;
@@ -92,24 +93,21 @@ std::size_t Engine::Impl::run_range(std::vector<Pending>& batch, std::size_t a, 
                                     std::vector<Status>& results) {
   CatalogOverlay batch_overlay;
   StatsDeltas batch_stats;
+  std::vector<ChangeEvent> batch_events;
   uint64_t table_ids = next_table_id;
   space.begin();
   lmdb::Txn parent(env, nullptr, 0);
   for (std::size_t i = a; i < b; ++i) {
     WriteTxn::Impl wi{this, parent.get(), &batch_overlay, {}, {}, table_ids, false, &batch_stats};
-    WriteTxn wt(&wi);
-    Status st;
-    try {
-      st = batch[i].fn(wt);
-    } catch (const std::exception& e) {
-      storage_log().error("write failed: {}", e.what());
-      st = Status::io_error;
-    }
+    wi.time = clock->now_seconds();
+    wi.origin = batch[i].op->origin();
+    const Status st = apply_one(batch[i], wi);
     results[i] = st;
     if (st == Status::ok) {
       for (auto& [k, v] : wi.overlay) batch_overlay[k] = v;
       add_stats(batch_stats, wi.stats);
       table_ids = wi.next_table_id;
+      std::move(wi.events.begin(), wi.events.end(), std::back_inserter(batch_events));
     } else if (wi.wrote) {
       parent.abort();
       return i;
@@ -134,7 +132,27 @@ std::size_t Engine::Impl::run_range(std::vector<Pending>& batch, std::size_t a, 
   space.committed();
   next_table_id = table_ids;
   publish(batch_overlay);
+  if (!batch_events.empty())
+    for (ChangeObserver* o : observers) o->on_commit(batch_events);
   return b;
+}
+
+Status Engine::Impl::apply_one(const Pending& p, WriteTxn::Impl& wi) {
+  WriteTxn wt(&wi);
+  try {
+    p.result->reset();
+    Status st = p.op->apply(wt, *p.result);
+    if (st != Status::ok) return st;
+    // The observers see the op's events inside its transaction; one refusing
+    // fails the op after it wrote (events exist only for writes).
+    for (const ChangeEvent& e : wi.events)
+      for (ChangeObserver* o : observers)
+        if (Status s = o->on_change(wt, e); s != Status::ok) return s;
+    return Status::ok;
+  } catch (const std::exception& e) {
+    storage_log().error("write failed: {}", e.what());
+    return Status::io_error;
+  }
 }
 
 void Engine::Impl::publish(const CatalogOverlay& changes) {

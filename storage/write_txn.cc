@@ -97,6 +97,18 @@ Status WriteTxn::Impl::update_indexes(const TableDef& def, const PrimaryKey& key
   return Status::ok;
 }
 
+void WriteTxn::Impl::record(std::shared_ptr<const TableDef> def, PrimaryKey key, std::string old_stored,
+                            std::string new_stored) {
+  ChangeEvent& e = events.emplace_back();
+  e.kind = old_stored.empty() ? ChangeKind::insert : new_stored.empty() ? ChangeKind::remove : ChangeKind::modify;
+  e.table = std::move(def);
+  e.key = std::move(key);
+  e.time = time;
+  e.origin = origin;
+  e.old_stored = std::move(old_stored);
+  e.new_stored = std::move(new_stored);
+}
+
 Status WriteTxn::Impl::put_catalog(const std::string& key, const TableDef& def) {
   std::string v;
   encode_table_def(def, v);
@@ -140,13 +152,15 @@ Status WriteTxn::put(const TableDef& table, const Item& item) {
   Item old_item;
   bool had_old = false;
   int64_t old_size = 0;
+  std::string old_stored;  // for the change event
   int rc = mdb_get(impl_->txn, impl_->eng->items, &mk, &old);
   if (rc == MDB_SUCCESS) {
     had_old = true;
-    old_size = stored_size(lmdb::view(old));
+    old_stored = lmdb::view(old);
+    old_size = stored_size(old_stored);
     st.count -= 1;
     st.bytes -= old_size;
-    if (!def->indexes.empty() && !decode_stored(lmdb::view(old), old_item)) throw StorageError("corrupt item");
+    if (!def->indexes.empty() && !decode_stored(old_stored, old_item)) throw StorageError("corrupt item");
   } else if (rc != MDB_NOTFOUND) {
     lmdb::raise("mdb_get(items)", rc);
   }
@@ -157,6 +171,7 @@ Status WriteTxn::put(const TableDef& table, const Item& item) {
   lmdb::check("mdb_put(items)", rc);
   st.count += 1;
   st.bytes += size;
+  impl_->record(def, key, std::move(old_stored), std::move(v));
   if (def->indexes.empty()) return Status::ok;
   const bool lsi = has_lsi(*def);
   std::string ckey;
@@ -183,12 +198,14 @@ Status WriteTxn::erase(const TableDef& table, const PrimaryKey& key) {
   if (rc == MDB_NOTFOUND) return Status::not_found;
   lmdb::check("mdb_get(items)", rc);
   impl_->wrote = true;
-  uint32_t size = stored_size(lmdb::view(old));
+  std::string old_stored(lmdb::view(old));  // for the change event
+  uint32_t size = stored_size(old_stored);
   Item old_item;
-  if (!def->indexes.empty() && !decode_stored(lmdb::view(old), old_item)) throw StorageError("corrupt item");
+  if (!def->indexes.empty() && !decode_stored(old_stored, old_item)) throw StorageError("corrupt item");
   rc = mdb_del(impl_->txn, impl_->eng->items, &mk, nullptr);
   if (rc == MDB_MAP_FULL) return Status::map_full;
   lmdb::check("mdb_del(items)", rc);
+  impl_->record(def, key, std::move(old_stored), {});
   auto& st = impl_->stats[table_prefix(def->table_id)];
   st.count -= 1;
   st.bytes -= size;

@@ -2,29 +2,55 @@
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
 //
 // Up to 25 PutRequest / DeleteRequest entries over one or more tables.  The
-// whole batch is validated first (tables exist, keys match their schemas,
-// items valid, no key twice); then every write goes into one storage
-// transaction, so a batch is never half applied.  Nothing is throttled yet,
-// so UnprocessedItems is always empty.
+// whole batch is validated first (shape and counts, then tables exist, keys
+// match their schemas, items valid, no key twice); then every write goes
+// into one storage transaction (BatchWriteOp), so a batch is never half
+// applied.  Nothing is throttled yet, so UnprocessedItems is always empty.
 #include <set>
 
+#include "api/ops/batch_write_item.hh"
 #include "api/ops/ops.hh"
-#include "api/shapes.hh"
+#include "api/write_ops.hh"
 
 namespace ddbd::api::ops {
 
 namespace {
 
-struct WriteEntry {
-  std::shared_ptr<const storage::TableDef> table;
-  bool put = true;
-  Item item;               // put
-  storage::PrimaryKey key;  // both
-};
+// "Map value must satisfy constraint" on one table's list of requests.
+[[noreturn]] void bad_request_count(std::string_view table, std::string value_display) {
+  ValidationErrors errors;
+  errors.add("{" + std::string(table) + "=" + value_display + "}", "requestItems",
+             "Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must "
+             "have length greater than or equal to 1]");
+  errors.throw_if_any();
+  throw ApiError::internal();
+}
+
+[[noreturn]] void missing(std::string_view table, std::string_view member) {
+  ValidationErrors errors;
+  errors.add(std::nullopt, "requestItems." + std::string(table) + ".member." + std::string(member),
+             "Member must not be null");
+  errors.throw_if_any();
+  throw ApiError::internal();
+}
+
+BatchWriteRequest::Entry decode_entry(std::string_view table, json::element r) {
+  json::object o = expect_object(r);
+  auto put = get_object(o, "PutRequest");
+  auto del = get_object(o, "DeleteRequest");
+  if ((put ? 1 : 0) + (del ? 1 : 0) != 1)
+    throw ApiError::validation("Supplied WriteRequest must contain exactly one of PutRequest or DeleteRequest");
+  BatchWriteRequest::Entry e;
+  e.put = put.has_value();
+  auto value = put ? get_object(*put, "Item") : get_object(*del, "Key");
+  if (!value) missing(table, put ? "putRequest.item" : "deleteRequest.key");
+  e.item = decode_attribute_map(*value);
+  return e;
+}
 
 }  // namespace
 
-Result batch_write_item(RequestContext& ctx, json::object body) {
+BatchWriteRequest decode_batch_write_item(json::object body) {
   static const std::vector<FieldSpec> specs = {
       FieldSpec{.name = "RequestItems", .type = FieldType::Map, .not_null = true, .min_length = 1, .java_class = "java.util.List<com.amazonaws.dynamodb.v20120810.WriteRequest>"},
       return_consumed_capacity_spec(),
@@ -32,92 +58,74 @@ Result batch_write_item(RequestContext& ctx, json::object body) {
   };
   ValidationErrors errors;
   check_request(body, specs, errors);
-  auto rcc = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
+  BatchWriteRequest req;
+  req.capacity = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
   json::object request_items = *get_object(body, "RequestItems");
 
   // Shape and counts first, as DynamoDB checks them before any table.
   std::size_t total = 0;
   for (auto [table_name, requests] : request_items) {
     std::string_view name = table_name;
-    if (name.size() < limits::kMinTableNameLength || name.size() > limits::kMaxTableNameLength || !matches_name_pattern(name))
-      throw ApiError::validation("1 validation error detected: Value '" + std::string(name) +
-                                 "' at 'requestItems' failed to satisfy constraint: Map keys must satisfy constraint: "
-                                 "[Member must have length less than or equal to 255, Member must have length greater "
-                                 "than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]");
+    check_request_items_table_name(name);
     if (!requests.is_array()) throw ApiError::serialization("Unexpected value type in payload");
     std::size_t n = json::array(requests).size();
-    if (n == 0)
-      throw ApiError::validation("1 validation error detected: Value '{" + std::string(name) +
-                                 "=[]}' at 'requestItems' failed to satisfy constraint: Map value must satisfy "
-                                 "constraint: [Member must have length less than or equal to 25, Member must have "
-                                 "length greater than or equal to 1]");
-    if (n > limits::kMaxBatchWriteRequests)
-      throw ApiError::validation("1 validation error detected: Value '{" + std::string(name) + "=" +
-                                 display_value(requests) +
-                                 "}' at 'requestItems' failed to satisfy constraint: Map value must satisfy "
-                                 "constraint: [Member must have length less than or equal to 25, Member must have "
-                                 "length greater than or equal to 1]");
+    if (n == 0) bad_request_count(name, "[]");
+    if (n > limits::kMaxBatchWriteRequests) bad_request_count(name, display_value(requests));
     total += n;
   }
   if (total > limits::kMaxBatchWriteRequests) throw ApiError::validation("Too many items requested for the BatchWriteItem call");
 
-  std::vector<WriteEntry> entries;
-  entries.reserve(total);
-  std::vector<ConsumedCapacity> capacity;
-  std::set<std::string> seen;
   for (auto [table_name, requests] : request_items) {
-    auto table = require_table(ctx, std::string_view(table_name), true);
-    capacity.push_back(ConsumedCapacity{table->name, 0.0});
-    for (json::element r : json::array(requests)) {
-      json::object o = expect_object(r);
-      auto put = get_object(o, "PutRequest");
-      auto del = get_object(o, "DeleteRequest");
-      if ((put ? 1 : 0) + (del ? 1 : 0) != 1)
-        throw ApiError::validation("Supplied WriteRequest must contain exactly one of PutRequest or DeleteRequest");
-      WriteEntry e;
-      e.table = table;
-      if (put) {
-        auto item = get_object(*put, "Item");
-        if (!item)
-          throw ApiError::validation("1 validation error detected: Value null at 'requestItems." + table->name +
-                                     ".member.putRequest.item' failed to satisfy constraint: Member must not be null");
-        e.item = decode_attribute_map(*item);
+    auto& table = req.tables.emplace_back();
+    table.name = std::string_view(table_name);
+    for (json::element r : json::array(requests)) table.entries.push_back(decode_entry(table.name, r));
+  }
+  return req;
+}
+
+asio::awaitable<BatchWriteResponse> execute(RequestContext& ctx, const BatchWriteRequest& req) {
+  std::vector<ItemAction> actions;
+  BatchWriteResponse resp;
+  std::set<std::string> seen;
+  for (const auto& t : req.tables) {
+    auto table = require_table(ctx, t.name, true);
+    resp.capacity.push_back(ConsumedCapacity{table->name, 0.0});
+    for (const auto& e : t.entries) {
+      ItemAction& a = actions.emplace_back();
+      a.table = table;
+      if (e.put) {
         validate_item_for_write(*table, e.item);
-        storage::extract_key(table->key, e.item, e.key);
+        storage::extract_key(table->key, e.item, a.key);
+        a.item = &e.item;
       } else {
-        auto key = get_object(*del, "Key");
-        if (!key)
-          throw ApiError::validation("1 validation error detected: Value null at 'requestItems." + table->name +
-                                     ".member.deleteRequest.key' failed to satisfy constraint: Member must not be null");
-        e.put = false;
-        e.key = key_from_map(*table, decode_attribute_map(*key));
+        a.kind = ActionKind::del;
+        a.key = key_from_map(*table, e.item);
       }
-      std::string k = storage::stored_key(*table, e.key);
-      if (!seen.insert(std::move(k)).second)
+      if (!seen.insert(storage::stored_key(*table, a.key)).second)
         throw ApiError::validation("Provided list of item keys contains duplicates");
-      capacity.back().units += write_units(e.put ? item_size(e.item) : 0);
-      entries.push_back(std::move(e));
+      resp.capacity.back().units += write_units(e.put ? item_size(e.item) : 0);
     }
   }
+  BatchWriteOp op(actions);
+  storage::NoResult result;
+  check_storage(co_await ctx.write(op, result));
+  co_return resp;
+}
 
-  storage::Status st = co_await ctx.write([&entries](storage::WriteTxn& txn) {
-    for (const auto& e : entries) {
-      storage::Status s = e.put ? txn.put(*e.table, e.item) : txn.erase(*e.table, e.key);
-      if (!e.put && s == storage::Status::not_found && txn.find_table(e.table->ns, e.table->name)) continue;  // no such item
-      if (s != storage::Status::ok) return s;
-    }
-    return storage::Status::ok;
-  });
-  check_storage(st);
-
+std::string to_json(const BatchWriteRequest& req, const BatchWriteResponse& resp) {
   JsonWriter w;
   w.begin_object();
   w.key("UnprocessedItems");
   w.begin_object();
   w.end_object();
-  write_consumed_capacity(w, rcc, capacity);
+  write_consumed_capacity(w, req.capacity, resp.capacity);
   w.end_object();
-  co_return w.take();
+  return w.take();
+}
+
+Result batch_write_item(RequestContext& ctx, json::object body) {
+  const BatchWriteRequest req = decode_batch_write_item(body);
+  co_return to_json(req, co_await execute(ctx, req));
 }
 
 }  // namespace ddbd::api::ops

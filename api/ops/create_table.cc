@@ -20,6 +20,7 @@
 #include <set>
 
 #include "api/ops/ops.hh"
+#include "api/table_ops.hh"
 #include "api/shapes.hh"
 #include "api/table_schema.hh"
 
@@ -194,19 +195,16 @@ Result create_table(RequestContext& ctx, json::object body) {
   for (auto& ix : def.indexes) ix.status = def.status;
 
   // ---- execute ----
-  storage::Status created = storage::Status::ok;
-  storage::Status st = co_await ctx.write([&def, &created](storage::WriteTxn& txn) {
-    created = txn.create_table(def);
-    return created == storage::Status::already_exists ? storage::Status::aborted : created;
-  });
-  if (created == storage::Status::already_exists)
-    throw ApiError::resource_in_use("Table already exists: " + def.name);
+  CreateTableOp op(def);
+  CreateTableOp::Result created;
+  storage::Status st = co_await ctx.write(op, created);
+  if (created.out.exists) throw ApiError::resource_in_use("Table already exists: " + def.name);
   check_storage(st);
 
   JsonWriter w;
   w.begin_object();
   w.key("TableDescription");
-  write_table_description(w, def, storage::TableStats{}, now);
+  write_table_description(w, created.out.def, storage::TableStats{}, now);
   w.end_object();
   co_return w.take();
 }

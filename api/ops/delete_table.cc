@@ -7,6 +7,7 @@
 // ("Resource cannot be deleted as it is currently protected against
 // deletion. Disable deletion protection first.").
 #include "api/ops/ops.hh"
+#include "api/table_ops.hh"
 #include "api/shapes.hh"
 
 namespace ddbd::api::ops {
@@ -24,7 +25,9 @@ Result delete_table(RequestContext& ctx, json::object body) {
                                     std::string(effective_status(*table, ctx.now()) == "CREATING" ? "created" : "updated") +
                                     ": " + table->name);
   storage::TableStats stats = ctx.engine.begin_read().stats(*table);
-  storage::Status st = co_await ctx.write([&table](storage::WriteTxn& txn) { return txn.delete_table(*table); });
+  DeleteTableOp op(*table);
+  storage::NoResult none;
+  storage::Status st = co_await ctx.write(op, none);
   if (st == storage::Status::not_found)
     throw ApiError::resource_not_found("Requested resource not found: Table: " + table->name + " not found");
   check_storage(st);

@@ -2,8 +2,9 @@
 // dispatch.cc's table (one line each).
 //
 // Each operation X is three steps, in api/ops/x.cc, with its structs and
-// execute() declared in api/ops/x.hh so that other callers (PartiQL, the
-// TTL sweeper, restores, tests) can run it without JSON:
+// execute() declared in api/ops/x.hh (PutItem, UpdateItem and DeleteItem
+// share theirs: api/write_ops.hh) so that other callers (PartiQL, the TTL
+// sweeper, restores, tests) can run it without JSON:
 //   XRequest decode_x(json::object body);
 //       JSON -> a plain struct: every check that needs no table, in
 //       DynamoDB's order (SerializationException, then the aggregated

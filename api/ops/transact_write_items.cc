@@ -2,52 +2,36 @@
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
 //
 // Up to 100 actions (ConditionCheck, Put, Delete, Update) over one or more
-// tables, all or nothing.  Every action is validated before anything runs
-// (static errors are a plain ValidationException); then one storage write
-// evaluates every condition and update on the items as they are, and either
-// applies them all or cancels with TransactionCanceledException and one
-// CancellationReason per action, in order (ConditionalCheckFailed, with the
-// item for ReturnValuesOnConditionCheckFailure=ALL_OLD; ValidationError for
-// an update that cannot apply; None for the others).
+// tables, all or nothing.  Every action is decoded and validated before
+// anything runs (static errors are a plain ValidationException); then one
+// TransactWriteOp (api/write_ops.hh) evaluates every condition and update on
+// the items as they are, and either applies them all or cancels with
+// TransactionCanceledException and one CancellationReason per action, in
+// order (ConditionalCheckFailed, with the item for
+// ReturnValuesOnConditionCheckFailure=ALL_OLD; ValidationError for an update
+// that cannot apply; None for the others).
 //
-// Isolation: the whole transaction is one function on the single writer, so
-// it is serialised with every other write.  ClientRequestToken makes a
-// successful request idempotent for 10 minutes: the same token with the same
-// request returns the first answer without writing again; with a different
-// request it is IdempotentParameterMismatchException (api/client_tokens.hh
-// keeps the tokens).
+// Isolation: the whole transaction is one op on the single writer, so it is
+// serialised with every other write.  ClientRequestToken makes a successful
+// request idempotent for 10 minutes: the same token with the same request
+// returns the first answer without writing again; with a different request
+// it is IdempotentParameterMismatchException (api/client_tokens.hh keeps the
+// tokens; the JSON handler below claims and completes them, as the token is
+// about the request's JSON).
+#include "api/ops/transact_write_items.hh"
+
 #include <openssl/sha.h>
 
 #include <set>
 
 #include "api/client_tokens.hh"
 #include "api/ops/ops.hh"
-#include "api/shapes.hh"
-#include "api/write_common.hh"
-#include "expressions/error.hh"
 #include "expressions/eval.hh"
+#include "expressions/parser.hh"
 
 namespace ddbd::api::ops {
 
 namespace {
-
-enum class Kind { check, put, del, update };
-
-struct Action {
-  Kind kind;
-  std::shared_ptr<const storage::TableDef> table;
-  storage::PrimaryKey key;
-  Item item;       // put: the new item; update: the key attributes (for a new item)
-  WriteCondition cond;
-  std::optional<expr::UpdateExpr> update;
-};
-
-struct Reason {
-  std::string code = "None";
-  std::string message;
-  bool with_item = false;
-  Item item;
-};
 
 std::string digest_of(std::string_view s) {
   unsigned char md[SHA256_DIGEST_LENGTH];
@@ -56,45 +40,142 @@ std::string digest_of(std::string_view s) {
 }
 
 [[noreturn]] void missing(std::string_view member) {
-  throw ApiError::validation("1 validation error detected: Value null at 'transactItems.member." + std::string(member) +
-                             "' failed to satisfy constraint: Member must not be null");
+  ValidationErrors errors;
+  errors.add(std::nullopt, "transactItems.member." + std::string(member), "Member must not be null");
+  errors.throw_if_any();
+  throw ApiError::internal();
 }
 
-// "The aggregate size of the items in the transaction cannot exceed 4 MB."
-using limits::kMaxTransactionBytes;
+TransactWriteRequest::Action decode_action(json::element e) {
+  json::object o = expect_object(e);
+  auto check = get_object(o, "ConditionCheck");
+  auto put = get_object(o, "Put");
+  auto del = get_object(o, "Delete");
+  auto upd = get_object(o, "Update");
+  if ((check ? 1 : 0) + (put ? 1 : 0) + (del ? 1 : 0) + (upd ? 1 : 0) != 1)
+    throw ApiError::validation("TransactItems can only contain one of Check, Put, Update or Delete");
+  TransactWriteRequest::Action a;
+  json::object spec = check ? *check : put ? *put : del ? *del : *upd;
+  const std::string member = check ? "conditionCheck" : put ? "put" : del ? "delete" : "update";
+  a.kind = check ? ActionKind::check : put ? ActionKind::put : del ? ActionKind::del : ActionKind::update;
+  auto table_name = get_string(spec, "TableName");
+  if (!table_name) missing(member + ".tableName");
+  a.table_name = *table_name;
+  if (a.kind == ActionKind::check && !get_string(spec, "ConditionExpression")) missing("conditionCheck.conditionExpression");
+  auto update_text = a.kind == ActionKind::update ? get_string(spec, "UpdateExpression") : std::nullopt;
+  if (a.kind == ActionKind::update && !update_text) missing("update.updateExpression");
+  auto item = get_object(spec, a.kind == ActionKind::put ? "Item" : "Key");
+  if (!item) missing(member + (a.kind == ActionKind::put ? ".item" : ".key"));
+  a.item = decode_attribute_map(*item);
+  if (auto rv = get_string(spec, "ReturnValuesOnConditionCheckFailure"); rv && *rv != "ALL_OLD" && *rv != "NONE") {
+    ValidationErrors errors;
+    errors.add(std::string(*rv), "transactItems.member." + member + ".returnValuesOnConditionCheckFailure",
+               "Member must satisfy enum value set: [ALL_OLD, NONE]");
+    errors.throw_if_any();
+  }
+  a.cond = decode_write_condition(spec, update_text, false);
+  if (update_text) {
+    a.update = expr::parse_update(*update_text, a.cond.params());
+    expr::check_all_used(a.cond.params());
+  }
+  return a;
+}
 
-}  // namespace
+// The item action of a decoded action, checked against its table.
+ItemAction resolve(RequestContext& ctx, const TransactWriteRequest::Action& t) {
+  ItemAction a;
+  a.kind = t.kind;
+  a.table = require_table(ctx, t.table_name, true);
+  a.cond = &t.cond;
+  if (a.kind == ActionKind::put) {
+    validate_item_for_write(*a.table, t.item);
+    storage::extract_key(a.table->key, t.item, a.key);
+    a.item = &t.item;
+    return a;
+  }
+  a.key = key_from_map(*a.table, t.item);
+  if (a.kind == ActionKind::update) {
+    check_update_spares_key(*t.update, *a.table);
+    a.start = key_attributes(*a.table, t.item);
+    a.update = &*t.update;
+  }
+  return a;
+}
 
-Result transact_write_items(RequestContext& ctx, json::object body) {
-  static const std::vector<FieldSpec> specs = {
-      FieldSpec{.name = "TransactItems", .type = FieldType::List, .not_null = true, .min_length = 1, .max_length = limits::kMaxTransactionActions},
-      return_consumed_capacity_spec(),
-      FieldSpec{.name = "ReturnItemCollectionMetrics", .enum_values = {"SIZE", "NONE"}},
-      FieldSpec{.name = "ClientRequestToken", .min_length = 1, .max_length = 36},
-  };
-  ValidationErrors errors;
-  check_request(body, specs, errors);
-  auto rcc = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
+// One CancellationReason per action of a cancelled transaction.
+struct Reason {
+  std::string code = "None";
+  std::string message;
+  const Item* item = nullptr;  // ConditionalCheckFailed with ALL_OLD
+};
 
-  // Idempotency.
-  std::string token_key, digest;
-  ClientTokenCache* tokens = ctx.config.client_tokens;
-  struct ClaimGuard {
-    ClientTokenCache* tokens;
-    std::string* key;
-    bool done = false;
-    ~ClaimGuard() {
-      if (!done && !key->empty()) tokens->release(*key);
+Reason reason_for(const TransactWriteRequest::Action& t, const WriteOutcome& out) {
+  Reason r;
+  if (out.condition_failed) {
+    r.code = "ConditionalCheckFailed";
+    r.message = "The conditional request failed";
+    try {
+      t.cond.throw_failed(out);
+    } catch (const ApiError& e) {
+      if (!e.extra_json().empty()) r.item = &out.old_item;  // it carries the item only for ALL_OLD
     }
-  } claim_guard{tokens, &token_key};
-  if (auto token = get_string(body, "ClientRequestToken")) {
-    if (!tokens) throw ApiError::internal("ClientRequestToken memory is not configured");
-    std::string key = ClientTokenCache::key(ctx.ns, *token);
-    digest = digest_of(simdjson::minify(body));
-    std::string previous;
-    switch (tokens->claim(key, digest, &previous)) {
-      case ClientTokenCache::Claim::claimed: token_key = std::move(key); break;
-      case ClientTokenCache::Claim::replay: co_return previous;
+  } else if (out.too_big) {
+    r.code = "ValidationError";
+    r.message = "Item size to update has exceeded the maximum allowed size";
+  } else if (out.error) {
+    r.code = "ValidationError";
+    try {
+      std::rethrow_exception(out.error);
+    } catch (const std::exception& e) {
+      r.message = e.what();
+    }
+  }
+  return r;
+}
+
+[[noreturn]] void throw_cancelled(const TransactWriteRequest& req, const TransactOutcome& out) {
+  std::string codes;
+  JsonWriter rw;
+  rw.key("CancellationReasons");
+  rw.begin_array();
+  for (std::size_t i = 0; i < req.actions.size(); ++i) {
+    Reason r = reason_for(req.actions[i], out.actions[i]);
+    if (i == out.collection_full) {
+      r.code = "ItemCollectionSizeLimitExceeded";
+      r.message = "Collection size exceeded";
+    }
+    codes += (codes.empty() ? "" : ", ") + r.code;
+    rw.begin_object();
+    if (r.item) {
+      rw.key("Item");
+      rw.item(*r.item);
+    }
+    rw.key("Code");
+    rw.string(r.code);
+    if (!r.message.empty()) {
+      rw.key("Message");
+      rw.string(r.message);
+    }
+    rw.end_object();
+  }
+  rw.end_array();
+  throw ApiError(ErrorCode::TransactionCanceledException,
+                 "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]")
+      .with_extra_json(rw.take());
+}
+
+// The ClientRequestToken of one request, claimed for its lifetime: released
+// unless complete() stored the answer.
+class TokenClaim {
+ public:
+  TokenClaim(RequestContext& ctx, const TransactWriteRequest& req) {
+    if (!req.client_token) return;
+    tokens_ = ctx.config.client_tokens;
+    if (!tokens_) throw ApiError::internal("ClientRequestToken memory is not configured");
+    std::string key = ClientTokenCache::key(ctx.ns, *req.client_token);
+    switch (tokens_->claim(key, req.digest, &previous_)) {
+      case ClientTokenCache::Claim::claimed: key_ = std::move(key); break;
+      case ClientTokenCache::Claim::replay: replay_ = true; break;
       case ClientTokenCache::Claim::in_progress:
         throw ApiError(ErrorCode::TransactionInProgressException,
                        "The transaction with the given request token is already in progress.");
@@ -103,204 +184,90 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
                        "Request parameters do not match the previous request with the same client token");
     }
   }
+  TokenClaim(const TokenClaim&) = delete;
+  TokenClaim& operator=(const TokenClaim&) = delete;
+  ~TokenClaim() {
+    if (!key_.empty()) tokens_->release(key_);
+  }
+  // The answer stored for this token when the request is a replay.
+  const std::string* replay() const { return replay_ ? &previous_ : nullptr; }
+  void complete(const std::string& response) {
+    if (key_.empty()) return;
+    tokens_->complete(key_, response);
+    key_.clear();
+  }
 
-  std::vector<Action> actions;
+ private:
+  ClientTokenCache* tokens_ = nullptr;
+  std::string key_;  // claimed, not yet completed
+  std::string previous_;
+  bool replay_ = false;
+};
+
+}  // namespace
+
+TransactWriteRequest decode_transact_write_items(json::object body) {
+  static const std::vector<FieldSpec> specs = {
+      FieldSpec{.name = "TransactItems", .type = FieldType::List, .not_null = true, .min_length = 1, .max_length = limits::kMaxTransactionActions},
+      return_consumed_capacity_spec(),
+      FieldSpec{.name = "ReturnItemCollectionMetrics", .enum_values = {"SIZE", "NONE"}},
+      FieldSpec{.name = "ClientRequestToken", .min_length = 1, .max_length = 36},
+  };
+  ValidationErrors errors;
+  check_request(body, specs, errors);
+  TransactWriteRequest req;
+  req.capacity = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
+  if (auto token = get_string(body, "ClientRequestToken")) {
+    req.client_token = std::string(*token);
+    req.digest = digest_of(simdjson::minify(body));
+  }
+  const json::array items = *get_array(body, "TransactItems");
+  for (json::element e : items) req.actions.push_back(decode_action(e));
+  return req;
+}
+
+asio::awaitable<TransactWriteResponse> execute(RequestContext& ctx, const TransactWriteRequest& req) {
+  std::vector<ItemAction> actions;
+  actions.reserve(req.actions.size());
   std::set<std::string> seen_keys;
-  const json::array transact_items = *get_array(body, "TransactItems");
-  for (json::element e : transact_items) {
-    json::object o = expect_object(e);
-    auto check = get_object(o, "ConditionCheck");
-    auto put = get_object(o, "Put");
-    auto del = get_object(o, "Delete");
-    auto upd = get_object(o, "Update");
-    if ((check ? 1 : 0) + (put ? 1 : 0) + (del ? 1 : 0) + (upd ? 1 : 0) != 1)
-      throw ApiError::validation("TransactItems can only contain one of Check, Put, Update or Delete");
-    Action a;
-    json::object spec = check ? *check : put ? *put : del ? *del : *upd;
-    const char* member = check ? "conditionCheck" : put ? "put" : del ? "delete" : "update";
-    a.kind = check ? Kind::check : put ? Kind::put : del ? Kind::del : Kind::update;
-    auto table_name = get_string(spec, "TableName");
-    if (!table_name) missing(std::string(member) + ".tableName");
-    if (a.kind == Kind::check && !get_string(spec, "ConditionExpression")) missing("conditionCheck.conditionExpression");
-    auto update_text = a.kind == Kind::update ? get_string(spec, "UpdateExpression") : std::nullopt;
-    if (a.kind == Kind::update && !update_text) missing("update.updateExpression");
-    std::optional<AttrMap> key_map;
-    if (a.kind == Kind::put) {
-      auto item = get_object(spec, "Item");
-      if (!item) missing("put.item");
-      a.item = decode_attribute_map(*item);
-    } else {
-      auto key = get_object(spec, "Key");
-      if (!key) missing(std::string(member) + ".key");
-      key_map = decode_attribute_map(*key);
-    }
-    if (auto rv = get_string(spec, "ReturnValuesOnConditionCheckFailure"); rv && *rv != "ALL_OLD" && *rv != "NONE")
-      throw ApiError::validation("1 validation error detected: Value '" + std::string(*rv) + "' at 'transactItems.member." +
-                                 member + ".returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member "
-                                 "must satisfy enum value set: [ALL_OLD, NONE]");
-    a.cond = decode_write_condition(spec, update_text, false);
-    if (update_text) {
-      a.update = expr::parse_update(*update_text, a.cond.params());
-      expr::check_all_used(a.cond.params());
-    }
-    a.table = require_table(ctx, *table_name, true);
-    if (a.kind == Kind::put) {
-      validate_item_for_write(*a.table, a.item);
-      storage::extract_key(a.table->key, a.item, a.key);
-    } else {
-      a.key = key_from_map(*a.table, *key_map);
-      if (a.kind == Kind::update) {
-        for (const auto& act : a.update->actions) {
-          const std::string& top = act.path.elems[0].name;
-          if (top == a.table->key.hash.name || (a.table->key.range && top == a.table->key.range->name))
-            throw ApiError::validation("One or more parameter values were invalid: Cannot update attribute " + top +
-                                       ". This attribute is part of the key");
-        }
-        a.item = key_attributes(*a.table, *key_map);
-      }
-    }
-    std::string enc = storage::stored_key(*a.table, a.key);
-    if (!seen_keys.insert(std::move(enc)).second)
+  for (const auto& t : req.actions) {
+    actions.push_back(resolve(ctx, t));
+    if (!seen_keys.insert(storage::stored_key(*actions.back().table, actions.back().key)).second)
       throw ApiError::validation("Transaction request cannot include multiple operations on one item");
-    actions.push_back(std::move(a));
   }
 
-  std::vector<Reason> reasons(actions.size());
-  bool cancelled = false;
-  bool too_large = false;
-  std::vector<ConsumedCapacity> capacity;
-  storage::Status st = co_await ctx.write([&](storage::WriteTxn& txn) {
-    // Evaluate everything first, on the items as they are.
-    std::vector<Item> new_items(actions.size());
-    std::vector<bool> had_old(actions.size());
-    std::vector<std::size_t> sizes(actions.size());
-    for (std::size_t i = 0; i < actions.size(); ++i) {
-      Action& a = actions[i];
-      WriteOutcome out;
-      out.had_old = txn.get(*a.table, a.key, &out.old_item);
-      had_old[i] = out.had_old;
-      if (!a.cond.check(out)) {
-        cancelled = true;
-        if (out.error) {
-          reasons[i].code = "ValidationError";
-          try {
-            std::rethrow_exception(out.error);
-          } catch (const std::exception& e) {
-            reasons[i].message = e.what();
-          }
-        } else {
-          reasons[i].code = "ConditionalCheckFailed";
-          reasons[i].message = "The conditional request failed";
-          try {
-            a.cond.throw_failed(out);
-          } catch (const ApiError& e) {
-            // The failure carries the item only for ALL_OLD.
-            if (!e.extra_json().empty()) {
-              reasons[i].with_item = true;
-              reasons[i].item = out.old_item;
-            }
-          }
-        }
-        continue;
-      }
-      sizes[i] = out.had_old ? item_size(out.old_item) : 0;
-      if (a.kind == Kind::update) {
-        new_items[i] = out.had_old ? std::move(out.old_item) : a.item;
-        try {
-          expr::apply_update(*a.update, new_items[i]);
-          if (item_size(new_items[i]) > kMaxItemBytes)
-            throw ApiError::validation("Item size to update has exceeded the maximum allowed size");
-          validate_item_for_write(*a.table, new_items[i]);
-        } catch (const std::exception& e) {
-          cancelled = true;
-          reasons[i].code = "ValidationError";
-          reasons[i].message = e.what();
-          continue;
-        }
-        sizes[i] = std::max(sizes[i], item_size(new_items[i]));
-      } else if (a.kind == Kind::put) {
-        sizes[i] = std::max(sizes[i], item_size(a.item));
-      }
-    }
-    if (cancelled) return storage::Status::aborted;
-    // The aggregate size of the items the transaction writes (the item as
-    // written for Put and Update, the key for Delete and ConditionCheck).
-    std::size_t total = 0;
-    for (std::size_t i = 0; i < actions.size(); ++i) {
-      const Action& a = actions[i];
-      total += a.kind == Kind::put      ? item_size(a.item)
-               : a.kind == Kind::update ? item_size(new_items[i])
-                                        : a.table->key.hash.name.size() + value_size(a.key.hash) +
-                                              (a.key.range ? a.table->key.range->name.size() +
-                                                                 value_size(*a.key.range)
-                                                           : 0);
-    }
-    if (total > kMaxTransactionBytes) {
-      too_large = true;
-      return storage::Status::aborted;
-    }
-    for (std::size_t i = 0; i < actions.size(); ++i) {
-      Action& a = actions[i];
-      storage::Status s = storage::Status::ok;
-      switch (a.kind) {
-        case Kind::check: break;
-        case Kind::put: s = txn.put(*a.table, a.item); break;
-        case Kind::update: s = txn.put(*a.table, new_items[i]); break;
-        case Kind::del:
-          if (had_old[i]) s = txn.erase(*a.table, a.key);
-          break;
-      }
-      if (s == storage::Status::collection_full) {
-        cancelled = true;
-        reasons[i].code = "ItemCollectionSizeLimitExceeded";
-        reasons[i].message = "Collection size exceeded";
-        return storage::Status::aborted;
-      }
-      if (s != storage::Status::ok) return s;
-      const double units = 2 * (a.kind == Kind::check ? read_units(sizes[i], true) : write_units(sizes[i]));
-      add_capacity(capacity, a.table->name, units);
-    }
-    return storage::Status::ok;
-  });
-
-  if (too_large)
-    throw ApiError::validation("Transaction size has exceeded the maximum allowed size of 4 MB");
-  if (cancelled) {
-    std::string codes;
-    JsonWriter rw;
-    rw.key("CancellationReasons");
-    rw.begin_array();
-    for (const auto& r : reasons) {
-      codes += (codes.empty() ? "" : ", ") + r.code;
-      rw.begin_object();
-      if (r.with_item) {
-        rw.key("Item");
-        rw.item(r.item);
-      }
-      rw.key("Code");
-      rw.string(r.code);
-      if (!r.message.empty()) {
-        rw.key("Message");
-        rw.string(r.message);
-      }
-      rw.end_object();
-    }
-    rw.end_array();
-    throw ApiError(ErrorCode::TransactionCanceledException,
-                   "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]")
-        .with_extra_json(rw.take());
-  }
+  TransactWriteOp op(actions);
+  TransactWriteOp::Result result;
+  storage::Status st = co_await ctx.write(op, result);
+  const TransactOutcome& out = result.out;
+  if (out.too_large) throw ApiError::validation("Transaction size has exceeded the maximum allowed size of 4 MB");
+  if (out.cancelled) throw_cancelled(req, out);
   check_storage(st);
 
+  TransactWriteResponse resp;
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    const ItemAction& a = actions[i];
+    const std::size_t bytes = written_size(a, out.actions[i]);
+    add_capacity(resp.capacity, a.table->name,
+                 2 * (a.kind == ActionKind::check ? read_units(bytes, true) : write_units(bytes)));
+  }
+  co_return resp;
+}
+
+std::string to_json(const TransactWriteRequest& req, const TransactWriteResponse& resp) {
   JsonWriter w;
   w.begin_object();
-  write_consumed_capacity(w, rcc, capacity);
+  write_consumed_capacity(w, req.capacity, resp.capacity);
   w.end_object();
-  std::string response = w.take();
-  if (!token_key.empty()) {
-    tokens->complete(token_key, response);
-    claim_guard.done = true;
-  }
+  return w.take();
+}
+
+Result transact_write_items(RequestContext& ctx, json::object body) {
+  const TransactWriteRequest req = decode_transact_write_items(body);
+  TokenClaim claim(ctx, req);
+  if (const std::string* previous = claim.replay()) co_return *previous;
+  std::string response = to_json(req, co_await execute(ctx, req));
+  claim.complete(response);
   co_return response;
 }
 

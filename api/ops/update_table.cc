@@ -11,6 +11,7 @@
 //   4. billing mode / throughput combination; a throughput equal to the
 //      current one is rejected.
 #include "api/ops/ops.hh"
+#include "api/table_ops.hh"
 #include "api/shapes.hh"
 #include "api/table_schema.hh"
 
@@ -230,14 +231,9 @@ Result update_table(RequestContext& ctx, json::object body) {
     stored.status = def.status = "UPDATING";
     stored.status_ready_time = def.status_ready_time = now + ctx.config.transient_status_seconds;
   }
-  storage::Status st = co_await ctx.write([&stored, &created, &dropped](storage::WriteTxn& txn) {
-    storage::Status s = txn.update_table(stored);
-    for (uint32_t id : dropped)
-      if (s == storage::Status::ok) s = txn.drop_index(stored, id);
-    for (uint32_t id : created)
-      if (s == storage::Status::ok) s = txn.build_index(stored, id);
-    return s;
-  });
+  UpdateTableOp op(stored, created, dropped);
+  storage::NoResult none;
+  storage::Status st = co_await ctx.write(op, none);
   if (st == storage::Status::not_found)
     throw ApiError::resource_not_found("Requested resource not found: Table: " + def.name + " not found");
   check_storage(st);

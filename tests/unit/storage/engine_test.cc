@@ -1,4 +1,5 @@
 #include "storage/engine.hh"
+#include "fn_op.hh"
 
 #include <gtest/gtest.h>
 
@@ -32,9 +33,9 @@ class EngineTest : public ::testing::Test {
     engine_ = Engine::open(o);
   }
   // Runs a write synchronously (no defer function: submit drains inline).
-  Status write(WriteFn fn) {
+  Status write(TxnFn fn) {
     Status result = Status::io_error;
-    engine_->submit(std::move(fn), [&](Status s) { result = s; });
+    submit_fn(*engine_, std::move(fn), [&](Status s) { result = s; });
     return result;
   }
   std::shared_ptr<const TableDef> create(const std::string& name, bool composite, AttrType range_type = AttrType::S) {
@@ -184,7 +185,7 @@ TEST_F(EngineTest, ConcurrentSubmittersAreAllCommitted) {
     threads.emplace_back([&, th] {
       for (int i = 0; i < 200; ++i) {
         std::string pk = "t" + std::to_string(th) + "-" + std::to_string(i);
-        engine_->submit([&, pk](WriteTxn& w) { return w.put(*t, make(pk)); },
+        submit_fn(*engine_, [&, pk](WriteTxn& w) { return w.put(*t, make(pk)); },
                         [&](Status s) {
                           EXPECT_EQ(s, Status::ok);
                           done++;
@@ -324,7 +325,7 @@ TEST(EngineBatchTest, OpFailingAfterWritingIsRolledBackAlone) {
     def.name = "batch";
     def.key.hash = KeyAttr{"pk", AttrType::S};
     Status created = Status::io_error;
-    engine->submit([&](WriteTxn& t) { return t.create_table(def); }, [&](Status s) { created = s; });
+    submit_fn(*engine, [&](WriteTxn& t) { return t.create_table(def); }, [&](Status s) { created = s; });
     while (!deferred.empty()) {
       auto f = std::move(deferred.back());
       deferred.pop_back();
@@ -340,11 +341,11 @@ TEST(EngineBatchTest, OpFailingAfterWritingIsRolledBackAlone) {
     // Five ops queued before the leader runs: one batch.
     std::vector<Status> st(5, Status::io_error);
     int runs_of_first = 0;
-    engine->submit([&](WriteTxn& t) { ++runs_of_first; return t.put(*table, item("a")); }, [&](Status s) { st[0] = s; });
-    engine->submit([&](WriteTxn& t) { (void)t.put(*table, item("b")); return Status::aborted; }, [&](Status s) { st[1] = s; });
-    engine->submit([&](WriteTxn&) { return Status::aborted; }, [&](Status s) { st[2] = s; });
-    engine->submit([&](WriteTxn& t) { return t.put(*table, item("c")); }, [&](Status s) { st[3] = s; });
-    engine->submit([&](WriteTxn& t) { return t.put(*table, item("d")); }, [&](Status s) { st[4] = s; });
+    submit_fn(*engine, [&](WriteTxn& t) { ++runs_of_first; return t.put(*table, item("a")); }, [&](Status s) { st[0] = s; });
+    submit_fn(*engine, [&](WriteTxn& t) { (void)t.put(*table, item("b")); return Status::aborted; }, [&](Status s) { st[1] = s; });
+    submit_fn(*engine, [&](WriteTxn&) { return Status::aborted; }, [&](Status s) { st[2] = s; });
+    submit_fn(*engine, [&](WriteTxn& t) { return t.put(*table, item("c")); }, [&](Status s) { st[3] = s; });
+    submit_fn(*engine, [&](WriteTxn& t) { return t.put(*table, item("d")); }, [&](Status s) { st[4] = s; });
     ASSERT_EQ(deferred.size(), 1u);
     auto leader = std::move(deferred.back());
     deferred.clear();
@@ -406,7 +407,7 @@ TEST(EngineCollectionTest, SizeIsTrackedAndLimitEnforcedWithinABatch) {
   lsi.index_id = 1;
   def.indexes.push_back(lsi);
   Status created = Status::io_error;
-  engine->submit([&](WriteTxn& t) { return t.create_table(def); }, [&](Status s) { created = s; });
+  submit_fn(*engine, [&](WriteTxn& t) { return t.create_table(def); }, [&](Status s) { created = s; });
   run();
   ASSERT_EQ(created, Status::ok);
   auto table = engine->find_table("ns", "coll");
@@ -426,10 +427,10 @@ TEST(EngineCollectionTest, SizeIsTrackedAndLimitEnforcedWithinABatch) {
   ASSERT_LT(3 * one, 1000u);
   ASSERT_GT(4 * one, 1000u);
   std::vector<Status> st(4, Status::io_error);
-  engine->submit([&](WriteTxn& t) { return t.put(*table, item("p", "a", 300)); }, [&](Status s) { st[0] = s; });
-  engine->submit([&](WriteTxn& t) { return t.put(*table, item("p", "b", 300)); }, [&](Status s) { st[1] = s; });
-  engine->submit([&](WriteTxn& t) { return t.put(*table, item("p", "c", 300)); }, [&](Status s) { st[2] = s; });
-  engine->submit([&](WriteTxn& t) { return t.put(*table, item("p", "d", 300)); }, [&](Status s) { st[3] = s; });
+  submit_fn(*engine, [&](WriteTxn& t) { return t.put(*table, item("p", "a", 300)); }, [&](Status s) { st[0] = s; });
+  submit_fn(*engine, [&](WriteTxn& t) { return t.put(*table, item("p", "b", 300)); }, [&](Status s) { st[1] = s; });
+  submit_fn(*engine, [&](WriteTxn& t) { return t.put(*table, item("p", "c", 300)); }, [&](Status s) { st[2] = s; });
+  submit_fn(*engine, [&](WriteTxn& t) { return t.put(*table, item("p", "d", 300)); }, [&](Status s) { st[3] = s; });
   ASSERT_EQ(deferred.size(), 1u);  // one batch
   run();
   EXPECT_EQ(st, (std::vector<Status>{Status::ok, Status::ok, Status::ok, Status::collection_full}));
@@ -437,13 +438,13 @@ TEST(EngineCollectionTest, SizeIsTrackedAndLimitEnforcedWithinABatch) {
   EXPECT_EQ(engine->begin_read().item_collection_size(*table, p), 3 * one);
   // Replacing an item with a bigger one counts the difference only.
   Status s = Status::io_error;
-  engine->submit([&](WriteTxn& t) { return t.put(*table, item("p", "a", 320)); }, [&](Status r) { s = r; });
+  submit_fn(*engine, [&](WriteTxn& t) { return t.put(*table, item("p", "a", 320)); }, [&](Status r) { s = r; });
   run();
   EXPECT_EQ(s, Status::ok);
   EXPECT_EQ(engine->begin_read().item_collection_size(*table, p), 3 * one + 20);
   // Erasing everything empties the record.
   for (const char* sk : {"a", "b", "c"}) {
-    engine->submit([&](WriteTxn& t) { return t.erase(*table, PrimaryKey{p, AttributeValue::string(sk)}); },
+    submit_fn(*engine, [&](WriteTxn& t) { return t.erase(*table, PrimaryKey{p, AttributeValue::string(sk)}); },
                    [&](Status r) { s = r; });
     run();
     EXPECT_EQ(s, Status::ok);

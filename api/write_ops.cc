@@ -1,0 +1,297 @@
+#include "api/write_ops.hh"
+
+#include <algorithm>
+
+#include "api/json_writer.hh"
+#include "api/legacy_params.hh"
+#include "expressions/eval.hh"
+#include "expressions/parser.hh"
+
+namespace ddbd::api {
+
+namespace {
+
+// An update that only removes (REMOVE / DELETE actions) does not create a
+// missing item: DynamoDB writes nothing and returns no Attributes.
+bool only_removes(const expr::UpdateExpr& u) {
+  return !u.actions.empty() && std::all_of(u.actions.begin(), u.actions.end(), [](const expr::UpdateAction& a) {
+    return a.kind == expr::UpdateActionKind::Remove || a.kind == expr::UpdateActionKind::Delete;
+  });
+}
+
+bool prepare_update(const ItemAction& a, WriteOutcome& out) {
+  if (!out.had_old && a.update && only_removes(*a.update)) return true;
+  out.new_item = out.had_old ? out.old_item : a.start;
+  try {
+    if (a.update) expr::apply_update(*a.update, out.new_item);
+    if (item_size(out.new_item) > kMaxItemBytes) {
+      out.too_big = true;
+      return false;
+    }
+    validate_item_for_write(*a.table, out.new_item);
+  } catch (...) {
+    out.error = std::current_exception();
+    return false;
+  }
+  out.writes = true;
+  return true;
+}
+
+// The bytes of the key attributes (names and values), what a Delete or a
+// ConditionCheck counts toward the transaction's 4 MB.
+std::size_t key_size(const ItemAction& a) {
+  const storage::KeySchema& ks = a.table->key;
+  std::size_t n = ks.hash.name.size() + value_size(a.key.hash);
+  if (a.key.range) n += ks.range->name.size() + value_size(*a.key.range);
+  return n;
+}
+
+}  // namespace
+
+bool prepare(const ItemAction& a, storage::WriteTxn& txn, WriteOutcome& out) {
+  out.had_old = txn.get(*a.table, a.key, &out.old_item);
+  if (a.cond && !a.cond->check(out)) return false;
+  switch (a.kind) {
+    case ActionKind::check: return true;
+    case ActionKind::put: out.writes = true; return true;
+    case ActionKind::del: out.writes = out.had_old; return true;
+    case ActionKind::update: return prepare_update(a, out);
+  }
+  return false;
+}
+
+storage::Status commit(const ItemAction& a, storage::WriteTxn& txn, const WriteOutcome& out) {
+  if (!out.writes) return storage::Status::ok;
+  switch (a.kind) {
+    case ActionKind::check: return storage::Status::ok;
+    case ActionKind::put: return txn.put(*a.table, *a.item);
+    case ActionKind::update: return txn.put(*a.table, out.new_item);
+    case ActionKind::del: return txn.erase(*a.table, a.key);
+  }
+  return storage::Status::ok;
+}
+
+std::size_t written_size(const ItemAction& a, const WriteOutcome& out) {
+  std::size_t n = out.had_old ? item_size(out.old_item) : 0;
+  if (a.kind == ActionKind::put) n = std::max(n, item_size(*a.item));
+  if (a.kind == ActionKind::update) n = std::max(n, item_size(out.new_item));
+  return n;
+}
+
+storage::Status SingleWriteOp::run(storage::WriteTxn& txn, WriteOutcome& out) const {
+  if (!prepare(action_, txn, out)) return storage::Status::aborted;
+  return commit(action_, txn, out);
+}
+
+storage::Status TransactWriteOp::run(storage::WriteTxn& txn, TransactOutcome& out) const {
+  // Every condition and update is evaluated on the items as they are, before
+  // anything is written.
+  out.actions.resize(actions_.size());
+  for (std::size_t i = 0; i < actions_.size(); ++i)
+    if (!prepare(actions_[i], txn, out.actions[i])) out.cancelled = true;
+  if (out.cancelled) return storage::Status::aborted;
+  // The aggregate size of the items the transaction writes (the item as
+  // written for Put and Update, the key for Delete and ConditionCheck).
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < actions_.size(); ++i) {
+    const ItemAction& a = actions_[i];
+    total += a.kind == ActionKind::put      ? item_size(*a.item)
+             : a.kind == ActionKind::update ? item_size(out.actions[i].new_item)
+                                            : key_size(a);
+  }
+  if (total > limits::kMaxTransactionBytes) {
+    out.too_large = true;
+    return storage::Status::aborted;
+  }
+  for (std::size_t i = 0; i < actions_.size(); ++i) {
+    storage::Status s = commit(actions_[i], txn, out.actions[i]);
+    if (s == storage::Status::collection_full) {
+      out.cancelled = true;
+      out.collection_full = i;
+      return storage::Status::aborted;
+    }
+    if (s != storage::Status::ok) return s;
+  }
+  return storage::Status::ok;
+}
+
+storage::Status BatchWriteOp::apply(storage::WriteTxn& txn, storage::WriteResult&) const {
+  for (const ItemAction& a : actions_) {
+    const bool put = a.kind == ActionKind::put;
+    storage::Status s = put ? txn.put(*a.table, *a.item) : txn.erase(*a.table, a.key);
+    // Deleting a missing item is no error; a missing table is.
+    if (!put && s == storage::Status::not_found && txn.find_table(a.table->ns, a.table->name)) continue;
+    if (s != storage::Status::ok) return s;
+  }
+  return storage::Status::ok;
+}
+
+void check_update_spares_key(const expr::UpdateExpr& update, const storage::TableDef& table) {
+  for (const auto& a : update.actions) {
+    const std::string& top = a.path.elems[0].name;
+    if (top == table.key.hash.name || (table.key.range && top == table.key.range->name))
+      throw ApiError::validation("One or more parameter values were invalid: Cannot update attribute " + top +
+                                 ". This attribute is part of the key");
+  }
+}
+
+// ---- PutItem, UpdateItem, DeleteItem ----------------------------------------
+
+namespace {
+
+// The members of the three requests, in the order DynamoDB reports their
+// constraint violations.
+std::vector<FieldSpec> single_write_specs(ActionKind kind) {
+  const bool update = kind == ActionKind::update;
+  std::vector<FieldSpec> specs = {table_name_spec(false)};
+  if (kind == ActionKind::put)
+    specs.push_back(FieldSpec{.name = "Item", .type = FieldType::Map, .not_null = true, .java_class = "com.amazonaws.dynamodb.v20120810.AttributeValue"});
+  else
+    specs.push_back(FieldSpec{.name = "Key", .type = FieldType::Map, .not_null = true, .java_class = "com.amazonaws.dynamodb.v20120810.AttributeValue"});
+  if (update)
+    specs.push_back(FieldSpec{.name = "AttributeUpdates", .type = FieldType::Map, .java_class = "com.amazonaws.dynamodb.v20120810.AttributeValueUpdate"});
+  specs.push_back(FieldSpec{.name = "Expected", .type = FieldType::Map, .java_class = "com.amazonaws.dynamodb.v20120810.ExpectedAttributeValue"});
+  specs.push_back(FieldSpec{.name = "ReturnValues", .enum_values = {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"}});
+  specs.push_back(return_consumed_capacity_spec());
+  specs.push_back(FieldSpec{.name = "ReturnItemCollectionMetrics", .enum_values = {"SIZE", "NONE"}});
+  specs.push_back(FieldSpec{.name = "ConditionalOperator", .enum_values = {"AND", "OR"}});
+  if (update) specs.push_back(FieldSpec{.name = "UpdateExpression", .type = FieldType::String});
+  specs.push_back(FieldSpec{.name = "ConditionExpression", .type = FieldType::String});
+  specs.push_back(FieldSpec{.name = "ExpressionAttributeNames", .type = FieldType::Map, .java_class = "java.lang.String"});
+  specs.push_back(FieldSpec{.name = "ExpressionAttributeValues", .type = FieldType::Map, .java_class = "com.amazonaws.dynamodb.v20120810.AttributeValue"});
+  specs.push_back(FieldSpec{.name = "ReturnValuesOnConditionCheckFailure", .enum_values = {"ALL_OLD", "NONE"}});
+  return specs;
+}
+
+const std::vector<FieldSpec>& specs_for(ActionKind kind) {
+  static const std::vector<FieldSpec> put = single_write_specs(ActionKind::put);
+  static const std::vector<FieldSpec> update = single_write_specs(ActionKind::update);
+  static const std::vector<FieldSpec> del = single_write_specs(ActionKind::del);
+  return kind == ActionKind::put ? put : kind == ActionKind::update ? update : del;
+}
+
+ReturnValues decode_return_values(std::string_view rv, ActionKind kind) {
+  if (kind != ActionKind::update && rv != "NONE" && rv != "ALL_OLD")
+    throw ApiError::validation("ReturnValues can only be ALL_OLD or NONE");
+  return rv == "ALL_OLD"       ? ReturnValues::all_old
+         : rv == "UPDATED_OLD" ? ReturnValues::updated_old
+         : rv == "ALL_NEW"     ? ReturnValues::all_new
+         : rv == "UPDATED_NEW" ? ReturnValues::updated_new
+                               : ReturnValues::none;
+}
+
+// The paths an update writes, for UPDATED_OLD / UPDATED_NEW.
+std::vector<expr::Path> updated_paths(const expr::UpdateExpr& u) {
+  std::vector<expr::Path> out;
+  out.reserve(u.actions.size());
+  for (const auto& a : u.actions) out.push_back(a.path);
+  return out;
+}
+
+bool has_lsi(const storage::TableDef& table) {
+  return std::any_of(table.indexes.begin(), table.indexes.end(), [](const auto& ix) { return !ix.global; });
+}
+
+// Moves what ReturnValues asks for out of `out`.
+std::optional<Item> returned_attributes(const SingleWriteRequest& req, WriteOutcome& out) {
+  auto nonempty = [](Item i) -> std::optional<Item> {
+    if (i.empty()) return std::nullopt;
+    return i;
+  };
+  switch (req.return_values) {
+    case ReturnValues::none: break;
+    case ReturnValues::all_old:
+      if (out.had_old) return nonempty(std::move(out.old_item));
+      break;
+    case ReturnValues::all_new: return nonempty(std::move(out.new_item));
+    case ReturnValues::updated_old:
+      if (out.had_old && req.update) return nonempty(expr::project(out.old_item, updated_paths(*req.update)));
+      break;
+    case ReturnValues::updated_new:
+      if (req.update) return nonempty(expr::project(out.new_item, updated_paths(*req.update)));
+      break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+SingleWriteRequest decode_single_write(json::object body, ActionKind kind) {
+  ValidationErrors errors;
+  check_request(body, specs_for(kind), errors);
+
+  SingleWriteRequest req;
+  req.kind = kind;
+  req.table_name = *get_string(body, "TableName");
+  req.item = decode_attribute_map(*get_object(body, kind == ActionKind::put ? "Item" : "Key"));
+  req.return_values = decode_return_values(get_string(body, "ReturnValues").value_or("NONE"), kind);
+  req.capacity = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
+  req.item_collection_metrics =
+      get_string(body, "ReturnItemCollectionMetrics") == std::optional<std::string_view>("SIZE");
+  if (kind != ActionKind::update) {
+    req.cond = decode_write_condition(body);
+    return req;
+  }
+  auto update_text = get_string(body, "UpdateExpression");
+  auto attribute_updates = get_object(body, "AttributeUpdates");
+  req.cond = decode_write_condition(body, update_text, attribute_updates.has_value());
+  if (update_text) {
+    req.update = expr::parse_update(*update_text, req.cond.params());
+    expr::check_all_used(req.cond.params());
+  } else if (attribute_updates) {
+    req.update = expr::legacy_update(decode_legacy_updates(*attribute_updates), req.cond.legacy_values());
+  }
+  return req;
+}
+
+asio::awaitable<SingleWriteResponse> execute_single_write(RequestContext& ctx, const SingleWriteRequest& req) {
+  ItemAction action;
+  action.kind = req.kind;
+  action.table = require_table(ctx, req.table_name, true);
+  const storage::TableDef& table = *action.table;
+  action.cond = &req.cond;
+  if (req.kind == ActionKind::put) {
+    validate_item_for_write(table, req.item);
+    storage::extract_key(table.key, req.item, action.key);
+    action.item = &req.item;
+  } else {
+    action.key = key_from_map(table, req.item);
+  }
+  req.cond.check_against(table);
+  if (req.kind == ActionKind::update) {
+    if (req.update) check_update_spares_key(*req.update, table);
+    action.start = key_attributes(table, req.item);
+    action.update = req.update ? &*req.update : nullptr;
+  }
+
+  SingleWriteOp op(action);
+  SingleWriteOp::Result result;
+  storage::Status st = co_await ctx.write(op, result);
+  WriteOutcome& out = result.out;
+  if (out.too_big) throw ApiError::validation("Item size to update has exceeded the maximum allowed size");
+  req.cond.finish(out);
+  check_storage(st);
+
+  SingleWriteResponse resp;
+  resp.capacity = ConsumedCapacity{table.name, write_units(written_size(action, out))};
+  resp.attributes = returned_attributes(req, out);
+  if (req.item_collection_metrics && has_lsi(table))
+    resp.metrics = ItemCollectionMetrics{table.key.hash.name, action.key.hash,
+                                         ctx.engine.begin_read().item_collection_size(table, action.key.hash)};
+  co_return resp;
+}
+
+std::string single_write_to_json(const SingleWriteRequest& req, const SingleWriteResponse& resp) {
+  JsonWriter w;
+  w.begin_object();
+  if (resp.attributes) {
+    w.key("Attributes");
+    w.item(*resp.attributes);
+  }
+  if (resp.metrics) write_item_collection_metrics(w, resp.metrics->hash_name, resp.metrics->hash, resp.metrics->bytes);
+  write_consumed_capacity(w, req.capacity, resp.capacity);
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace ddbd::api

@@ -1,0 +1,146 @@
+// The item writes as const storage::WriteOp values (storage/write_op.hh),
+// and what PutItem, UpdateItem and DeleteItem share around them.
+//
+// An ItemAction is one Put, Update, Delete or ConditionCheck on one item,
+// decoded and checked against its table.  prepare() reads the old item,
+// evaluates the condition and computes the new item; commit() writes what
+// prepare() decided.  Both read only the transaction and the action, and
+// write only the WriteOutcome they are given, so the engine may run them
+// again (it resets the outcome first).
+//
+//   SingleWriteOp    PutItem / UpdateItem / DeleteItem: prepare + commit
+//   TransactWriteOp  TransactWriteItems: prepare all, then commit all
+//   BatchWriteOp     BatchWriteItem: unconditional puts and deletes
+//
+// The single-item writes also share their request members (TableName,
+// ReturnValues, ReturnConsumedCapacity, ReturnItemCollectionMetrics, the
+// condition), decoded by decode_single_write(), and their execution and
+// response (execute_single_write, single_write_to_json).
+//
+// Thread-safety: actions and ops are immutable once built; they point into
+// the request they were built from, which outlives the write.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/context.hh"
+#include "api/shapes.hh"
+#include "api/write_common.hh"
+#include "expressions/ast.hh"
+#include "storage/engine.hh"
+
+namespace ddbd::api {
+
+enum class ActionKind { check, put, del, update };
+
+struct ItemAction {
+  ActionKind kind = ActionKind::put;
+  std::shared_ptr<const storage::TableDef> table;
+  storage::PrimaryKey key;
+  const Item* item = nullptr;                // put: the item written
+  Item start;                                // update: the key attributes a new item starts from
+  const WriteCondition* cond = nullptr;      // null: unconditional
+  const expr::UpdateExpr* update = nullptr;  // update (may be null: AttributeUpdates absent)
+};
+
+// Reads the old item, checks the condition and, for an update, computes the
+// new item into out.new_item (and out.writes).  Returns false when the
+// action must not write: out.condition_failed, out.error (a runtime error
+// of the condition or the update) or out.too_big says why.
+bool prepare(const ItemAction& a, storage::WriteTxn& txn, WriteOutcome& out);
+// Writes what prepare() decided.
+storage::Status commit(const ItemAction& a, storage::WriteTxn& txn, const WriteOutcome& out);
+// The bytes a write capacity unit counts for the action: the larger of the
+// old and the new item.
+std::size_t written_size(const ItemAction& a, const WriteOutcome& out);
+
+class SingleWriteOp final : public storage::WriteOpOf<WriteOutcome> {
+ public:
+  explicit SingleWriteOp(const ItemAction& a) : action_(a) {}
+
+ protected:
+  storage::Status run(storage::WriteTxn& txn, WriteOutcome& out) const override;
+
+ private:
+  const ItemAction& action_;
+};
+
+struct TransactOutcome {
+  std::vector<WriteOutcome> actions;  // one per action, in order
+  bool cancelled = false;             // a condition or an update failed, or a collection is full
+  bool too_large = false;             // the items written exceed 4 MB
+  std::size_t collection_full = SIZE_MAX;  // the action whose item collection is full
+};
+
+class TransactWriteOp final : public storage::WriteOpOf<TransactOutcome> {
+ public:
+  explicit TransactWriteOp(const std::vector<ItemAction>& a) : actions_(a) {}
+
+ protected:
+  storage::Status run(storage::WriteTxn& txn, TransactOutcome& out) const override;
+
+ private:
+  const std::vector<ItemAction>& actions_;
+};
+
+// Puts and deletes without conditions, all in the one transaction.
+class BatchWriteOp final : public storage::WriteOp {
+ public:
+  explicit BatchWriteOp(const std::vector<ItemAction>& a) : actions_(a) {}
+  storage::Status apply(storage::WriteTxn& txn, storage::WriteResult& result) const override;
+
+ private:
+  const std::vector<ItemAction>& actions_;
+};
+
+// UpdateItem and a transaction's Update: no action may name a key
+// attribute ("Cannot update attribute pk. This attribute is part of the key").
+void check_update_spares_key(const expr::UpdateExpr& update, const storage::TableDef& table);
+
+// ---- PutItem, UpdateItem, DeleteItem ----------------------------------------
+
+enum class ReturnValues { none, all_old, updated_old, all_new, updated_new };
+
+struct SingleWriteRequest {
+  ActionKind kind = ActionKind::put;
+  std::string table_name;
+  ReturnValues return_values = ReturnValues::none;
+  ReturnConsumedCapacity capacity = ReturnConsumedCapacity::NONE;
+  bool item_collection_metrics = false;  // ReturnItemCollectionMetrics=SIZE
+  Item item;                             // put: the item; update and delete: the Key map
+  WriteCondition cond;
+  std::optional<expr::UpdateExpr> update;  // update
+};
+
+// Decodes the members of PutItem (kind put), UpdateItem (update) or
+// DeleteItem (del) in DynamoDB's order: member types and constraints, the
+// Item or Key values, ReturnValues (ALL_OLD or NONE but for UpdateItem), the
+// condition (with UpdateItem's UpdateExpression or AttributeUpdates for the
+// mixing rule), then UpdateItem's update.
+SingleWriteRequest decode_single_write(json::object body, ActionKind kind);
+
+// ItemCollectionMetrics (ReturnItemCollectionMetrics=SIZE on a table with a
+// local secondary index).
+struct ItemCollectionMetrics {
+  std::string hash_name;
+  AttributeValue hash;
+  uint64_t bytes = 0;
+};
+
+struct SingleWriteResponse {
+  std::optional<Item> attributes;  // per ReturnValues
+  ConsumedCapacity capacity;
+  std::optional<ItemCollectionMetrics> metrics;
+};
+
+// Resolves the table and the key, runs the write, and answers: throws
+// ConditionalCheckFailedException, ValidationException (the update cannot
+// apply; the item grew past 400 KB) or the storage failure.
+asio::awaitable<SingleWriteResponse> execute_single_write(RequestContext& ctx, const SingleWriteRequest& req);
+
+std::string single_write_to_json(const SingleWriteRequest& req, const SingleWriteResponse& resp);
+
+}  // namespace ddbd::api

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import create_simple_table, err, error_message, error_type, raw_post
+from conftest import err, error_message, error_type, raw_post, temp_table
 
 TARGET = "DynamoDB_20120810."
 
@@ -20,11 +20,8 @@ ITEM = {
 
 @pytest.fixture(scope="module")
 def tbl(server):
-    client = server.client()
-    name = f"expr-{uuid.uuid4().hex[:8]}"
-    create_simple_table(client, name)
-    yield server.resource().Table(name)
-    client.delete_table(TableName=name)
+    with temp_table(server.client(), "expr") as name:
+        yield server.resource().Table(name)
 
 
 @pytest.fixture

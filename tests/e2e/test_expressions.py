@@ -258,6 +258,26 @@ def test_names_without_expression(tbl, key):
 
 # ---------------------------------------------------------------- projection
 
+@pytest.mark.parametrize("names,values,message", [
+    ({}, None, "ExpressionAttributeNames must not be empty"),
+    (None, {}, "ExpressionAttributeValues must not be empty"),
+    ({"a": "n"}, None, 'ExpressionAttributeNames contains invalid key: Syntax error; key: "a"'),
+    ({"#": "n"}, None, 'ExpressionAttributeNames contains invalid key: Syntax error; key: "#"'),
+    (None, {"#v": {"N": "1"}}, 'ExpressionAttributeValues contains invalid key: Syntax error; key: "#v"'),
+    (None, {":": {"N": "1"}}, 'ExpressionAttributeValues contains invalid key: Syntax error; key: ":"'),
+])
+def test_placeholder_maps_are_checked(tbl, key, names, values, message):
+    kw = {}
+    if names is not None:
+        kw["ExpressionAttributeNames"] = names
+    if values is not None:
+        kw["ExpressionAttributeValues"] = values
+    with pytest.raises(ClientError) as e:
+        tbl.meta.client.put_item(TableName=tbl.name, Item={"pk": {"S": key["pk"]}},
+                                 ConditionExpression="attribute_exists(pk)", **kw)
+    assert err(e) == ("ValidationException", message)
+
+
 def test_projection_expression(tbl, key):
     item = tbl.get_item(Key=key, ConsistentRead=True,
                         ProjectionExpression="s, m.y.z, l[2], l[0], #c, absent_x, m.nope",

@@ -7,6 +7,7 @@
 
 #include "api/errors.hh"
 #include "api/json_reader.hh"
+#include "api/legacy_params.hh"
 #include "api/ops/ops.hh"
 #include "expressions/error.hh"
 
@@ -118,6 +119,8 @@ asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, std::s
     co_return Response{200, std::move(out)};
   } catch (const ApiError& e) {
     error = e;
+  } catch (const expr::ConstraintError& e) {
+    error = constraint_error(e);
   } catch (const expr::ExpressionError& e) {
     error = ApiError::validation(e.what());
   } catch (const std::exception& e) {

@@ -79,6 +79,16 @@ void type_check(json::element e, const FieldSpec& spec, bool element) {
   }
 }
 
+// Coral's length bounds of a string, list or map member of length `len`;
+// `shown()` is the value as the message prints it (built only on a violation).
+template <class Shown>
+void check_length(int64_t len, const FieldSpec& spec, const std::string& path, ValidationErrors& errors, Shown shown) {
+  if (spec.min_length && len < *spec.min_length)
+    errors.add(shown(), path, "Member must have length greater than or equal to " + std::to_string(*spec.min_length));
+  if (spec.max_length && len > *spec.max_length)
+    errors.add(shown(), path, "Member must have length less than or equal to " + std::to_string(*spec.max_length));
+}
+
 void check_value(json::element e, const FieldSpec& spec, const std::string& path, ValidationErrors& errors,
                  bool element) {
   type_check(e, spec, element);
@@ -89,10 +99,7 @@ void check_value(json::element e, const FieldSpec& spec, const std::string& path
       auto len = static_cast<int64_t>(s.size());
       if (spec.name_pattern && !matches_name_pattern(s))
         errors.add(std::string(s), path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
-      if (spec.min_length && len < *spec.min_length)
-        errors.add(std::string(s), path, "Member must have length greater than or equal to " + std::to_string(*spec.min_length));
-      if (spec.max_length && len > *spec.max_length)
-        errors.add(std::string(s), path, "Member must have length less than or equal to " + std::to_string(*spec.max_length));
+      check_length(len, spec, path, errors, [&] { return std::string(s); });
       if (!spec.enum_values.empty()) {
         bool ok = false;
         for (auto v : spec.enum_values) ok = ok || v == s;
@@ -111,11 +118,7 @@ void check_value(json::element e, const FieldSpec& spec, const std::string& path
     }
     case FieldType::List: {
       json::array a(e);
-      auto n = static_cast<int64_t>(a.size());
-      if (spec.min_length && n < *spec.min_length)
-        errors.add(display_value(e), path, "Member must have length greater than or equal to " + std::to_string(*spec.min_length));
-      if (spec.max_length && n > *spec.max_length)
-        errors.add(display_value(e), path, "Member must have length less than or equal to " + std::to_string(*spec.max_length));
+      check_length(static_cast<int64_t>(a.size()), spec, path, errors, [&] { return display_value(e); });
       if (!spec.element.empty()) {
         int i = 0;
         for (json::element x : a) {
@@ -131,11 +134,7 @@ void check_value(json::element e, const FieldSpec& spec, const std::string& path
     }
     case FieldType::Map: {
       json::object o(e);
-      auto n = static_cast<int64_t>(o.size());
-      if (spec.min_length && n < *spec.min_length)
-        errors.add(display_value(e), path, "Member must have length greater than or equal to " + std::to_string(*spec.min_length));
-      if (spec.max_length && n > *spec.max_length)
-        errors.add(display_value(e), path, "Member must have length less than or equal to " + std::to_string(*spec.max_length));
+      check_length(static_cast<int64_t>(o.size()), spec, path, errors, [&] { return display_value(e); });
       if (!spec.element.empty())
         for (auto [k, x] : o) {
           if (x.is_null()) continue;

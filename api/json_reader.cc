@@ -183,6 +183,27 @@ void decode_member(json::element m, AttrType t, int depth, AttributeValue& v) {
   }
 }
 
+bool has_duplicates(const std::vector<std::string>& set) {
+  std::unordered_set<std::string_view> seen;
+  for (const auto& s : set)
+    if (!seen.insert(s).second) return true;
+  return false;
+}
+
+// The members of a set as DynamoDB lists them in its duplicates message:
+// comma-separated, binary members in base64.
+std::string set_text(const std::vector<std::string>& set, bool base64) {
+  std::string list;
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    if (i) list.append(", ");
+    if (base64)
+      base64_encode(set[i], list);
+    else
+      list.append(set[i]);
+  }
+  return list;
+}
+
 AttributeValue decode_value(json::element e, int depth) {
   if (!e.is_object()) type_mismatch(e, WireType::ValueStruct, kAttributeValueClass);
   if (depth > kMaxNesting) throw ApiError::validation(std::string(kNestingMessage));
@@ -213,38 +234,24 @@ AttributeValue decode_value(json::element e, int depth) {
     case AttrType::SS: {
       if (v.set.empty())
         throw ApiError::validation("One or more parameter values were invalid: An string set  may not be empty");
-      std::unordered_set<std::string_view> seen;
-      for (const auto& s : v.set)
-        if (!seen.insert(s).second) {
-          std::string list;
-          for (std::size_t i = 0; i < v.set.size(); ++i) list.append(i ? ", " : "").append(v.set[i]);
-          throw ApiError::validation("One or more parameter values were invalid: Input collection [" + list + "] contains duplicates.");
-        }
+      if (has_duplicates(v.set))
+        throw ApiError::validation("One or more parameter values were invalid: Input collection [" +
+                                   set_text(v.set, false) + "] contains duplicates.");
       break;
     }
     case AttrType::NS: {
       if (v.set.empty())
         throw ApiError::validation("One or more parameter values were invalid: An number set  may not be empty");
       for (auto& s : v.set) s = canonical_number(s);
-      std::unordered_set<std::string_view> seen;
-      for (const auto& s : v.set)
-        if (!seen.insert(s).second) throw ApiError::validation("Input collection contains duplicates");
+      if (has_duplicates(v.set)) throw ApiError::validation("Input collection contains duplicates");
       break;
     }
     case AttrType::BS: {
       if (v.set.empty())
         throw ApiError::validation("One or more parameter values were invalid: Binary sets should not be empty");
-      std::unordered_set<std::string_view> seen;
-      for (const auto& s : v.set)
-        if (!seen.insert(s).second) {
-          std::string list;
-          for (std::size_t i = 0; i < v.set.size(); ++i) {
-            if (i) list.append(", ");
-            base64_encode(v.set[i], list);
-          }
-          throw ApiError::validation("One or more parameter values were invalid: Input collection [" + list +
-                                     "]of type BS contains duplicates.");
-        }
+      if (has_duplicates(v.set))
+        throw ApiError::validation("One or more parameter values were invalid: Input collection [" +
+                                   set_text(v.set, true) + "]of type BS contains duplicates.");
       break;
     }
     default:

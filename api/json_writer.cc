@@ -10,6 +10,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "api/hex.hh"
 #include "storage/encoded_item.hh"
 
 namespace ddbd::api {
@@ -26,25 +27,32 @@ void JsonWriter::string(std::string_view s) {
   escaped(s);
 }
 
+namespace {
+
+// Appends std::to_chars' form of `v`: integers exactly, doubles in the
+// shortest text that reads back to the same value.
+template <class T>
+void append_chars(std::string& out, T v) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+}  // namespace
+
 void JsonWriter::number(int64_t v) {
   sep();
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, r.ptr);
+  append_chars(out_, v);
 }
 
 void JsonWriter::number(uint64_t v) {
   sep();
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, r.ptr);
+  append_chars(out_, v);
 }
 
 void JsonWriter::number_double(double v) {
   sep();
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, r.ptr);
+  append_chars(out_, v);
 }
 
 void JsonWriter::boolean(bool b) {
@@ -108,7 +116,6 @@ inline std::size_t clean_prefix(const char* s, std::size_t n) {
 }  // namespace
 
 void JsonWriter::escaped(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out_.reserve(out_.size() + s.size() + 2);
   out_.push_back('"');
   std::size_t start = 0;
@@ -133,8 +140,7 @@ void JsonWriter::escaped(std::string_view s) {
         case '\f': out_.append("\\f"); break;
         default:
           out_.append("\\u00");
-          out_.push_back(kHex[c >> 4]);
-          out_.push_back(kHex[c & 15]);
+          append_hex_byte(out_, c);
       }
     }
   }

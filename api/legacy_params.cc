@@ -1,7 +1,5 @@
 #include "api/legacy_params.hh"
 
-#include "api/errors.hh"
-
 namespace ddbd::api {
 
 std::vector<expr::LegacyCondition> decode_legacy_conditions(json::object map) {
@@ -38,6 +36,12 @@ std::vector<expr::LegacyUpdate> decode_legacy_updates(json::object map) {
     out.push_back(std::move(u));
   }
   return out;
+}
+
+ApiError constraint_error(const expr::ConstraintError& e) {
+  ValidationErrors errors;
+  errors.add(e.value(), e.member(), e.constraint());
+  return ApiError::validation(errors.message());
 }
 
 }  // namespace ddbd::api

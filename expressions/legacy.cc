@@ -125,8 +125,8 @@ Condition one(const LegacyCondition& lc, bool expected, LegacyHolder& holder) {
     c.operands.push_back(value_of(vs[1], holder));
     return c;
   }
-  throw ExpressionError("1 validation error detected: Value '" + op +
-                        "' at 'comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: "
+  throw ConstraintError(op, "comparisonOperator",
+                        "Member must satisfy enum value set: "
                         "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]");
 }
 
@@ -205,10 +205,8 @@ UpdateExpr legacy_update(const std::vector<LegacyUpdate>& updates, LegacyHolder&
                               std::string(attr_type_name(lu.value->type)));
       }
     } else {
-      throw ExpressionError("1 validation error detected: Value '" + lu.action +
-                            "' at 'attributeUpdates." + lu.attribute +
-                            ".member.action' failed to satisfy constraint: Member must satisfy enum value set: [ADD, "
-                            "PUT, DELETE]");
+      throw ConstraintError(lu.action, "attributeUpdates." + lu.attribute + ".member.action",
+                            "Member must satisfy enum value set: [ADD, PUT, DELETE]");
     }
     u.actions.push_back(std::move(a));
   }

@@ -47,11 +47,15 @@ struct LegacyHolder {
 
 // Builds the condition of `conds` joined with `conditional_operator` ("AND"
 // default, or "OR").  Throws ExpressionError with DynamoDB's "One or more
-// parameter values were invalid: ..." messages.  `expected`: the Expected
-// form (Value/Exists allowed) rather than a filter map.
+// parameter values were invalid: ..." messages, and ConstraintError for a
+// ComparisonOperator outside DynamoDB's enum.  `expected`: the Expected form
+// (Value/Exists allowed) rather than a filter map.
 Condition legacy_condition(const std::vector<LegacyCondition>& conds, std::string_view conditional_operator,
                            bool expected, LegacyHolder& holder);
 
+// The update expression equivalent to `updates`.  Throws ExpressionError for
+// an Action/Value combination DynamoDB rejects, and ConstraintError for an
+// Action outside PUT, ADD and DELETE.
 UpdateExpr legacy_update(const std::vector<LegacyUpdate>& updates, LegacyHolder& holder);
 
 }  // namespace ddbd::expr

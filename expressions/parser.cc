@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "expressions/error.hh"
+#include "expressions/eval.hh"
 #include "expressions/reserved_words.hh"
 #include "storage/number.hh"
 
@@ -421,28 +422,25 @@ class Parser {
   // ---- conditions ----
 
   Condition parse_or(int) {
-    Condition left = parse_and();
-    while (keyword("OR")) {
-      advance();
-      Condition right = parse_and();
-      Condition c;
-      c.kind = CondKind::Or;
-      c.children.push_back(std::move(left));
-      c.children.push_back(std::move(right));
-      left = std::move(c);
-    }
-    return left;
+    return binary_chain("OR", CondKind::Or, [this] { return parse_and(); });
   }
 
   Condition parse_and() {
-    Condition left = parse_not();
-    while (keyword("AND")) {
+    return binary_chain("AND", CondKind::And, [this] { return parse_not(); });
+  }
+
+  // `operand (kw operand)*`, folded to the left into `kind` nodes: AND binds
+  // tighter than OR and both are left-associative (DynamoDB's precedence,
+  // Developer Guide "Comparison operator and function reference").
+  template <class Next>
+  Condition binary_chain(const char* kw, CondKind kind, Next operand) {
+    Condition left = operand();
+    while (keyword(kw)) {
       advance();
-      Condition right = parse_not();
       Condition c;
-      c.kind = CondKind::And;
+      c.kind = kind;
       c.children.push_back(std::move(left));
-      c.children.push_back(std::move(right));
+      c.children.push_back(operand());
       left = std::move(c);
     }
     return left;
@@ -606,22 +604,6 @@ class Parser {
   }
 
   static std::string display(const AttributeValue& v) { return v.type == AttrType::B ? "<binary>" : v.str; }
-
-  static bool compare_scalars(const AttributeValue& a, const AttributeValue& b, int& out) {
-    if (a.type != b.type) return false;
-    if (a.type == AttrType::N) {
-      auto x = Number::parse(a.str), y = Number::parse(b.str);
-      if (!x || !y) return false;
-      out = x->compare(*y);
-      return true;
-    }
-    if (a.type == AttrType::S || a.type == AttrType::B) {
-      int r = a.str.compare(b.str);
-      out = r < 0 ? -1 : r > 0 ? 1 : 0;
-      return true;
-    }
-    return false;
-  }
 
   Condition function_condition(Operand f) {
     Condition c;

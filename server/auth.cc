@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <boost/beast/core/string.hpp>
 #include <openssl/crypto.h>
 
 #include "server/sigv4.hh"
@@ -66,20 +67,13 @@ std::optional<long long> parse_http_date(std::string_view s) {
   return static_cast<long long>(timegm(&tm));
 }
 
-bool ieq(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
-
 // Strict-mode checks made after the date, in DynamoDB's order (dynalite
 // index.js records the live service's answers): `host` must be signed, and
 // the algorithm must be AWS4-HMAC-SHA256.
 std::optional<AuthError> check_host_and_algorithm(const AuthHeader& a) {
   using api::ErrorCode;
   bool host_signed = false;
-  for (std::string_view name : split(a.signed_headers, ';')) host_signed = host_signed || ieq(name, "host");
+  for (std::string_view name : split(a.signed_headers, ';')) host_signed = host_signed || boost::beast::iequals(name, "host");
   if (!host_signed)
     return AuthError{ErrorCode::InvalidSignatureException,
                      "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."};
@@ -216,7 +210,7 @@ std::variant<Principal, AuthError> Authenticator::authenticate(const AuthRequest
   for (std::string_view name : split(a.signed_headers, ';')) {
     bool found = false;
     for (const auto& f : req) {
-      if (ieq(std::string_view(f.name_string().data(), f.name_string().size()), name)) {
+      if (boost::beast::iequals(f.name_string(), name)) {
         headers.emplace_back(std::string(name), std::string(f.value().data(), f.value().size()));
         found = true;
       }

@@ -7,23 +7,14 @@
 #include <algorithm>
 #include <cctype>
 
-namespace ddbd::server::sigv4 {
+#include "api/hex.hh"
 
-std::string hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
+namespace ddbd::server::sigv4 {
 
 std::string sha256_hex(std::string_view data) {
   unsigned char md[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  return hex(std::string_view(reinterpret_cast<const char*>(md), sizeof md));
+  return api::hex(std::string_view(reinterpret_cast<const char*>(md), sizeof md));
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
@@ -72,15 +63,13 @@ bool unreserved(unsigned char c) {
 }
 
 std::string uri_encode(std::string_view s, bool keep_slash) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
     if (unreserved(c) || (keep_slash && c == '/')) {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');
-      out.push_back(kDigits[c >> 4]);
-      out.push_back(kDigits[c & 15]);
+      api::append_hex_byte(out, c, /*upper=*/true);
     }
   }
   return out;
@@ -182,7 +171,7 @@ std::string signature(std::string_view secret, std::string_view date, std::strin
   k = hmac_sha256(k, region);
   k = hmac_sha256(k, service);
   k = hmac_sha256(k, "aws4_request");
-  return hex(hmac_sha256(k, to_sign));
+  return api::hex(hmac_sha256(k, to_sign));
 }
 
 std::string sign_request(std::string_view method, std::string_view path, std::string_view query,

@@ -23,7 +23,6 @@ struct SigningParams {
   std::string amz_date;  // YYYYMMDDTHHMMSSZ
 };
 
-std::string hex(std::string_view bytes);
 std::string sha256_hex(std::string_view data);
 std::string hmac_sha256(std::string_view key, std::string_view data);
 

@@ -50,16 +50,26 @@ uint64_t get_u64_be(const char* p) {
 
 uint64_t partition_hash(const AttributeValue& pk) { return hash_bytes(pk.str); }
 
-void encode_partition_prefix(uint64_t table_id, const AttributeValue& pk, std::string& out) {
-  put_u64_be(out, table_id);
+namespace {
+
+// The partition part of table and index keys (on disk: frozen):
+//   hash(pk) u64 BE | len(pk) u16 BE | pk bytes if len <= inline_max, else SHA-256(pk)
+void append_partition(const AttributeValue& pk, std::size_t inline_max, std::string& out) {
   put_u64_be(out, partition_hash(pk));
   const std::string& b = pk.str;
   out.push_back(static_cast<char>((b.size() >> 8) & 0xff));
   out.push_back(static_cast<char>(b.size() & 0xff));
-  if (b.size() <= kPkInline)
+  if (b.size() <= inline_max)
     out.append(b);
   else
     append_sha256(out, b);
+}
+
+}  // namespace
+
+void encode_partition_prefix(uint64_t table_id, const AttributeValue& pk, std::string& out) {
+  put_u64_be(out, table_id);
+  append_partition(pk, kPkInline, out);
 }
 
 void encode_sort_component(const AttributeValue& sk, std::string& out) {
@@ -97,14 +107,7 @@ void encode_index_prefix(uint64_t table_id, uint32_t index_id, std::string& out)
 
 void encode_index_partition_prefix(uint64_t table_id, uint32_t index_id, const AttributeValue& pk, std::string& out) {
   encode_index_prefix(table_id, index_id, out);
-  put_u64_be(out, partition_hash(pk));
-  const std::string& b = pk.str;
-  out.push_back(static_cast<char>((b.size() >> 8) & 0xff));
-  out.push_back(static_cast<char>(b.size() & 0xff));
-  if (b.size() <= kIndexPkInline)
-    out.append(b);
-  else
-    append_sha256(out, b);
+  append_partition(pk, kIndexPkInline, out);
 }
 
 void encode_index_sort_body(const AttributeValue& sk, std::string& out) {

@@ -4,6 +4,7 @@ Run with:  /usr/bin/python3 -m pytest tests/e2e
 The binary defaults to <repo>/build/ddbd; override with DDBD_BIN.
 """
 
+import contextlib
 import datetime
 import http.client
 import itertools
@@ -281,6 +282,23 @@ def server(tmp_path_factory):
     srv.stop()
 
 
+@contextlib.contextmanager
+def credentials_server(tmp_path_factory, name, keys):
+    """A server started with --credentials holding `keys` ({access key id:
+    secret}) and a fresh data directory; stopped on exit."""
+    d = tmp_path_factory.mktemp(name)
+    creds = d / "credentials"
+    creds.write_text("".join(f"{akid} {secret}\n" for akid, secret in keys.items()))
+    data = d / "data"
+    data.mkdir()
+    srv = DdbdServer()
+    srv.start(["--credentials", str(creds)], data)
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
 @pytest.fixture
 def server_factory(tmp_path):
     """Start extra servers inside a test; all stopped at teardown."""
@@ -355,6 +373,43 @@ def err(excinfo):
     return e.response["Error"]["Code"], e.response["Error"].get("Message", "")
 
 
+def rejected(fn, code="ValidationException", **kw):
+    """Calls fn(**kw), which must fail with `code` and HTTP 400; returns the message."""
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        fn(**kw)
+    c, msg = err(e)
+    assert c == code, (c, msg)
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    return msg
+
+
+@contextlib.contextmanager
+def temp_table(client, prefix, **kw):
+    """A create_simple_table table named `prefix`-<random>, deleted on exit."""
+    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    create_simple_table(client, name, **kw)
+    try:
+        yield name
+    finally:
+        client.delete_table(TableName=name)
+
+
+def key_schema(hash_key, range_key=None):
+    """A KeySchema: `hash_key` HASH, then `range_key` RANGE when given."""
+    schema = [{"AttributeName": hash_key, "KeyType": "HASH"}]
+    if range_key:
+        schema.append({"AttributeName": range_key, "KeyType": "RANGE"})
+    return schema
+
+
+def index(name, hash_key, range_key=None, projection="KEYS_ONLY", non_key=None):
+    """One GlobalSecondaryIndexes / LocalSecondaryIndexes element."""
+    p = {"ProjectionType": projection}
+    if non_key is not None:
+        p["NonKeyAttributes"] = non_key
+    return {"IndexName": name, "KeySchema": key_schema(hash_key, range_key), "Projection": p}
+
+
 def make_orders(client, resource, name, n=60):
     """Orders table: pk/sk with a sparse KEYS_ONLY GSI (status), an INCLUDE GSI
     (customer) and an LSI (amount); n items, the first 40 in partition u1."""
@@ -362,17 +417,10 @@ def make_orders(client, resource, name, n=60):
         TableName=name,
         AttributeDefinitions=[{"AttributeName": a, "AttributeType": t} for a, t in
                               [("pk", "S"), ("sk", "S"), ("status", "S"), ("customer", "S"), ("amount", "N")]],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        GlobalSecondaryIndexes=[
-            {"IndexName": "byStatus", "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"},
-                                                    {"AttributeName": "sk", "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "KEYS_ONLY"}},
-            {"IndexName": "byCustomer", "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"}],
-             "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["note"]}}],
-        LocalSecondaryIndexes=[
-            {"IndexName": "byAmount", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
-                                                   {"AttributeName": "amount", "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "KEYS_ONLY"}}],
+        KeySchema=key_schema("pk", "sk"),
+        GlobalSecondaryIndexes=[index("byStatus", "status", "sk"),
+                                index("byCustomer", "customer", projection="INCLUDE", non_key=["note"])],
+        LocalSecondaryIndexes=[index("byAmount", "pk", "amount")],
         BillingMode="PAY_PER_REQUEST")
     t = resource.Table(name)
     with t.batch_writer() as b:

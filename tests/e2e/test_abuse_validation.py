@@ -23,7 +23,7 @@ import json
 
 import pytest
 
-from conftest import (TARGET_PREFIX, DdbdServer, create_simple_table, error_message, error_type, raw_post,
+from conftest import (TARGET_PREFIX, create_simple_table, credentials_server, error_message, error_type, raw_post,
                       raw_request, sign_headers)
 
 
@@ -126,13 +126,8 @@ GOOD_SECRET = "strictsecret"
 
 @pytest.fixture(scope="module")
 def strict_server(tmp_path_factory):
-    d = tmp_path_factory.mktemp("ddbd-strict")
-    creds = d / "credentials"
-    creds.write_text(f"{GOOD_AKID} {GOOD_SECRET}\n")
-    srv = DdbdServer()
-    srv.start(["--credentials", str(creds)], d)
-    yield srv
-    srv.stop()
+    with credentials_server(tmp_path_factory, "ddbd-strict", {GOOD_AKID: GOOD_SECRET}) as srv:
+        yield srv
 
 
 def signed(srv):

@@ -6,7 +6,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import (TARGET_PREFIX, DdbdServer, error_message, make_client, raw_post,
+from conftest import (TARGET_PREFIX, credentials_server, error_message, make_client, raw_post,
                       raw_request, sign_headers)
 
 GOOD_AKID = "AKIDGOOD"
@@ -16,15 +16,8 @@ SERVICE_NS = "com.amazon.coral.service#"
 
 @pytest.fixture(scope="module")
 def auth_server(tmp_path_factory):
-    d = tmp_path_factory.mktemp("ddbd-auth")
-    creds = d / "credentials"
-    creds.write_text(f"{GOOD_AKID} {GOOD_SECRET}\nAKIDOTHER othersecret\n")
-    data = d / "data"
-    data.mkdir()
-    srv = DdbdServer()
-    srv.start(["--credentials", str(creds)], data)
-    yield srv
-    srv.stop()
+    with credentials_server(tmp_path_factory, "ddbd-auth", {GOOD_AKID: GOOD_SECRET, "AKIDOTHER": "othersecret"}) as srv:
+        yield srv
 
 
 def list_tables_raw(srv, **kw):

@@ -1,9 +1,8 @@
 """BatchGetItem and BatchWriteItem, checked against DynamoDB's documented behaviour."""
 
 import pytest
-from botocore.exceptions import ClientError
 
-from conftest import create_simple_table, err
+from conftest import create_simple_table, rejected
 
 
 @pytest.fixture
@@ -17,15 +16,6 @@ def two_tables(client, table_name):
 
 def absent(client, table, key):
     return "Item" not in client.get_item(TableName=table, Key=key, ConsistentRead=True)
-
-
-def rejected(fn, code="ValidationException", **kw):
-    with pytest.raises(ClientError) as e:
-        fn(**kw)
-    c, msg = err(e)
-    assert c == code, (c, msg)
-    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    return msg
 
 
 # ---------------------------------------------------------------- batch_writer bulk load

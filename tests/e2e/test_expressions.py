@@ -7,7 +7,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import create_simple_table, err, error_message, error_type, raw_post
+from conftest import err, error_message, error_type, raw_post, temp_table
 
 TARGET = "DynamoDB_20120810."
 
@@ -20,11 +20,8 @@ ITEM = {
 
 @pytest.fixture(scope="module")
 def tbl(server):
-    client = server.client()
-    name = f"expr-{uuid.uuid4().hex[:8]}"
-    create_simple_table(client, name)
-    yield server.resource().Table(name)
-    client.delete_table(TableName=name)
+    with temp_table(server.client(), "expr") as name:
+        yield server.resource().Table(name)
 
 
 @pytest.fixture
@@ -260,6 +257,26 @@ def test_names_without_expression(tbl, key):
 
 
 # ---------------------------------------------------------------- projection
+
+@pytest.mark.parametrize("names,values,message", [
+    ({}, None, "ExpressionAttributeNames must not be empty"),
+    (None, {}, "ExpressionAttributeValues must not be empty"),
+    ({"a": "n"}, None, 'ExpressionAttributeNames contains invalid key: Syntax error; key: "a"'),
+    ({"#": "n"}, None, 'ExpressionAttributeNames contains invalid key: Syntax error; key: "#"'),
+    (None, {"#v": {"N": "1"}}, 'ExpressionAttributeValues contains invalid key: Syntax error; key: "#v"'),
+    (None, {":": {"N": "1"}}, 'ExpressionAttributeValues contains invalid key: Syntax error; key: ":"'),
+])
+def test_placeholder_maps_are_checked(tbl, key, names, values, message):
+    kw = {}
+    if names is not None:
+        kw["ExpressionAttributeNames"] = names
+    if values is not None:
+        kw["ExpressionAttributeValues"] = values
+    with pytest.raises(ClientError) as e:
+        tbl.meta.client.put_item(TableName=tbl.name, Item={"pk": {"S": key["pk"]}},
+                                 ConditionExpression="attribute_exists(pk)", **kw)
+    assert err(e) == ("ValidationException", message)
+
 
 def test_projection_expression(tbl, key):
     item = tbl.get_item(Key=key, ConsistentRead=True,

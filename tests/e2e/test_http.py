@@ -47,16 +47,9 @@ def test_list_tables_raw(server):
     check_common_headers(hdrs, data)
 
 
-def test_missing_target(server):
-    status, hdrs, data = post_bytes(server.url, None, b"{}")
-    assert status == 400
-    body = json.loads(data)
-    assert body["__type"].endswith("#UnknownOperationException"), body
-    check_common_headers(hdrs, data)
-
-
-def test_unknown_operation(server):
-    status, hdrs, data = post_bytes(server.url, TARGET_PREFIX + "Nope", b"{}")
+@pytest.mark.parametrize("target", [None, TARGET_PREFIX + "Nope"], ids=["missing_target", "unknown_operation"])
+def test_unknown_operation(server, target):
+    status, hdrs, data = post_bytes(server.url, target, b"{}")
     assert status == 400
     body = json.loads(data)
     assert body["__type"].endswith("#UnknownOperationException"), body

@@ -6,7 +6,7 @@ import pytest
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from conftest import err
+from conftest import create_simple_table, err, index, key_schema
 
 
 def create_indexed(client, resource, name):
@@ -15,20 +15,11 @@ def create_indexed(client, resource, name):
         AttributeDefinitions=[{"AttributeName": a, "AttributeType": t} for a, t in
                               [("pk", "S"), ("sk", "S"), ("status", "S"), ("customer", "S"), ("amount", "N"),
                                ("day", "N")]],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        GlobalSecondaryIndexes=[
-            {"IndexName": "byStatus", "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"},
-                                                    {"AttributeName": "day", "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "KEYS_ONLY"}},
-            {"IndexName": "byCustomer", "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"}],
-             "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["note"]}},
-            {"IndexName": "byDay", "KeySchema": [{"AttributeName": "day", "KeyType": "HASH"},
-                                                 {"AttributeName": "amount", "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "ALL"}}],
-        LocalSecondaryIndexes=[
-            {"IndexName": "byAmount", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
-                                                   {"AttributeName": "amount", "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "KEYS_ONLY"}}],
+        KeySchema=key_schema("pk", "sk"),
+        GlobalSecondaryIndexes=[index("byStatus", "status", "day"),
+                                index("byCustomer", "customer", projection="INCLUDE", non_key=["note"]),
+                                index("byDay", "day", "amount", projection="ALL")],
+        LocalSecondaryIndexes=[index("byAmount", "pk", "amount")],
         BillingMode="PAY_PER_REQUEST")
     t = resource.Table(name)
     with t.batch_writer() as b:
@@ -125,10 +116,8 @@ def test_non_unique_gsi_key_pagination_limit_one(client, resource, table_name):
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
                               {"AttributeName": "g", "AttributeType": "S"},
                               {"AttributeName": "r", "AttributeType": "N"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        GlobalSecondaryIndexes=[{"IndexName": "grIdx", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"},
-                                                                  {"AttributeName": "r", "KeyType": "RANGE"}],
-                                 "Projection": {"ProjectionType": "ALL"}}],
+        KeySchema=key_schema("pk"),
+        GlobalSecondaryIndexes=[index("grIdx", "g", "r", projection="ALL")],
         BillingMode="PAY_PER_REQUEST")
     t = resource.Table(name)
     with t.batch_writer() as b:
@@ -292,13 +281,8 @@ def test_index_key_size_limits_on_write(client, table_name):
         TableName=name, BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": a, "AttributeType": t} for a, t in
                               [("pk", "S"), ("g", "S"), ("r", "S"), ("b", "B")]],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        GlobalSecondaryIndexes=[
-            {"IndexName": "byG", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"},
-                                               {"AttributeName": "r", "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "ALL"}},
-            {"IndexName": "byB", "KeySchema": [{"AttributeName": "b", "KeyType": "HASH"}],
-             "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+        KeySchema=key_schema("pk"),
+        GlobalSecondaryIndexes=[index("byG", "g", "r", projection="ALL"), index("byB", "b")])
 
     def put_error(item):
         with pytest.raises(ClientError) as e:
@@ -374,12 +358,7 @@ def test_provisioned_gsi_throughput_described(client, table_name):
 
 def test_create_gsi_on_populated_table_backfills_and_delete_removes(client, resource, table_name):
     name = table_name("online")
-    client.create_table(TableName=name,
-                        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                              {"AttributeName": "sk", "AttributeType": "N"}],
-                        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
-                                   {"AttributeName": "sk", "KeyType": "RANGE"}],
-                        BillingMode="PAY_PER_REQUEST")
+    create_simple_table(client, name, range_key="sk", range_type="N")
     t = resource.Table(name)
     with t.batch_writer() as b:
         for i in range(200):

@@ -7,16 +7,13 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import create_simple_table, err
+from conftest import err, temp_table
 
 
 @pytest.fixture(scope="module")
 def tname(server):
-    client = server.client()
-    name = f"legacy-{uuid.uuid4().hex[:8]}"
-    create_simple_table(client, name)
-    yield name
-    client.delete_table(TableName=name)
+    with temp_table(server.client(), "legacy") as name:
+        yield name
 
 
 @pytest.fixture
@@ -88,6 +85,35 @@ def test_expected_invalid(client, tname, key, expected, message):
     with pytest.raises(ClientError) as e:
         client.put_item(TableName=tname, Item=key, Expected=expected)
     assert err(e) == ("ValidationException", message)
+
+
+# An unknown ComparisonOperator or Action fails the member's enum constraint,
+# in the Coral message format of every constraint violation.
+ENUM_OPS = "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]"
+
+
+def test_unknown_comparison_operator(client, tname, key):
+    with pytest.raises(ClientError) as e:
+        client.put_item(TableName=tname, Item=key,
+                        Expected={"n": {"ComparisonOperator": "NOPE", "AttributeValueList": [{"N": "1"}]}})
+    assert err(e) == ("ValidationException", "1 validation error detected: Value 'NOPE' at 'comparisonOperator' "
+                      "failed to satisfy constraint: Member must satisfy enum value set: " + ENUM_OPS)
+    with pytest.raises(ClientError) as e:
+        client.scan(TableName=tname, ScanFilter={"n": {"ComparisonOperator": "ABOVE",
+                                                       "AttributeValueList": [{"N": "1"}]}})
+    assert err(e) == ("ValidationException", "1 validation error detected: Value 'ABOVE' at 'comparisonOperator' "
+                      "failed to satisfy constraint: Member must satisfy enum value set: " + ENUM_OPS)
+
+
+def test_unknown_update_action(client, tname, key):
+    before = get(client, tname, key)
+    with pytest.raises(ClientError) as e:
+        client.update_item(TableName=tname, Key=key, AttributeUpdates={"s": {"Action": "REPLACE",
+                                                                             "Value": {"S": "x"}}})
+    assert err(e) == ("ValidationException", "1 validation error detected: Value 'REPLACE' at "
+                      "'attributeUpdates.s.member.action' failed to satisfy constraint: Member must satisfy enum "
+                      "value set: [ADD, PUT, DELETE]")
+    assert get(client, tname, key) == before
 
 
 def test_attribute_updates(client, tname, key):

@@ -4,7 +4,7 @@ import pytest
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from conftest import err, make_orders
+from conftest import create_simple_table, err, index, make_orders
 
 
 @pytest.fixture
@@ -93,12 +93,7 @@ def test_parallel_scan_segments_are_disjoint_and_complete(client, orders):
 
 def test_one_megabyte_pages(client, resource, table_name):
     name = table_name("big")
-    client.create_table(TableName=name,
-                        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                              {"AttributeName": "sk", "AttributeType": "N"}],
-                        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
-                                   {"AttributeName": "sk", "KeyType": "RANGE"}],
-                        BillingMode="PAY_PER_REQUEST")
+    create_simple_table(client, name, range_key="sk", range_type="N")
     t = resource.Table(name)
     with t.batch_writer() as b:
         for i in range(30):
@@ -115,16 +110,13 @@ def test_one_megabyte_pages(client, resource, table_name):
 
 def test_gsi_added_later_is_backfilled(client, resource, table_name):
     name = table_name("later")
-    client.create_table(TableName=name, AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}], BillingMode="PAY_PER_REQUEST")
+    create_simple_table(client, name)
     t = resource.Table(name)
     with t.batch_writer() as b:
         for i in range(50):
             b.put_item(Item={"pk": f"k{i}", **({"email": f"e{i % 5}"} if i % 2 else {})})
     client.update_table(TableName=name, AttributeDefinitions=[{"AttributeName": "email", "AttributeType": "S"}],
-                        GlobalSecondaryIndexUpdates=[{"Create": {
-                            "IndexName": "byEmail", "KeySchema": [{"AttributeName": "email", "KeyType": "HASH"}],
-                            "Projection": {"ProjectionType": "ALL"}}}])
+                        GlobalSecondaryIndexUpdates=[{"Create": index("byEmail", "email", projection="ALL")}])
     g = client.describe_table(TableName=name)["Table"]["GlobalSecondaryIndexes"][0]
     assert g["IndexStatus"] == "ACTIVE" and g["ItemCount"] == 25
     assert t.query(IndexName="byEmail", KeyConditionExpression=Key("email").eq("e1"))["Count"] == 5

@@ -5,7 +5,7 @@ import pytest
 from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import ClientError
 
-from conftest import TARGET_PREFIX, err, error_message, error_type, raw_post
+from conftest import TARGET_PREFIX, create_simple_table, err, error_message, error_type, raw_post
 
 N_ITEMS = 500
 
@@ -197,8 +197,7 @@ def test_scan_index(client, many):
 
 def test_scan_one_megabyte_pages(client, resource, table_name):
     name = table_name("sbig")
-    client.create_table(TableName=name, AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}], BillingMode="PAY_PER_REQUEST")
+    create_simple_table(client, name)
     t = resource.Table(name)
     with t.batch_writer() as b:
         for i in range(40):

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import create_simple_table, err, loose_client, make_client
+from conftest import create_simple_table, err, loose_client, make_client, rejected
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -282,12 +282,9 @@ def test_update_missing_table(client, table_name):
 def test_create_missing_key_schema(server, table_name):
     c = loose_client(server)
     name = table_name()
-    with pytest.raises(ClientError) as e:
-        c.create_table(TableName=name,
-                       AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                       BillingMode="PAY_PER_REQUEST")
-    code, msg = err(e)
-    assert code == "ValidationException"
+    msg = rejected(c.create_table, TableName=name,
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                   BillingMode="PAY_PER_REQUEST")
     assert "keySchema" in msg or "KeySchema" in msg
     assert name not in c.list_tables()["TableNames"]
 
@@ -295,13 +292,10 @@ def test_create_missing_key_schema(server, table_name):
 def test_create_attribute_definitions_missing_key(server, table_name):
     c = loose_client(server)
     name = table_name()
-    with pytest.raises(ClientError) as e:
-        c.create_table(TableName=name,
-                       AttributeDefinitions=[{"AttributeName": "other", "AttributeType": "S"}],
-                       KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                       BillingMode="PAY_PER_REQUEST")
-    code, msg = err(e)
-    assert code == "ValidationException"
+    msg = rejected(c.create_table, TableName=name,
+                   AttributeDefinitions=[{"AttributeName": "other", "AttributeType": "S"}],
+                   KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   BillingMode="PAY_PER_REQUEST")
     assert msg.startswith("One or more parameter values were invalid")
     with pytest.raises(ClientError):
         c.describe_table(TableName=name)
@@ -310,74 +304,56 @@ def test_create_attribute_definitions_missing_key(server, table_name):
 def test_create_extra_attribute_definitions(server, table_name):
     c = loose_client(server)
     name = table_name()
-    with pytest.raises(ClientError) as e:
-        c.create_table(TableName=name,
-                       AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                             {"AttributeName": "extra", "AttributeType": "S"}],
-                       KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                       BillingMode="PAY_PER_REQUEST")
-    code, msg = err(e)
-    assert code == "ValidationException"
+    msg = rejected(c.create_table, TableName=name,
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                         {"AttributeName": "extra", "AttributeType": "S"}],
+                   KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   BillingMode="PAY_PER_REQUEST")
     assert msg.startswith("One or more parameter values were invalid")
 
 
 def test_create_table_name_too_short(server):
     c = loose_client(server)
-    with pytest.raises(ClientError) as e:
-        c.create_table(TableName="ab",
-                       AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                       KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                       BillingMode="PAY_PER_REQUEST")
-    code, msg = err(e)
-    assert code == "ValidationException"
+    msg = rejected(c.create_table, TableName="ab",
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                   KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   BillingMode="PAY_PER_REQUEST")
     assert ("TableName must be at least 3 characters long and at most 255 characters long" in msg
             or "Member must have length greater than or equal to 3" in msg), msg
 
 
 def test_create_table_name_bad_characters(server):
     c = loose_client(server)
-    with pytest.raises(ClientError) as e:
-        c.create_table(TableName="bad name!",
-                       AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                       KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                       BillingMode="PAY_PER_REQUEST")
-    code, msg = err(e)
-    assert code == "ValidationException"
+    msg = rejected(c.create_table, TableName="bad name!",
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                   KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   BillingMode="PAY_PER_REQUEST")
     assert "[a-zA-Z0-9_.-]+" in msg
 
 
 def test_create_bad_attribute_type(server, table_name):
     c = loose_client(server)
-    with pytest.raises(ClientError) as e:
-        c.create_table(TableName=table_name(),
-                       AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "BOOL"}],
-                       KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                       BillingMode="PAY_PER_REQUEST")
-    code, msg = err(e)
-    assert code == "ValidationException"
+    msg = rejected(c.create_table, TableName=table_name(),
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "BOOL"}],
+                   KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   BillingMode="PAY_PER_REQUEST")
     assert "Member must satisfy enum value set: [B, N, S]" in msg
 
 
 def test_create_provisioned_without_throughput(server, table_name):
     c = loose_client(server)
-    with pytest.raises(ClientError) as e:
-        c.create_table(TableName=table_name(),
-                       AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                       KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
-    code, msg = err(e)
-    assert code == "ValidationException"
+    msg = rejected(c.create_table, TableName=table_name(),
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                   KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
     assert msg.startswith("One or more parameter values were invalid")
 
 
 def test_create_on_demand_with_throughput(server, table_name):
     c = loose_client(server)
-    with pytest.raises(ClientError) as e:
-        c.create_table(TableName=table_name(), BillingMode="PAY_PER_REQUEST",
-                       AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                       KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                       ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
-    code, msg = err(e)
-    assert code == "ValidationException"
+    msg = rejected(c.create_table, TableName=table_name(), BillingMode="PAY_PER_REQUEST",
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                   KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
     assert "PAY_PER_REQUEST" in msg
 
 

@@ -7,7 +7,7 @@ import pytest
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from conftest import create_simple_table, err
+from conftest import create_simple_table, err, rejected
 
 CANCELLED = "Transaction cancelled, please refer cancellation reasons for specific reasons"
 
@@ -72,15 +72,6 @@ def cancelled(fn, **kw):
     assert code == "TransactionCanceledException", (code, msg)
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     return msg, e.value.response.get("CancellationReasons")
-
-
-def rejected(fn, code="ValidationException", **kw):
-    with pytest.raises(ClientError) as e:
-        fn(**kw)
-    c, msg = err(e)
-    assert c == code, (c, msg)
-    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    return msg
 
 
 # ---------------------------------------------------------------- money transfer

@@ -8,16 +8,13 @@ from decimal import Decimal
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import create_simple_table, err, error_type, raw_post
+from conftest import err, error_type, raw_post, temp_table
 
 
 @pytest.fixture(scope="module")
 def tbl(server):
-    client = server.client()
-    name = f"upd-{id(server)}"
-    create_simple_table(client, name)
-    yield server.resource().Table(name)
-    client.delete_table(TableName=name)
+    with temp_table(server.client(), "upd") as name:
+        yield server.resource().Table(name)
 
 
 @pytest.fixture
@@ -62,14 +59,18 @@ def test_issue_example(tbl):
     """The issue's example with `old` given through a name placeholder."""
     key = {"pk": "a"}
     tbl.put_item(Item=ISSUE_ITEM)
-    resp = tbl.update_item(
-        Key=key,
-        UpdateExpression="SET #c = if_not_exists(#c, :zero) + :one, tags = list_append(tags, :t) "
-                         "REMOVE obsolete, info.#old[2] ADD visits :one DELETE colours :red",
-        ConditionExpression="attribute_exists(pk) AND size(tags) < :max AND NOT begins_with(#c, :x)",
-        ExpressionAttributeNames={"#c": "count", "#old": "old"},
-        ExpressionAttributeValues=ISSUE_VALUES,
-        ReturnValues="UPDATED_NEW")
+
+    def issue_update():
+        return tbl.update_item(
+            Key=key,
+            UpdateExpression="SET #c = if_not_exists(#c, :zero) + :one, tags = list_append(tags, :t) "
+                             "REMOVE obsolete, info.#old[2] ADD visits :one DELETE colours :red",
+            ConditionExpression="attribute_exists(pk) AND size(tags) < :max AND NOT begins_with(#c, :x)",
+            ExpressionAttributeNames={"#c": "count", "#old": "old"},
+            ExpressionAttributeValues=ISSUE_VALUES,
+            ReturnValues="UPDATED_NEW")
+
+    resp = issue_update()
     # REMOVE info.old[2]: DynamoDB projects the new item at the removed index,
     # which now holds the element that followed it.
     assert resp["Attributes"] == {
@@ -82,14 +83,7 @@ def test_issue_example(tbl):
     }
     # Running it again: size(tags) is now 3 < 5, count 5 does not begin with
     # "x" (a number: begins_with is false, NOT makes it true).
-    resp = tbl.update_item(
-        Key=key,
-        UpdateExpression="SET #c = if_not_exists(#c, :zero) + :one, tags = list_append(tags, :t) "
-                         "REMOVE obsolete, info.#old[2] ADD visits :one DELETE colours :red",
-        ConditionExpression="attribute_exists(pk) AND size(tags) < :max AND NOT begins_with(#c, :x)",
-        ExpressionAttributeNames={"#c": "count", "#old": "old"},
-        ExpressionAttributeValues=ISSUE_VALUES,
-        ReturnValues="UPDATED_NEW")
+    resp = issue_update()
     assert resp["Attributes"] == {"count": 6, "tags": ["x", "y", "z", "y", "z"], "visits": 12,
                                   "colours": {"blue"}}
     # A third time the condition fails (size(tags) = 5): nothing changes, and

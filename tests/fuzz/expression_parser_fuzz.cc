@@ -14,6 +14,8 @@
 #include "expressions/eval.hh"
 #include "expressions/parser.hh"
 
+#include "../unit/test_util.hh"
+
 using namespace ddbd;
 
 namespace {
@@ -28,14 +30,8 @@ const AttrMap& values() {
     AttrMap m;
     m.emplace_back(":n", AttributeValue::number("5"));
     m.emplace_back(":s", AttributeValue::string("x"));
-    AttributeValue l;
-    l.type = AttrType::L;
-    l.list.push_back(AttributeValue::number("1"));
-    m.emplace_back(":l", l);
-    AttributeValue ss;
-    ss.type = AttrType::SS;
-    ss.set = {"a", "b"};
-    m.emplace_back(":ss", ss);
+    m.emplace_back(":l", test::list_of({AttributeValue::number("1")}));
+    m.emplace_back(":ss", test::set_of(AttrType::SS, {"a", "b"}));
     map_normalize(m);
     return m;
   }();
@@ -47,14 +43,8 @@ const Item& item() {
     Item m;
     map_set(m, "a", AttributeValue::number("3"));
     map_set(m, "b", AttributeValue::string("xyz"));
-    AttributeValue l;
-    l.type = AttrType::L;
-    l.list = {AttributeValue::number("1"), AttributeValue::string("two")};
-    map_set(m, "list", l);
-    AttributeValue mm;
-    mm.type = AttrType::M;
-    map_set(mm.map, "inner", AttributeValue::boolean_value(true));
-    map_set(m, "map", mm);
+    map_set(m, "list", test::list_of({AttributeValue::number("1"), AttributeValue::string("two")}));
+    map_set(m, "map", test::map_of({{"inner", AttributeValue::boolean_value(true)}}));
     return m;
   }();
   return it;

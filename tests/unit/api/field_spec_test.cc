@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/errors.hh"
+#include "json_test_util.hh"
 
 namespace ddbd::api {
 namespace {
@@ -21,16 +22,7 @@ namespace {
   return ::testing::AssertionFailure() << "\"" << text << "\" lacks \"" << part << "\"";
 }
 
-// Parses `text` (padded as parse_request requires) and keeps it alive.
-struct Doc {
-  explicit Doc(std::string text) : buf(std::move(text)) {
-    buf.append(simdjson::SIMDJSON_PADDING, ' ');
-    req = std::make_unique<ParsedRequest>(parse_request(buf.data(), buf.size() - simdjson::SIMDJSON_PADDING));
-  }
-  json::object body() const { return req->body; }
-  std::string buf;
-  std::unique_ptr<ParsedRequest> req;
-};
+using test::Doc;
 
 const std::vector<FieldSpec>& specs() {
   static const std::vector<FieldSpec> s = {
@@ -53,14 +45,13 @@ const std::vector<FieldSpec>& specs() {
 // "Code: message" of what check_request() throws for `text`, or "ok".
 std::string check(const std::string& text) {
   Doc d(text);
-  ValidationErrors errors;
-  try {
-    check_request(d.body(), specs(), errors);
-    errors.throw_if_any();
-  } catch (const ApiError& e) {
-    return std::string(error_info(e.code()).name) + ": " + e.message();
-  }
-  return "ok";
+  return test::error_of(
+      [&] {
+        ValidationErrors errors;
+        check_request(d.body(), specs(), errors);
+        errors.throw_if_any();
+      },
+      "ok");
 }
 
 TEST(FieldSpec, ValidRequestPasses) {

@@ -5,31 +5,13 @@
 #include <string>
 
 #include "api/errors.hh"
+#include "json_test_util.hh"
 
 namespace ddbd::api {
 namespace {
 
-// Parses `text` (padded as parse_request requires) and keeps it alive.
-struct Doc {
-  explicit Doc(std::string text) : buf(std::move(text)) {
-    buf.append(simdjson::SIMDJSON_PADDING, ' ');
-    req = std::make_unique<ParsedRequest>(parse_request(buf.data(), buf.size() - simdjson::SIMDJSON_PADDING));
-  }
-  json::object body() const { return req->body; }
-  std::string buf;
-  std::unique_ptr<ParsedRequest> req;
-};
-
-// The error a call throws, as "Code: message".
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const ApiError& e) {
-    return std::string(error_info(e.code()).name) + ": " + e.message();
-  }
-  return "no error";
-}
+using test::Doc;
+using test::error_of;
 
 TEST(JsonReaderTest, IntegersMustFitTheirCoralType) {
   Doc d(R"({"a": 2147483647, "b": 2147483648, "c": 1e300, "d": -2147483648, "e": 9223372036854775807,

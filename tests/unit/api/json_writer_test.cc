@@ -8,6 +8,8 @@
 
 #include "storage/item_codec.hh"
 
+#include "../test_util.hh"
+
 namespace ddbd::api {
 namespace {
 
@@ -44,22 +46,10 @@ TEST(JsonWriterTest, WritesEveryAttributeType) {
   map_set(item, "b", AttributeValue::binary("hi"));
   map_set(item, "t", AttributeValue::boolean_value(true));
   map_set(item, "z", AttributeValue::null());
-  AttributeValue ss;
-  ss.type = AttrType::SS;
-  ss.set = {"a", "b"};
-  map_set(item, "ss", ss);
-  AttributeValue bs;
-  bs.type = AttrType::BS;
-  bs.set = {"\x01"};
-  map_set(item, "bs", bs);
-  AttributeValue l;
-  l.type = AttrType::L;
-  l.list.push_back(AttributeValue::number("2"));
-  map_set(item, "l", l);
-  AttributeValue m;
-  m.type = AttrType::M;
-  map_set(m.map, "in", AttributeValue::string("y"));
-  map_set(item, "m", m);
+  map_set(item, "ss", test::set_of(AttrType::SS, {"a", "b"}));
+  map_set(item, "bs", test::set_of(AttrType::BS, {"\x01"}));
+  map_set(item, "l", test::list_of({AttributeValue::number("2")}));
+  map_set(item, "m", test::map_of({{"in", AttributeValue::string("y")}}));
   JsonWriter w;
   w.item(item);
   EXPECT_EQ(w.str(),

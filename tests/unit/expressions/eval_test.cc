@@ -14,6 +14,8 @@
 #include "expressions/parser.hh"
 #include "storage/number.hh"
 
+#include "../test_util.hh"
+
 namespace ddbd::expr {
 namespace {
 
@@ -28,32 +30,12 @@ AttributeValue S(const std::string& s) { return AttributeValue::string(s); }
 AttributeValue B(const std::string& s) { return AttributeValue::binary(s); }
 AttributeValue BOOL(bool b) { return AttributeValue::boolean_value(b); }
 AttributeValue NUL() { return AttributeValue::null(); }
-AttributeValue L(std::vector<AttributeValue> xs) {
-  AttributeValue v;
-  v.type = AttrType::L;
-  v.list = std::move(xs);
-  return v;
-}
-AttributeValue M(std::vector<std::pair<std::string, AttributeValue>> xs) {
-  AttributeValue v;
-  v.type = AttrType::M;
-  v.map = std::move(xs);
-  map_normalize(v.map);
-  return v;
-}
-AttributeValue SET(AttrType t, std::vector<std::string> xs) {
-  AttributeValue v;
-  v.type = t;
-  v.set = std::move(xs);
-  return v;
-}
-AttributeValue SS(std::vector<std::string> xs) { return SET(AttrType::SS, std::move(xs)); }
-AttributeValue NS(std::vector<std::string> xs) { return SET(AttrType::NS, std::move(xs)); }
-AttributeValue BS(std::vector<std::string> xs) { return SET(AttrType::BS, std::move(xs)); }
-Item ITEM(std::vector<std::pair<std::string, AttributeValue>> xs) {
-  map_normalize(xs);
-  return xs;
-}
+AttributeValue L(std::vector<AttributeValue> xs) { return test::list_of(std::move(xs)); }
+AttributeValue M(AttrMap xs) { return test::map_of(test::item_of(std::move(xs))); }
+AttributeValue SS(std::vector<std::string> xs) { return test::set_of(AttrType::SS, std::move(xs)); }
+AttributeValue NS(std::vector<std::string> xs) { return test::set_of(AttrType::NS, std::move(xs)); }
+AttributeValue BS(std::vector<std::string> xs) { return test::set_of(AttrType::BS, std::move(xs)); }
+Item ITEM(AttrMap xs) { return test::item_of(std::move(xs)); }
 
 // A fixture holding names/values, parsing and evaluating against `item`.
 class EvalTest : public ::testing::Test {

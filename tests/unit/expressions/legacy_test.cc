@@ -12,16 +12,15 @@
 #include "expressions/error.hh"
 #include "expressions/eval.hh"
 
+#include "../test_util.hh"
+
 namespace ddbd::expr {
 namespace {
 
 AttributeValue S(const std::string& s) { return AttributeValue::string(s); }
 AttributeValue N(const std::string& s) { return AttributeValue::number(s); }
 
-Item ITEM(std::vector<std::pair<std::string, AttributeValue>> xs) {
-  map_normalize(xs);
-  return xs;
-}
+Item ITEM(AttrMap xs) { return test::item_of(std::move(xs)); }
 
 LegacyCondition op(std::string attribute, std::string name, std::vector<AttributeValue> values) {
   LegacyCondition c;
@@ -96,6 +95,35 @@ TEST(LegacyCondition, InvalidForms) {
   exists_without_value.exists = true;
   EXPECT_EQ(error({exists_without_value}, true), invalid + "Value must be provided when Exists is true for Attribute: s");
   EXPECT_NE(error({op("s", "NOPE", {S("a")})}), "");
+}
+
+// An unknown operator or action is a constraint violation, reported in its
+// parts so that api formats it like every other (ValidationErrors).
+TEST(LegacyCondition, UnknownComparisonOperatorIsAConstraintError) {
+  LegacyHolder holder;
+  try {
+    legacy_condition({op("s", "NOPE", {S("a")})}, "AND", false, holder);
+    FAIL() << "accepted";
+  } catch (const ConstraintError& e) {
+    EXPECT_EQ(e.value(), "NOPE");
+    EXPECT_EQ(e.member(), "comparisonOperator");
+    EXPECT_EQ(e.constraint(),
+              "Member must satisfy enum value set: "
+              "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]");
+  }
+}
+
+TEST(LegacyUpdate, UnknownActionIsAConstraintError) {
+  LegacyHolder holder;
+  std::vector<LegacyUpdate> updates = {{.attribute = "a", .action = "REPLACE", .value = S("x")}};
+  try {
+    legacy_update(updates, holder);
+    FAIL() << "accepted";
+  } catch (const ConstraintError& e) {
+    EXPECT_EQ(e.value(), "REPLACE");
+    EXPECT_EQ(e.member(), "attributeUpdates.a.member.action");
+    EXPECT_EQ(e.constraint(), "Member must satisfy enum value set: [ADD, PUT, DELETE]");
+  }
 }
 
 TEST(LegacyUpdate, PutAddDelete) {

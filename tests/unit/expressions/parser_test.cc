@@ -13,17 +13,14 @@
 
 #include "expressions/error.hh"
 
+#include "../test_util.hh"
+
 namespace ddbd::expr {
 namespace {
 
 using Names = std::map<std::string, std::string, std::less<>>;
 
-AttributeValue set_of(AttrType t, std::vector<std::string> members) {
-  AttributeValue v;
-  v.type = t;
-  v.set = std::move(members);
-  return v;
-}
+using test::set_of;
 
 const Names& names() {
   static const Names n = {{"#a", "a"}, {"#b", "b"}, {"#c", "count"}, {"#dot", "x.y"}};
@@ -42,14 +39,8 @@ const AttrMap& values() {
     m.emplace_back(":b", AttributeValue::binary("\x01\x02"));
     m.emplace_back(":bool", AttributeValue::boolean_value(true));
     m.emplace_back(":null", AttributeValue::null());
-    AttributeValue l;
-    l.type = AttrType::L;
-    l.list.push_back(AttributeValue::number("1"));
-    m.emplace_back(":l", l);
-    AttributeValue mm;
-    mm.type = AttrType::M;
-    map_set(mm.map, "k", AttributeValue::string("v"));
-    m.emplace_back(":m", mm);
+    m.emplace_back(":l", test::list_of({AttributeValue::number("1")}));
+    m.emplace_back(":m", test::map_of({{"k", AttributeValue::string("v")}}));
     m.emplace_back(":ss", set_of(AttrType::SS, {"a", "b"}));
     m.emplace_back(":ns", set_of(AttrType::NS, {"1", "2"}));
     m.emplace_back(":bs", set_of(AttrType::BS, {"\x01"}));

@@ -33,25 +33,27 @@ asio::awaitable<void> visitor(HeavyGate& gate, Trace& t, int id, std::chrono::mi
   --t.inside;
 }
 
-TEST(HeavyGateTest, AdmitsOneAtATimeInArrivalOrder) {
+// Runs `visitors` visitors (ids 0..visitors-1, 2 ms each) through a gate of
+// `limit` slots to completion.
+Trace run_visitors(std::size_t limit, int visitors) {
   asio::io_context ioc;
-  HeavyGate gate(1);
+  HeavyGate gate(limit);
   Trace t;
-  for (int id = 0; id < 5; ++id)
+  for (int id = 0; id < visitors; ++id)
     asio::co_spawn(ioc, visitor(gate, t, id, std::chrono::milliseconds(2)), asio::detached);
   ioc.run();
+  return t;
+}
+
+TEST(HeavyGateTest, AdmitsOneAtATimeInArrivalOrder) {
+  const Trace t = run_visitors(1, 5);
   EXPECT_EQ(t.most_inside, 1);
   EXPECT_EQ(t.order, (std::vector<int>{0, 1, 2, 3, 4}));
   EXPECT_EQ(t.inside, 0);
 }
 
 TEST(HeavyGateTest, AdmitsUpToItsLimit) {
-  asio::io_context ioc;
-  HeavyGate gate(2);
-  Trace t;
-  for (int id = 0; id < 6; ++id)
-    asio::co_spawn(ioc, visitor(gate, t, id, std::chrono::milliseconds(2)), asio::detached);
-  ioc.run();
+  const Trace t = run_visitors(2, 6);
   EXPECT_EQ(t.most_inside, 2);
   EXPECT_EQ(t.order.size(), 6u);
 }

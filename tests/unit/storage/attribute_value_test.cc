@@ -5,29 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "../test_util.hh"
+
 namespace ddbd {
 namespace {
 
-AttributeValue set_of(AttrType t, std::vector<std::string> members) {
-  AttributeValue v;
-  v.type = t;
-  v.set = std::move(members);
-  return v;
-}
-
-AttributeValue list_of(std::vector<AttributeValue> elements) {
-  AttributeValue v;
-  v.type = AttrType::L;
-  v.list = std::move(elements);
-  return v;
-}
-
-AttributeValue map_of(AttrMap entries) {
-  AttributeValue v;
-  v.type = AttrType::M;
-  v.map = std::move(entries);
-  return v;
-}
+using test::list_of;
+using test::map_of;
+using test::set_of;
 
 std::vector<std::string> names(const AttrMap& m) {
   std::vector<std::string> out;

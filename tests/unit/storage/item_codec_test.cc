@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include "../test_util.hh"
+
 namespace ddbd::storage {
 namespace {
 
@@ -36,11 +38,23 @@ AttributeValue random_value(std::mt19937& rng, int depth) {
   return v;
 }
 
+// Up to 7 attributes named attr0..attr19 with random values.
+Item random_item(std::mt19937& rng) {
+  Item item;
+  for (int a = 0, n = static_cast<int>(rng() % 8); a < n; ++a)
+    map_set(item, "attr" + std::to_string(rng() % 20), random_value(rng, 1));
+  return item;
+}
+
+// {"pk": S "hello", "l": L [N 42]}: small, with a nested value.
+Item small_item() {
+  return test::item_of({{"pk", AttributeValue::string("hello")}, {"l", test::list_of({AttributeValue::number("42")})}});
+}
+
 TEST(ItemCodecTest, RoundTripsRandomItems) {
   std::mt19937 rng(42);
   for (int i = 0; i < 2000; ++i) {
-    Item item;
-    for (int a = 0, n = static_cast<int>(rng() % 8); a < n; ++a) map_set(item, "attr" + std::to_string(rng() % 20), random_value(rng, 1));
+    const Item item = random_item(rng);
     std::string bytes;
     encode_item(item, bytes);
     Item back;
@@ -54,14 +68,8 @@ TEST(ItemCodecTest, RoundTripsRandomItems) {
 }
 
 TEST(ItemCodecTest, RejectsTruncatedAndGarbageInput) {
-  Item item;
-  map_set(item, "pk", AttributeValue::string("hello"));
-  AttributeValue list;
-  list.type = AttrType::L;
-  list.list.push_back(AttributeValue::number("42"));
-  map_set(item, "l", list);
   std::string bytes;
-  encode_item(item, bytes);
+  encode_item(small_item(), bytes);
   Item out;
   for (std::size_t cut = 0; cut < bytes.size(); ++cut) EXPECT_FALSE(decode_item(bytes.substr(0, cut), out)) << cut;
   EXPECT_FALSE(decode_item(bytes + "x", out));
@@ -129,8 +137,7 @@ class RebuildVisitor final : public ItemVisitor {
 TEST(ItemCodecTest, VisitSeesWhatDecodeReturns) {
   std::mt19937 rng(43);
   for (int i = 0; i < 2000; ++i) {
-    Item item;
-    for (int a = 0, n = static_cast<int>(rng() % 8); a < n; ++a) map_set(item, "attr" + std::to_string(rng() % 20), random_value(rng, 1));
+    const Item item = random_item(rng);
     std::string bytes;
     encode_item(item, bytes);
     RebuildVisitor v;
@@ -145,14 +152,8 @@ TEST(ItemCodecTest, VisitSeesWhatDecodeReturns) {
 }
 
 TEST(ItemCodecTest, VisitRejectsTruncatedAndGarbageInput) {
-  Item item;
-  map_set(item, "pk", AttributeValue::string("hello"));
-  AttributeValue list;
-  list.type = AttrType::L;
-  list.list.push_back(AttributeValue::number("42"));
-  map_set(item, "l", list);
   std::string bytes;
-  encode_item(item, bytes);
+  encode_item(small_item(), bytes);
   for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
     RebuildVisitor v;
     EXPECT_FALSE(visit_item(bytes.substr(0, cut), v)) << cut;

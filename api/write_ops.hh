@@ -59,7 +59,9 @@ std::size_t written_size(const ItemAction& a, const WriteOutcome& out);
 
 class SingleWriteOp final : public storage::WriteOpOf<WriteOutcome> {
  public:
-  explicit SingleWriteOp(const ItemAction& a) : action_(a) {}
+  // origin: Origin::service for the server's own writes (TTL deletes).
+  explicit SingleWriteOp(const ItemAction& a, storage::Origin origin = storage::Origin::user)
+      : WriteOpOf(origin), action_(a) {}
 
  protected:
   storage::Status run(storage::WriteTxn& txn, WriteOutcome& out) const override;

@@ -13,6 +13,23 @@ FieldSpec table_name_spec(bool create) {
   return s;
 }
 
+void check_request_items_table_name(std::string_view name) {
+  if (name.size() >= limits::kMinTableNameLength && name.size() <= limits::kMaxTableNameLength &&
+      matches_name_pattern(name))
+    return;
+  ValidationErrors::throw_one(std::string(name), "requestItems",
+                              "Map keys must satisfy constraint: [Member must have length less than or equal to 255, "
+                              "Member must have length greater than or equal to 3, Member must satisfy regular "
+                              "expression pattern: [a-zA-Z0-9_.-]+]");
+}
+
+std::string decode_table_name_request(json::object body) {
+  static const std::vector<FieldSpec> specs = {table_name_spec(false)};
+  ValidationErrors errors;
+  check_request(body, specs, errors);
+  return std::string(*get_string(body, "TableName"));
+}
+
 std::shared_ptr<const storage::TableDef> require_table(const RequestContext& ctx, std::string_view name,
                                                         bool for_item_op) {
   auto t = ctx.engine.find_table(ctx.ns, name);

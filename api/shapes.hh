@@ -28,6 +28,19 @@ using limits::kMaxRangeKeyBytes;
 // range for reads; CreateTable uses 3..255).
 FieldSpec table_name_spec(bool create);
 
+// A key of BatchGetItem's / BatchWriteItem's RequestItems map must be a
+// table name (3..255 characters of [a-zA-Z0-9_.-]); otherwise throws "1
+// validation error detected: Value 'x' at 'requestItems' failed to satisfy
+// constraint: Map keys must satisfy constraint: [Member must have length
+// less than or equal to 255, Member must have length greater than or equal
+// to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]"
+// (the three constraints listed whichever one fails, as DynamoDB does).
+void check_request_items_table_name(std::string_view name);
+
+// Decodes the body of an operation whose only member is TableName
+// (DescribeTable, DeleteTable): types and constraints, then the name.
+std::string decode_table_name_request(json::object body);
+
 // The table `name` in the caller's namespace, or ResourceNotFoundException.
 // `for_item_op` selects the short message item operations use
 // ("Requested resource not found") versus the table operations' form

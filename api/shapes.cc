@@ -286,6 +286,19 @@ FieldSpec return_consumed_capacity_spec() {
   return FieldSpec{.name = "ReturnConsumedCapacity", .enum_values = {"INDEXES", "TOTAL", "NONE"}};
 }
 
+void write_table_description(JsonWriter& w, const DescribedTable& d) {
+  write_table_description(w, *d.table, d.stats, d.now, d.status_override, d.index_stats ? &*d.index_stats : nullptr);
+}
+
+std::string table_description_response(std::string_view member, const DescribedTable& d) {
+  JsonWriter w;
+  w.begin_object();
+  w.key(member);
+  write_table_description(w, d);
+  w.end_object();
+  return w.take();
+}
+
 ReturnConsumedCapacity parse_return_consumed_capacity(std::optional<std::string_view> v) {
   if (!v || *v == "NONE") return ReturnConsumedCapacity::NONE;
   if (*v == "TOTAL") return ReturnConsumedCapacity::TOTAL;

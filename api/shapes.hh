@@ -78,6 +78,24 @@ void write_table_description(JsonWriter& w, const storage::TableDef& table, cons
                              double now, std::string_view status_override = {},
                              const std::vector<storage::TableStats>* index_stats = nullptr);
 
+// The content of a TableDescription, as the table operations' response
+// structs hold it: the definition, its statistics and the time at which its
+// status is shown.
+struct DescribedTable {
+  std::shared_ptr<const storage::TableDef> table;
+  storage::TableStats stats;
+  // One entry per table->indexes element (DescribeTable), or nullopt: the
+  // indexes show zero size and count.
+  std::optional<std::vector<storage::TableStats>> index_stats;
+  double now = 0;
+  std::string_view status_override;  // a literal, e.g. "DELETING"; empty: the table's own
+};
+// write_table_description() of `d`.
+void write_table_description(JsonWriter& w, const DescribedTable& d);
+// The response {"<member>":{TableDescription}} of CreateTable, UpdateTable,
+// DeleteTable ("TableDescription") and DescribeTable ("Table").
+std::string table_description_response(std::string_view member, const DescribedTable& d);
+
 // ReturnConsumedCapacity: NONE (default), TOTAL or INDEXES.
 enum class ReturnConsumedCapacity { NONE, TOTAL, INDEXES };
 FieldSpec return_consumed_capacity_spec();

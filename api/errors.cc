@@ -88,6 +88,17 @@ void ValidationErrors::add(const std::optional<std::string>& value, std::string_
   errors_.push_back(std::move(s));
 }
 
+void ValidationErrors::add_line(std::string line) {
+  if (errors_.size() < kMax) errors_.push_back(std::move(line));
+}
+
+void ValidationErrors::throw_one(const std::optional<std::string>& value, std::string_view path,
+                                 std::string_view constraint) {
+  ValidationErrors errors;
+  errors.add(value, path, constraint);
+  throw ApiError::validation(errors.message());
+}
+
 std::string ValidationErrors::message() const {
   std::string m = std::to_string(errors_.size());
   m.append(errors_.size() == 1 ? " validation error detected: " : " validation errors detected: ");

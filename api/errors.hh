@@ -120,11 +120,20 @@ class ValidationErrors {
   // `value` is the offending value as DynamoDB prints it: null for a missing
   // member, otherwise the text (it is quoted here).
   void add(const std::optional<std::string>& value, std::string_view path, std::string_view constraint);
+  // Adds a line that DynamoDB words without the "Value ... at ..." form
+  // (Query's Select checks: "1 validation error detected: Cannot specify
+  // the ProjectionExpression when choosing to get only the Count").
+  void add_line(std::string line);
   bool empty() const { return errors_.empty(); }
   std::size_t size() const { return errors_.size(); }
   std::string message() const;
   // Throws ValidationException if any error was collected.
   void throw_if_any() const;
+  // Throws the report of exactly one violation, as add() words it:
+  // "1 validation error detected: Value null at 'x' failed to satisfy
+  // constraint: Member must not be null".
+  [[noreturn]] static void throw_one(const std::optional<std::string>& value, std::string_view path,
+                                     std::string_view constraint);
 
  private:
   std::vector<std::string> errors_;

@@ -1,8 +1,9 @@
 // What Query and Scan share: their expressions (KeyCondition, Filter,
 // Projection, or the legacy KeyConditions / QueryFilter / ScanFilter /
-// AttributesToGet), Select, ExclusiveStartKey, and the page loop with
-// DynamoDB's Limit (items evaluated, before the filter) and 1 MB page size
-// (bytes of items read, counting the item that crosses 1 MB).
+// AttributesToGet), Select, ExclusiveStartKey, the request members common to
+// both (ReadPageParams), and the one page loop with DynamoDB's Limit (items
+// evaluated, before the filter) and 1 MB page size (bytes of items read,
+// counting the item that crosses 1 MB), its result (ReadPage) and its JSON.
 //
 // Thread-safety: belongs to one request.
 #pragma once
@@ -12,8 +13,10 @@
 #include <vector>
 
 #include "api/context.hh"
+#include "api/deferred_error.hh"
 #include "api/expression_inputs.hh"
 #include "api/json_writer.hh"
+#include "api/shapes.hh"
 #include "expressions/ast.hh"
 #include "expressions/legacy.hh"
 #include "storage/engine.hh"
@@ -41,6 +44,26 @@ struct ReadExpressions {
 // Throws ApiError / ExpressionError.
 std::unique_ptr<ReadExpressions> decode_read_expressions(json::object body, bool query);
 
+// The members Query and Scan share, decoded.
+struct ReadPageParams {
+  std::string table_name;
+  std::optional<std::string> index_name;
+  std::optional<int64_t> limit;
+  bool consistent_read = false;
+  ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::NONE;
+  std::unique_ptr<ReadExpressions> exprs;  // never null once decoded
+  std::optional<AttrMap> exclusive_start_key;
+  // ExclusiveStartKey's values failed to decode: reported after the
+  // table, index and key-condition checks, where DynamoDB reports them.
+  DeferredError exclusive_start_key_error;
+};
+
+// Decodes ConsistentRead, ReturnConsumedCapacity, the expressions (as
+// decode_read_expressions), TableName, IndexName, Limit and
+// ExclusiveStartKey of a Query (`query`) or Scan body that check_request
+// has passed.  Throws ApiError / ExpressionError.
+ReadPageParams decode_read_page_params(json::object body, bool query);
+
 struct PageRequest {
   const storage::TableDef* table = nullptr;
   const storage::IndexDef* index = nullptr;  // nullptr: the table
@@ -50,6 +73,16 @@ struct PageRequest {
   bool consistent = false;
   const ReadExpressions* exprs = nullptr;
 };
+
+// A page about to be read: the table (kept alive) and the request into it.
+struct PreparedPage {
+  std::shared_ptr<const storage::TableDef> table;
+  PageRequest req;
+};
+
+// The table exists (ResourceNotFoundException, item-operation form), then
+// resolve_index_and_select() and Limit.
+PreparedPage prepare_page(RequestContext& ctx, const ReadPageParams& params);
 
 // Resolves IndexName (ValidationException "The table does not have the
 // specified index: X"), Select and its compatibility with the index and the
@@ -62,12 +95,35 @@ void resolve_index_and_select(const storage::TableDef& table, std::optional<std:
 // key attribute: sk"; "QueryFilter ..." for the legacy parameter).
 void check_filter_not_on_keys(const ReadExpressions& exprs, const storage::KeySchema& key);
 
-// Validates ExclusiveStartKey against the table (and index) key schema and
-// sets req.spec.start_after (and start_after_base).
-void decode_exclusive_start_key(json::object esk, PageRequest& req);
+// Validates params' ExclusiveStartKey (if any; rethrowing its decode error)
+// against the table (and index) key schema and sets req.spec.start_after
+// (and start_after_base).  For a Query, call it after the key range is set.
+void apply_exclusive_start_key(const ReadPageParams& params, PageRequest& req);
 
-// Runs one page and writes Items (unless COUNT), Count, ScannedCount and
-// LastEvaluatedKey into `w` (an open object).  Returns the bytes read.
-std::size_t run_page(storage::ReadTxn& txn, const PageRequest& req, JsonWriter& w);
+// One page of a Query or Scan, as read from storage.
+struct ReadPage {
+  bool count_only = false;  // Select=COUNT: no Items
+  // The items, in order.  When nothing asked to decode them (no filter,
+  // projection or base-table read) they are their stored encodings
+  // (storage/item_codec.hh) back to back, item i ending at encoded_ends[i]:
+  // one copy per item, none decoded.  Otherwise decoded (and projected) in
+  // `items`.
+  std::string encoded;
+  std::vector<std::size_t> encoded_ends;
+  std::vector<Item> items;
+  int64_t count = 0;
+  int64_t scanned_count = 0;
+  std::optional<Item> last_evaluated_key;  // present when more items may follow
+  ConsumedCapacity consumed_capacity;
+};
+
+// The one page loop of Query and Scan: reads one page from a fresh
+// snapshot.
+ReadPage read_page(RequestContext& ctx, const PreparedPage& page, const ReadPageParams& params);
+
+// Writes the page's response object: Items (unless COUNT), Count,
+// ScannedCount, LastEvaluatedKey, ConsumedCapacity.  Throws
+// storage::StorageError for a corrupt stored item.
+std::string page_to_json(const ReadPageParams& params, const ReadPage& page);
 
 }  // namespace ddbd::api

@@ -13,6 +13,23 @@ FieldSpec table_name_spec(bool create) {
   return s;
 }
 
+void check_request_items_table_name(std::string_view name) {
+  if (name.size() >= limits::kMinTableNameLength && name.size() <= limits::kMaxTableNameLength &&
+      matches_name_pattern(name))
+    return;
+  ValidationErrors::throw_one(std::string(name), "requestItems",
+                              "Map keys must satisfy constraint: [Member must have length less than or equal to 255, "
+                              "Member must have length greater than or equal to 3, Member must satisfy regular "
+                              "expression pattern: [a-zA-Z0-9_.-]+]");
+}
+
+std::string decode_table_name_request(json::object body) {
+  static const std::vector<FieldSpec> specs = {table_name_spec(false)};
+  ValidationErrors errors;
+  check_request(body, specs, errors);
+  return std::string(*get_string(body, "TableName"));
+}
+
 std::shared_ptr<const storage::TableDef> require_table(const RequestContext& ctx, std::string_view name,
                                                         bool for_item_op) {
   auto t = ctx.engine.find_table(ctx.ns, name);
@@ -269,6 +286,19 @@ FieldSpec return_consumed_capacity_spec() {
   return FieldSpec{.name = "ReturnConsumedCapacity", .enum_values = {"INDEXES", "TOTAL", "NONE"}};
 }
 
+void write_table_description(JsonWriter& w, const DescribedTable& d) {
+  write_table_description(w, *d.table, d.stats, d.now, d.status_override, d.index_stats ? &*d.index_stats : nullptr);
+}
+
+std::string table_description_response(std::string_view member, const DescribedTable& d) {
+  JsonWriter w;
+  w.begin_object();
+  w.key(member);
+  write_table_description(w, d);
+  w.end_object();
+  return w.take();
+}
+
 ReturnConsumedCapacity parse_return_consumed_capacity(std::optional<std::string_view> v) {
   if (!v || *v == "NONE") return ReturnConsumedCapacity::NONE;
   if (*v == "TOTAL") return ReturnConsumedCapacity::TOTAL;
@@ -302,17 +332,6 @@ void write_capacity_entry(JsonWriter& w, ReturnConsumedCapacity mode, const Cons
 }
 
 }  // namespace
-
-void check_request_items_table_name(std::string_view name) {
-  if (name.size() >= limits::kMinTableNameLength && name.size() <= limits::kMaxTableNameLength &&
-      matches_name_pattern(name))
-    return;
-  ValidationErrors errors;
-  errors.add(std::string(name), "requestItems",
-             "Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have "
-             "length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]");
-  errors.throw_if_any();
-}
 
 void add_capacity(std::vector<ConsumedCapacity>& per_table, std::string_view table_name, double units) {
   for (auto& c : per_table)

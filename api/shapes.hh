@@ -28,10 +28,18 @@ using limits::kMaxRangeKeyBytes;
 // range for reads; CreateTable uses 3..255).
 FieldSpec table_name_spec(bool create);
 
-// A table name used as a key of RequestItems (BatchGetItem, BatchWriteItem):
-// 3..255 characters of [a-zA-Z0-9_.-], else ValidationException "Map keys
-// must satisfy constraint: ...".
+// A key of BatchGetItem's / BatchWriteItem's RequestItems map must be a
+// table name (3..255 characters of [a-zA-Z0-9_.-]); otherwise throws "1
+// validation error detected: Value 'x' at 'requestItems' failed to satisfy
+// constraint: Map keys must satisfy constraint: [Member must have length
+// less than or equal to 255, Member must have length greater than or equal
+// to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]"
+// (the three constraints listed whichever one fails, as DynamoDB does).
 void check_request_items_table_name(std::string_view name);
+
+// Decodes the body of an operation whose only member is TableName
+// (DescribeTable, DeleteTable): types and constraints, then the name.
+std::string decode_table_name_request(json::object body);
 
 // The table `name` in the caller's namespace, or ResourceNotFoundException.
 // `for_item_op` selects the short message item operations use
@@ -69,6 +77,24 @@ std::string_view effective_index_status(const storage::TableDef& table, const st
 void write_table_description(JsonWriter& w, const storage::TableDef& table, const storage::TableStats& stats,
                              double now, std::string_view status_override = {},
                              const std::vector<storage::TableStats>* index_stats = nullptr);
+
+// The content of a TableDescription, as the table operations' response
+// structs hold it: the definition, its statistics and the time at which its
+// status is shown.
+struct DescribedTable {
+  std::shared_ptr<const storage::TableDef> table;
+  storage::TableStats stats;
+  // One entry per table->indexes element (DescribeTable), or nullopt: the
+  // indexes show zero size and count.
+  std::optional<std::vector<storage::TableStats>> index_stats;
+  double now = 0;
+  std::string_view status_override;  // a literal, e.g. "DELETING"; empty: the table's own
+};
+// write_table_description() of `d`.
+void write_table_description(JsonWriter& w, const DescribedTable& d);
+// The response {"<member>":{TableDescription}} of CreateTable, UpdateTable,
+// DeleteTable ("TableDescription") and DescribeTable ("Table").
+std::string table_description_response(std::string_view member, const DescribedTable& d);
 
 // ReturnConsumedCapacity: NONE (default), TOTAL or INDEXES.
 enum class ReturnConsumedCapacity { NONE, TOTAL, INDEXES };

@@ -98,17 +98,27 @@ storage::KeySchema to_key_schema(const std::vector<RawKey>& keys, const std::map
   return k;
 }
 
-void read_projection(json::object proj, storage::IndexDef& ix) {
-  auto ptype = get_string(proj, "ProjectionType");
-  if (!ptype) invalid("Unknown ProjectionType: null");
-  auto non_key = get_array(proj, "NonKeyAttributes");
-  if (non_key && *ptype != "INCLUDE")
-    invalid("ProjectionType is " + std::string(*ptype) + ", but NonKeyAttributes is specified");
-  ix.projection = *ptype == "ALL"         ? storage::ProjectionType::ALL
-                  : *ptype == "KEYS_ONLY" ? storage::ProjectionType::KEYS_ONLY
-                                          : storage::ProjectionType::INCLUDE;
-  if (non_key)
-    for (json::element a : *non_key) ix.non_key_attributes.emplace_back(expect_string(a));
+ProjectionRequest decode_projection(json::object proj) {
+  ProjectionRequest p;
+  if (auto ptype = get_string(proj, "ProjectionType")) p.projection_type = std::string(*ptype);
+  if (auto non_key = get_array(proj, "NonKeyAttributes")) {
+    p.non_key_attributes.emplace();
+    for (json::element a : *non_key) p.non_key_attributes->emplace_back(expect_string(a));
+  }
+  return p;
 }
+
+void apply_projection(const ProjectionRequest& proj, storage::IndexDef& ix) {
+  if (!proj.projection_type) invalid("Unknown ProjectionType: null");
+  const std::string& ptype = *proj.projection_type;
+  if (proj.non_key_attributes && ptype != "INCLUDE")
+    invalid("ProjectionType is " + ptype + ", but NonKeyAttributes is specified");
+  ix.projection = ptype == "ALL"         ? storage::ProjectionType::ALL
+                  : ptype == "KEYS_ONLY" ? storage::ProjectionType::KEYS_ONLY
+                                         : storage::ProjectionType::INCLUDE;
+  if (proj.non_key_attributes) ix.non_key_attributes.insert(ix.non_key_attributes.end(), proj.non_key_attributes->begin(), proj.non_key_attributes->end());
+}
+
+void read_projection(json::object proj, storage::IndexDef& ix) { apply_projection(decode_projection(proj), ix); }
 
 }  // namespace ddbd::api

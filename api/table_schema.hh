@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,18 @@ std::string join_names(const std::vector<std::string>& v);
 // Checks shared by the table's and the indexes' key schemas.
 void check_key_schema(const std::vector<RawKey>& keys, const std::vector<std::string>& defined);
 storage::KeySchema to_key_schema(const std::vector<RawKey>& keys, const std::map<std::string, AttrType>& types);
-// Projection {ProjectionType, NonKeyAttributes} into `ix`.
+// Projection {ProjectionType, NonKeyAttributes} as given (its types and
+// constraints checked by projection_spec()).
+struct ProjectionRequest {
+  std::optional<std::string> projection_type;
+  std::optional<std::vector<std::string>> non_key_attributes;
+};
+ProjectionRequest decode_projection(json::object proj);
+// The projection's semantic checks ("Unknown ProjectionType: null",
+// "ProjectionType is ALL, but NonKeyAttributes is specified"), then sets it
+// on `ix`.
+void apply_projection(const ProjectionRequest& proj, storage::IndexDef& ix);
+// apply_projection(decode_projection(proj), ix).
 void read_projection(json::object proj, storage::IndexDef& ix);
 
 }  // namespace ddbd::api

@@ -244,7 +244,7 @@ SingleWriteRequest decode_single_write(json::object body, ActionKind kind) {
   return req;
 }
 
-asio::awaitable<SingleWriteResponse> execute_single_write(RequestContext& ctx, const SingleWriteRequest& req) {
+asio::awaitable<SingleWriteResponse> execute(RequestContext& ctx, const SingleWriteRequest& req) {
   ItemAction action;
   action.kind = req.kind;
   action.table = require_table(ctx, req.table_name, true);
@@ -281,7 +281,7 @@ asio::awaitable<SingleWriteResponse> execute_single_write(RequestContext& ctx, c
   co_return resp;
 }
 
-std::string single_write_to_json(const SingleWriteRequest& req, const SingleWriteResponse& resp) {
+std::string to_json(const SingleWriteRequest& req, const SingleWriteResponse& resp) {
   JsonWriter w;
   w.begin_object();
   if (resp.attributes) {

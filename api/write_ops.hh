@@ -15,7 +15,7 @@
 // The single-item writes also share their request members (TableName,
 // ReturnValues, ReturnConsumedCapacity, ReturnItemCollectionMetrics, the
 // condition), decoded by decode_single_write(), and their execution and
-// response (execute_single_write, single_write_to_json).
+// response (execute, to_json).
 //
 // Thread-safety: actions and ops are immutable once built; they point into
 // the request they were built from, which outlives the write.
@@ -141,8 +141,8 @@ struct SingleWriteResponse {
 // Resolves the table and the key, runs the write, and answers: throws
 // ConditionalCheckFailedException, ValidationException (the update cannot
 // apply; the item grew past 400 KB) or the storage failure.
-asio::awaitable<SingleWriteResponse> execute_single_write(RequestContext& ctx, const SingleWriteRequest& req);
+asio::awaitable<SingleWriteResponse> execute(RequestContext& ctx, const SingleWriteRequest& req);
 
-std::string single_write_to_json(const SingleWriteRequest& req, const SingleWriteResponse& resp);
+std::string to_json(const SingleWriteRequest& req, const SingleWriteResponse& resp);
 
 }  // namespace ddbd::api

@@ -4,13 +4,13 @@
 // Up to 100 keys over one or more tables, each table with its own
 // projection and ConsistentRead, read from one snapshot.  Items beyond the
 // 16 MB response limit are returned in UnprocessedKeys.
+#include "api/ops/batch_get_item.hh"
+
 #include <limits>
 #include <optional>
 #include <set>
 
 #include "api/ops/ops.hh"
-#include "api/read_common.hh"
-#include "api/shapes.hh"
 
 namespace ddbd::api::ops {
 
@@ -20,154 +20,167 @@ constexpr std::size_t kMaxResponseBytes = limits::kMaxBatchGetResponseBytes;
 constexpr std::size_t kInlineItemBytes = 1024 * 1024;
 constexpr std::size_t kNoLimit = std::numeric_limits<std::size_t>::max();
 
-struct TableRequest {
+// A RequestItems entry's Keys: present, 1..100 keys.  Returns their count.
+std::size_t check_keys_count(std::string_view table_name, json::object entry) {
+  const std::string path = "requestItems." + std::string(table_name) + ".member.keys";
+  auto keys = get_array(entry, "Keys");
+  if (!keys) ValidationErrors::throw_one(std::nullopt, path, "Member must not be null");
+  if (keys->size() == 0) ValidationErrors::throw_one("[]", path, "Member must have length greater than or equal to 1");
+  if (keys->size() > limits::kMaxBatchGetKeys) {
+    json::element keys_element;
+    if (entry.at_key("Keys").get(keys_element) != simdjson::SUCCESS) throw ApiError::internal("Keys vanished");
+    ValidationErrors::throw_one(display_value(keys_element), path, "Member must have length less than or equal to 100");
+  }
+  return keys->size();
+}
+
+// One RequestItems entry, its Keys already checked by check_keys_count.
+BatchGetTable decode_table(std::string_view table_name, json::object entry) {
+  BatchGetTable t;
+  t.table_name = std::string(table_name);
+  t.projection = decode_read_projection(entry);
+  t.consistent_read = get_bool(entry, "ConsistentRead").value_or(false);
+  for (const char* member : {"ProjectionExpression", "ExpressionAttributeNames", "AttributesToGet", "ConsistentRead"}) {
+    auto m = entry[member];
+    if (!m.error()) t.echoed_members.emplace_back(member, std::string(simdjson::minify(m.value())));
+  }
+  const json::array keys = *get_array(entry, "Keys");
+  for (json::element k : keys) {
+    t.key_texts.emplace_back(simdjson::minify(k));
+    if (!t.key_error.has_error()) t.key_error.capture([&] { t.keys.push_back(decode_attribute_map(expect_object(k))); });
+  }
+  return t;
+}
+
+struct ResolvedTable {
   std::shared_ptr<const storage::TableDef> table;
-  std::string name;  // as requested
-  json::object request;
-  std::vector<std::pair<storage::PrimaryKey, json::element>> keys;
-  ReadProjection projection;
-  bool consistent = false;
+  std::vector<storage::PrimaryKey> keys;
 };
+
+ResolvedTable resolve(RequestContext& ctx, const BatchGetTable& t) {
+  ResolvedTable r{require_table(ctx, t.table_name, true), {}};
+  std::set<std::string> seen;
+  for (const AttrMap& k : t.keys) {
+    storage::PrimaryKey key = key_from_map(*r.table, k);
+    if (!seen.insert(storage::stored_key(*r.table, key)).second)
+      throw ApiError::validation("Provided list of item keys contains duplicates");
+    r.keys.push_back(std::move(key));
+  }
+  t.key_error.rethrow_if_any();
+  return r;
+}
+
+// The items of every key, or nullopt as soon as the items read pass
+// `give_up_bytes`.  Keys met once 16 MB are read are left unprocessed.
+std::optional<BatchGetItemResponse> read_items(RequestContext& ctx, const BatchGetItemRequest& req,
+                                               const std::vector<ResolvedTable>& tables, std::size_t give_up_bytes) {
+  BatchGetItemResponse resp;
+  resp.responses.resize(tables.size());
+  resp.unprocessed.resize(tables.size());
+  storage::ReadTxn txn = ctx.engine.begin_read();
+  std::size_t bytes = 0;
+  Item item;
+  for (std::size_t ti = 0; ti < tables.size(); ++ti) {
+    const BatchGetTable& t = req.tables[ti];
+    double units = 0;
+    for (std::size_t ki = 0; ki < tables[ti].keys.size(); ++ki) {
+      if (bytes >= kMaxResponseBytes) {
+        resp.unprocessed[ti].push_back(ki);
+        continue;
+      }
+      if (!txn.get(*tables[ti].table, tables[ti].keys[ki], &item)) continue;
+      const std::size_t size = item_size(item);
+      bytes += size;
+      if (bytes > give_up_bytes) return std::nullopt;
+      units += read_units(size, t.consistent_read);
+      resp.responses[ti].push_back(t.projection.active() ? t.projection.apply(item) : std::move(item));
+    }
+    resp.consumed_capacity.push_back(ConsumedCapacity{tables[ti].table->name, units});
+  }
+  resp.item_bytes = bytes;
+  return resp;
+}
 
 // UnprocessedKeys: each table's left-over keys with the members needed to
 // ask for them again.
-void write_unprocessed(JsonWriter& w, const std::vector<TableRequest>& tables,
-                       const std::vector<std::vector<json::element>>& unprocessed) {
+void write_unprocessed(JsonWriter& w, const BatchGetItemRequest& req, const BatchGetItemResponse& resp) {
   w.key("UnprocessedKeys");
   w.begin_object();
-  for (std::size_t ti = 0; ti < tables.size(); ++ti) {
-    if (unprocessed[ti].empty()) continue;
-    const auto& t = tables[ti];
-    w.key(t.name);
+  for (std::size_t ti = 0; ti < req.tables.size(); ++ti) {
+    if (resp.unprocessed[ti].empty()) continue;
+    const BatchGetTable& t = req.tables[ti];
+    w.key(t.table_name);
     w.begin_object();
     w.key("Keys");
     w.begin_array();
-    for (json::element k : unprocessed[ti]) w.raw_value(simdjson::minify(k));
+    for (std::size_t ki : resp.unprocessed[ti]) w.raw_value(t.key_texts[ki]);
     w.end_array();
-    for (const char* member : {"ProjectionExpression", "ExpressionAttributeNames", "AttributesToGet", "ConsistentRead"}) {
-      auto m = t.request[member];
-      if (m.error()) continue;
+    for (const auto& [member, text] : t.echoed_members) {
       w.key(member);
-      w.raw_value(simdjson::minify(m.value()));
+      w.raw_value(text);
     }
     w.end_object();
   }
   w.end_object();
 }
 
-// The response, or nullopt as soon as the items read pass `give_up_bytes`.
-std::optional<std::string> build_response(RequestContext& ctx, const std::vector<TableRequest>& tables,
-                                          ReturnConsumedCapacity rcc, std::size_t give_up_bytes) {
-  JsonWriter w;
-  w.begin_object();
-  w.key("Responses");
-  w.begin_object();
-  std::vector<ConsumedCapacity> capacity;
-  // Keys left over once the response reaches 16 MB, per table.
-  std::vector<std::vector<json::element>> unprocessed(tables.size());
-  {
-    storage::ReadTxn txn = ctx.engine.begin_read();
-    std::size_t bytes = 0;
-    Item item;
-    for (std::size_t ti = 0; ti < tables.size(); ++ti) {
-      auto& t = tables[ti];
-      w.key(t.name);
-      w.begin_array();
-      double units = 0;
-      for (auto& [key, raw] : t.keys) {
-        if (bytes >= kMaxResponseBytes) {
-          unprocessed[ti].push_back(raw);
-          continue;
-        }
-        if (!txn.get(*t.table, key, &item)) continue;
-        const std::size_t size = item_size(item);
-        bytes += size;
-        if (bytes > give_up_bytes) return std::nullopt;
-        units += read_units(size, t.consistent);
-        if (t.projection.active())
-          w.item(t.projection.apply(item));
-        else
-          w.item(item);
-      }
-      w.end_array();
-      capacity.push_back(ConsumedCapacity{t.table->name, units});
-    }
-  }
-  w.end_object();
-  write_unprocessed(w, tables, unprocessed);
-  write_consumed_capacity(w, rcc, capacity);
-  w.end_object();
-  return w.take();
-}
-
 }  // namespace
 
-Result batch_get_item(RequestContext& ctx, json::object body) {
+BatchGetItemRequest decode_batch_get_item(json::object body) {
   static const std::vector<FieldSpec> specs = {
       FieldSpec{.name = "RequestItems", .type = FieldType::Map, .not_null = true, .min_length = 1, .java_class = "com.amazonaws.dynamodb.v20120810.KeysAndAttributes"},
       return_consumed_capacity_spec(),
   };
   ValidationErrors errors;
   check_request(body, specs, errors);
-  auto rcc = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
+  BatchGetItemRequest req;
+  req.return_consumed_capacity = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
   json::object request_items = *get_object(body, "RequestItems");
 
   std::size_t total = 0;
-  for (auto [table_name, req] : request_items) {
-    std::string_view name = table_name;
-    if (name.size() < limits::kMinTableNameLength || name.size() > limits::kMaxTableNameLength || !matches_name_pattern(name))
-      throw ApiError::validation("1 validation error detected: Value '" + std::string(name) +
-                                 "' at 'requestItems' failed to satisfy constraint: Map keys must satisfy constraint: "
-                                 "[Member must have length less than or equal to 255, Member must have length greater "
-                                 "than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]");
-    json::object o = expect_object(req);
-    auto keys = get_array(o, "Keys");
-    if (!keys)
-      throw ApiError::validation("1 validation error detected: Value null at 'requestItems." + std::string(name) +
-                                 ".member.keys' failed to satisfy constraint: Member must not be null");
-    if (keys->size() == 0)
-      throw ApiError::validation("1 validation error detected: Value '[]' at 'requestItems." + std::string(name) +
-                                 ".member.keys' failed to satisfy constraint: Member must have length greater than or "
-                                 "equal to 1");
-    if (keys->size() > limits::kMaxBatchGetKeys) {
-      json::element keys_element;
-      if (o.at_key("Keys").get(keys_element) != simdjson::SUCCESS) throw ApiError::internal("Keys vanished");
-      throw ApiError::validation("1 validation error detected: Value '" + display_value(keys_element) + "' at 'requestItems." +
-                                 std::string(name) +
-                                 ".member.keys' failed to satisfy constraint: Member must have length less than or "
-                                 "equal to 100");
-    }
-    total += keys->size();
+  for (auto [table_name, entry] : request_items) {
+    check_request_items_table_name(table_name);
+    total += check_keys_count(table_name, expect_object(entry));
   }
   if (total > limits::kMaxBatchGetKeys) throw ApiError::validation("Too many items requested for the BatchGetItem call");
+  for (auto [table_name, entry] : request_items) req.tables.push_back(decode_table(table_name, expect_object(entry)));
+  return req;
+}
 
-  std::vector<TableRequest> tables;
-  for (auto [table_name, req] : request_items) {
-    TableRequest t;
-    t.name = std::string(std::string_view(table_name));
-    t.request = expect_object(req);
-    t.projection = decode_read_projection(t.request);
-    t.consistent = get_bool(t.request, "ConsistentRead").value_or(false);
-    tables.push_back(std::move(t));
-  }
-  for (auto& t : tables) {
-    t.table = require_table(ctx, t.name, true);
-    std::set<std::string> seen;
-    const json::array keys = *get_array(t.request, "Keys");
-    for (json::element k : keys) {
-      storage::PrimaryKey key = key_from_map(*t.table, decode_attribute_map(expect_object(k)));
-      std::string enc = storage::stored_key(*t.table, key);
-      if (!seen.insert(std::move(enc)).second)
-        throw ApiError::validation("Provided list of item keys contains duplicates");
-      t.keys.emplace_back(std::move(key), k);
-    }
-  }
+asio::awaitable<BatchGetItemResponse> execute(RequestContext& ctx, const BatchGetItemRequest& req) {
+  std::vector<ResolvedTable> tables;
+  for (const auto& t : req.tables) tables.push_back(resolve(ctx, t));
+  // Up to 1 MB of items (a Query page) is read on this thread; past that
+  // they are read again on the heavy-work pool (issue 10, item 5).
+  auto resp = read_items(ctx, req, tables, ctx.heavy ? kInlineItemBytes : kNoLimit);
+  if (!resp) resp = co_await ctx.run_heavy([&] { return read_items(ctx, req, tables, kNoLimit); });
+  co_return std::move(*resp);
+}
 
-  // Up to 1 MB of items (a Query page) is answered on this thread; past
-  // that the answer is built again on the heavy-work pool (issue 10, item 5).
-  auto out = build_response(ctx, tables, rcc, ctx.heavy ? kInlineItemBytes : kNoLimit);
-  if (!out) out = co_await ctx.run_heavy([&] { return build_response(ctx, tables, rcc, kNoLimit); });
-  co_return std::move(*out);
+std::string to_json(const BatchGetItemRequest& req, const BatchGetItemResponse& resp) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("Responses");
+  w.begin_object();
+  for (std::size_t ti = 0; ti < req.tables.size(); ++ti) {
+    w.key(req.tables[ti].table_name);
+    w.begin_array();
+    for (const Item& item : resp.responses[ti]) w.item(item);
+    w.end_array();
+  }
+  w.end_object();
+  write_unprocessed(w, req, resp);
+  write_consumed_capacity(w, req.return_consumed_capacity, resp.consumed_capacity);
+  w.end_object();
+  return w.take();
+}
+
+// A response past 1 MB of items is also serialised on the heavy-work pool.
+Result batch_get_item(RequestContext& ctx, json::object body) {
+  const BatchGetItemRequest req = decode_batch_get_item(body);
+  const BatchGetItemResponse resp = co_await execute(ctx, req);
+  if (ctx.heavy && resp.item_bytes > kInlineItemBytes) co_return co_await ctx.run_heavy([&] { return to_json(req, resp); });
+  co_return to_json(req, resp);
 }
 
 }  // namespace ddbd::api::ops

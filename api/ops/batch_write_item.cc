@@ -10,6 +10,7 @@
 
 #include "api/ops/batch_write_item.hh"
 #include "api/ops/ops.hh"
+#include "api/ops/run.hh"
 #include "api/write_ops.hh"
 
 namespace ddbd::api::ops {
@@ -18,20 +19,14 @@ namespace {
 
 // "Map value must satisfy constraint" on one table's list of requests.
 [[noreturn]] void bad_request_count(std::string_view table, std::string value_display) {
-  ValidationErrors errors;
-  errors.add("{" + std::string(table) + "=" + value_display + "}", "requestItems",
+  ValidationErrors::throw_one("{" + std::string(table) + "=" + value_display + "}", "requestItems",
              "Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must "
              "have length greater than or equal to 1]");
-  errors.throw_if_any();
-  throw ApiError::internal();
 }
 
 [[noreturn]] void missing(std::string_view table, std::string_view member) {
-  ValidationErrors errors;
-  errors.add(std::nullopt, "requestItems." + std::string(table) + ".member." + std::string(member),
+  ValidationErrors::throw_one(std::nullopt, "requestItems." + std::string(table) + ".member." + std::string(member),
              "Member must not be null");
-  errors.throw_if_any();
-  throw ApiError::internal();
 }
 
 BatchWriteRequest::Entry decode_entry(std::string_view table, json::element r) {
@@ -124,8 +119,7 @@ std::string to_json(const BatchWriteRequest& req, const BatchWriteResponse& resp
 }
 
 Result batch_write_item(RequestContext& ctx, json::object body) {
-  const BatchWriteRequest req = decode_batch_write_item(body);
-  co_return to_json(req, co_await execute(ctx, req));
+  return execute_to_json(ctx, decode_batch_write_item(body));
 }
 
 }  // namespace ddbd::api::ops

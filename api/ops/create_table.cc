@@ -14,12 +14,15 @@
 //   4. attribute definitions not used by any key;
 //   5. LSI rules, GSI rules, index name duplicates, index count limits;
 //   6. the table must not exist (ResourceInUseException).
+#include "api/ops/create_table.hh"
+
 #include <openssl/rand.h>
 
 #include <map>
 #include <set>
 
 #include "api/ops/ops.hh"
+#include "api/ops/run.hh"
 #include "api/table_ops.hh"
 #include "api/shapes.hh"
 #include "api/table_schema.hh"
@@ -80,105 +83,118 @@ std::string new_uuid() {
   return s;
 }
 
-}  // namespace
+// What decoding the table's and its indexes' key schemas shares.
+struct KeyContext {
+  std::vector<std::string> defined;         // AttributeDefinitions, in order
+  std::map<std::string, AttrType> types;    // their types
+  std::vector<RawKey> table_keys;
+  std::set<std::string> used;               // attributes some key uses
+  std::set<std::string> index_names;
+};
 
-Result create_table(RequestContext& ctx, json::object body) {
-  ValidationErrors errors;
-  check_request(body, specs(), errors);
-
-  storage::TableDef def;
-  def.ns = ctx.ns;
-  def.name = std::string(*get_string(body, "TableName"));
-  def.region = ctx.region;
-  def.account_id = ctx.config.account_id;
-  def.table_uuid = new_uuid();
-
+// BillingMode and ProvisionedThroughput.
+void decode_billing(json::object body, storage::TableDef& def) {
   auto billing = get_string(body, "BillingMode");
   auto throughput = get_object(body, "ProvisionedThroughput");
   def.billing_mode = billing ? std::string(*billing) : "PROVISIONED";
   if (def.billing_mode == "PAY_PER_REQUEST") {
     if (throughput)
       invalid("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
-  } else {
-    if (!throughput)
-      invalid("ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
-    def.read_capacity = *get_long(*throughput, "ReadCapacityUnits");
-    def.write_capacity = *get_long(*throughput, "WriteCapacityUnits");
-    if (def.read_capacity > 1000000000000)
-      throw ApiError::validation("Given value " + std::to_string(def.read_capacity) + " for ReadCapacityUnits is out of bounds");
-    if (def.write_capacity > 1000000000000)
-      throw ApiError::validation("Given value " + std::to_string(def.write_capacity) + " for WriteCapacityUnits is out of bounds");
+    return;
   }
+  if (!throughput)
+    invalid("ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+  def.read_capacity = *get_long(*throughput, "ReadCapacityUnits");
+  def.write_capacity = *get_long(*throughput, "WriteCapacityUnits");
+  if (def.read_capacity > 1000000000000)
+    throw ApiError::validation("Given value " + std::to_string(def.read_capacity) + " for ReadCapacityUnits is out of bounds");
+  if (def.write_capacity > 1000000000000)
+    throw ApiError::validation("Given value " + std::to_string(def.write_capacity) + " for WriteCapacityUnits is out of bounds");
+}
 
-  std::vector<std::string> defined;
-  std::map<std::string, AttrType> types;
-  const json::array attribute_definitions = *get_array(body, "AttributeDefinitions");
-  for (json::element e : attribute_definitions) {
+// AttributeDefinitions (no duplicates), then the table's KeySchema.
+void decode_table_keys(json::object body, storage::TableDef& def, KeyContext& kc) {
+  const json::array definitions = *get_array(body, "AttributeDefinitions");
+  for (json::element e : definitions) {
     json::object o = expect_object(e);
     std::string name(*get_string(o, "AttributeName"));
     AttrType t;
     attr_type_from_name(*get_string(o, "AttributeType"), t);
-    if (types.count(name)) invalid("Duplicate AttributeName in AttributeDefinitions: " + name);
-    defined.push_back(name);
-    types[name] = t;
+    if (kc.types.count(name)) invalid("Duplicate AttributeName in AttributeDefinitions: " + name);
+    kc.defined.push_back(name);
+    kc.types[name] = t;
     def.attribute_definitions.emplace_back(name, t);
   }
+  kc.table_keys = read_key_schema(*get_array(body, "KeySchema"));
+  if (kc.table_keys.size() > kc.defined.size())
+    throw ApiError::validation("Invalid KeySchema: Some index key attribute have no definition");
+  check_key_schema(kc.table_keys, kc.defined);
+  def.key = to_key_schema(kc.table_keys, kc.types);
+  for (const auto& k : kc.table_keys) kc.used.insert(k.name);
+}
 
-  auto keys = read_key_schema(*get_array(body, "KeySchema"));
-  if (keys.size() > defined.size()) throw ApiError::validation("Invalid KeySchema: Some index key attribute have no definition");
-  check_key_schema(keys, defined);
-  def.key = to_key_schema(keys, types);
-
-  std::set<std::string> used;
-  for (const auto& k : keys) used.insert(k.name);
-  std::set<std::string> index_names;
-
-  auto lsis = get_array(body, "LocalSecondaryIndexes");
-  auto gsis = get_array(body, "GlobalSecondaryIndexes");
-  uint32_t next_index_id = 1;
-  auto read_index = [&](json::object o, bool global) {
-    storage::IndexDef ix;
-    ix.global = global;
-    ix.name = std::string(*get_string(o, "IndexName"));
-    auto ikeys = read_key_schema(*get_array(o, "KeySchema"));
-    check_key_schema(ikeys, defined);
-    read_projection(*get_object(o, "Projection"), ix);
-    if (!global) {
-      if (ikeys.size() != 2) invalid("Index KeySchema does not have a range key for index: " + ix.name);
-      if (ikeys[0].name != keys[0].name)
-        invalid("Index KeySchema does not have the same leading hash key as table KeySchema for index: " + ix.name +
-                ". index hash key: " + ikeys[0].name + ", table hash key: " + keys[0].name);
-    } else {
-      auto ipt = get_object(o, "ProvisionedThroughput");
-      if (def.billing_mode == "PAY_PER_REQUEST" && ipt)
-        invalid("ProvisionedThroughput should not be specified for index: " + ix.name + " when BillingMode is PAY_PER_REQUEST");
-      if (def.billing_mode != "PAY_PER_REQUEST") {
-        if (!ipt) invalid("ProvisionedThroughput must be specified for index: " + ix.name);
-        ix.read_capacity = *get_long(*ipt, "ReadCapacityUnits");
-        ix.write_capacity = *get_long(*ipt, "WriteCapacityUnits");
-      }
+// One element of LocalSecondaryIndexes (`global` false) or
+// GlobalSecondaryIndexes.
+storage::IndexDef decode_index(json::object o, bool global, const storage::TableDef& def, KeyContext& kc) {
+  storage::IndexDef ix;
+  ix.global = global;
+  ix.name = std::string(*get_string(o, "IndexName"));
+  auto ikeys = read_key_schema(*get_array(o, "KeySchema"));
+  check_key_schema(ikeys, kc.defined);
+  read_projection(*get_object(o, "Projection"), ix);
+  if (!global) {
+    if (ikeys.size() != 2) invalid("Index KeySchema does not have a range key for index: " + ix.name);
+    if (ikeys[0].name != kc.table_keys[0].name)
+      invalid("Index KeySchema does not have the same leading hash key as table KeySchema for index: " + ix.name +
+              ". index hash key: " + ikeys[0].name + ", table hash key: " + kc.table_keys[0].name);
+  } else {
+    auto ipt = get_object(o, "ProvisionedThroughput");
+    if (def.billing_mode == "PAY_PER_REQUEST" && ipt)
+      invalid("ProvisionedThroughput should not be specified for index: " + ix.name + " when BillingMode is PAY_PER_REQUEST");
+    if (def.billing_mode != "PAY_PER_REQUEST") {
+      if (!ipt) invalid("ProvisionedThroughput must be specified for index: " + ix.name);
+      ix.read_capacity = *get_long(*ipt, "ReadCapacityUnits");
+      ix.write_capacity = *get_long(*ipt, "WriteCapacityUnits");
     }
-    if (!index_names.insert(ix.name).second) invalid("Duplicate index name: " + ix.name);
-    for (const auto& k : ikeys) used.insert(k.name);
-    ix.key = to_key_schema(ikeys, types);
-    ix.index_id = next_index_id++;
-    def.indexes.push_back(std::move(ix));
-  };
-  if (lsis) {
+  }
+  if (!kc.index_names.insert(ix.name).second) invalid("Duplicate index name: " + ix.name);
+  for (const auto& k : ikeys) kc.used.insert(k.name);
+  ix.key = to_key_schema(ikeys, kc.types);
+  ix.index_id = static_cast<uint32_t>(def.indexes.size() + 1);
+  return ix;
+}
+
+// LocalSecondaryIndexes, then GlobalSecondaryIndexes, then every defined
+// attribute is used by some key.
+void decode_indexes(json::object body, storage::TableDef& def, KeyContext& kc) {
+  if (auto lsis = get_array(body, "LocalSecondaryIndexes")) {
     if (lsis->size() == 0) invalid("List of LocalSecondaryIndexes is empty");
-    if (keys.size() != 2)
+    if (kc.table_keys.size() != 2)
       invalid("Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
-    for (json::element e : *lsis) read_index(expect_object(e), false);
+    for (json::element e : *lsis) def.indexes.push_back(decode_index(expect_object(e), false, def, kc));
     if (lsis->size() > limits::kMaxLocalSecondaryIndexes) invalid("Number of LocalSecondaryIndexes exceeds per-table limit of 5");
   }
-  if (gsis) {
+  if (auto gsis = get_array(body, "GlobalSecondaryIndexes")) {
     if (gsis->size() == 0) invalid("List of GlobalSecondaryIndexes is empty");
-    for (json::element e : *gsis) read_index(expect_object(e), true);
+    for (json::element e : *gsis) def.indexes.push_back(decode_index(expect_object(e), true, def, kc));
     if (gsis->size() > limits::kMaxGlobalSecondaryIndexes) invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
   }
-  if (used.size() != defined.size())
+  if (kc.used.size() != kc.defined.size())
     invalid("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+}
 
+}  // namespace
+
+CreateTableRequest decode_create_table(json::object body) {
+  ValidationErrors errors;
+  check_request(body, specs(), errors);
+  CreateTableRequest req;
+  storage::TableDef& def = req.table;
+  def.name = std::string(*get_string(body, "TableName"));
+  decode_billing(body, def);
+  KeyContext kc;
+  decode_table_keys(body, def, kc);
+  decode_indexes(body, def, kc);
   if (auto tags = get_array(body, "Tags"))
     for (json::element e : *tags) {
       json::object o = expect_object(e);
@@ -186,27 +202,35 @@ Result create_table(RequestContext& ctx, json::object body) {
     }
   if (auto dp = get_bool(body, "DeletionProtectionEnabled")) def.deletion_protection = *dp;
   if (auto tc = get_string(body, "TableClass")) def.table_class = std::string(*tc);
+  return req;
+}
 
+asio::awaitable<CreateTableResponse> execute(RequestContext& ctx, const CreateTableRequest& req) {
+  auto def = std::make_shared<storage::TableDef>(req.table);
+  def->ns = ctx.ns;
+  def->region = ctx.region;
+  def->account_id = ctx.config.account_id;
+  def->table_uuid = new_uuid();
   const double now = ctx.now();
-  def.creation_time = now;
-  def.billing_mode_last_update = def.billing_mode == "PAY_PER_REQUEST" ? now : 0;
-  def.status = ctx.config.transient_status_seconds > 0 ? "CREATING" : "ACTIVE";
-  def.status_ready_time = now + ctx.config.transient_status_seconds;
-  for (auto& ix : def.indexes) ix.status = def.status;
+  def->creation_time = now;
+  def->billing_mode_last_update = def->billing_mode == "PAY_PER_REQUEST" ? now : 0;
+  def->status = ctx.config.transient_status_seconds > 0 ? "CREATING" : "ACTIVE";
+  def->status_ready_time = now + ctx.config.transient_status_seconds;
+  for (auto& ix : def->indexes) ix.status = def->status;
 
-  // ---- execute ----
-  CreateTableOp op(def);
+  CreateTableOp op(*def);
   CreateTableOp::Result created;
   storage::Status st = co_await ctx.write(op, created);
-  if (created.out.exists) throw ApiError::resource_in_use("Table already exists: " + def.name);
+  if (created.out.exists) throw ApiError::resource_in_use("Table already exists: " + def->name);
   check_storage(st);
-
-  JsonWriter w;
-  w.begin_object();
-  w.key("TableDescription");
-  write_table_description(w, created.out.def, storage::TableStats{}, now);
-  w.end_object();
-  co_return w.take();
+  *def = std::move(created.out.def);  // with its table_id
+  co_return CreateTableResponse{DescribedTable{.table = std::move(def), .stats = {}, .index_stats = std::nullopt, .now = now, .status_override = {}}};
 }
+
+std::string to_json(const CreateTableRequest&, const CreateTableResponse& resp) {
+  return table_description_response("TableDescription", resp.table);
+}
+
+Result create_table(RequestContext& ctx, json::object body) { return execute_to_json(ctx, decode_create_table(body)); }
 
 }  // namespace ddbd::api::ops

@@ -8,13 +8,13 @@
 // ReturnValues must be NONE or ALL_OLD; the table exists; the key matches
 // the schema; the condition, evaluated on the old item inside the write.
 #include "api/ops/ops.hh"
+#include "api/ops/run.hh"
 #include "api/write_ops.hh"
 
 namespace ddbd::api::ops {
 
 Result delete_item(RequestContext& ctx, json::object body) {
-  const SingleWriteRequest req = decode_single_write(body, ActionKind::del);
-  co_return single_write_to_json(req, co_await execute_single_write(ctx, req));
+  return execute_to_json(ctx, decode_single_write(body, ActionKind::del));
 }
 
 }  // namespace ddbd::api::ops

@@ -6,17 +6,18 @@
 // Checks: TableName constraints; the table must exist; deletion protection
 // ("Resource cannot be deleted as it is currently protected against
 // deletion. Disable deletion protection first.").
+#include "api/ops/delete_table.hh"
+
 #include "api/ops/ops.hh"
+#include "api/ops/run.hh"
 #include "api/table_ops.hh"
-#include "api/shapes.hh"
 
 namespace ddbd::api::ops {
 
-Result delete_table(RequestContext& ctx, json::object body) {
-  static const std::vector<FieldSpec> specs = {table_name_spec(false)};
-  ValidationErrors errors;
-  check_request(body, specs, errors);
-  auto table = require_table(ctx, *get_string(body, "TableName"), false);
+DeleteTableRequest decode_delete_table(json::object body) { return {decode_table_name_request(body)}; }
+
+asio::awaitable<DeleteTableResponse> execute(RequestContext& ctx, const DeleteTableRequest& req) {
+  auto table = require_table(ctx, req.table_name, false);
   if (table->deletion_protection)
     throw ApiError::validation(
         "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
@@ -31,12 +32,14 @@ Result delete_table(RequestContext& ctx, json::object body) {
   if (st == storage::Status::not_found)
     throw ApiError::resource_not_found("Requested resource not found: Table: " + table->name + " not found");
   check_storage(st);
-  JsonWriter w;
-  w.begin_object();
-  w.key("TableDescription");
-  write_table_description(w, *table, stats, ctx.now(), "DELETING");
-  w.end_object();
-  co_return w.take();
+  co_return DeleteTableResponse{DescribedTable{
+      .table = std::move(table), .stats = stats, .index_stats = std::nullopt, .now = ctx.now(), .status_override = "DELETING"}};
 }
+
+std::string to_json(const DeleteTableRequest&, const DeleteTableResponse& resp) {
+  return table_description_response("TableDescription", resp.table);
+}
+
+Result delete_table(RequestContext& ctx, json::object body) { return execute_to_json(ctx, decode_delete_table(body)); }
 
 }  // namespace ddbd::api::ops

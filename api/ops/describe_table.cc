@@ -3,29 +3,33 @@
 //
 // Checks: TableName type and constraints (1..255, pattern), then the table
 // must exist ("Requested resource not found: Table: X not found").
+#include "api/ops/describe_table.hh"
+
 #include "api/ops/ops.hh"
-#include "api/shapes.hh"
+#include "api/ops/run.hh"
 
 namespace ddbd::api::ops {
 
-Result describe_table(RequestContext& ctx, json::object body) {
-  static const std::vector<FieldSpec> specs = {table_name_spec(false)};
-  ValidationErrors errors;
-  check_request(body, specs, errors);
-  auto table = require_table(ctx, *get_string(body, "TableName"), false);
-  storage::TableStats stats;
-  std::vector<storage::TableStats> index_stats;
+DescribeTableRequest decode_describe_table(json::object body) { return {decode_table_name_request(body)}; }
+
+asio::awaitable<DescribeTableResponse> execute(RequestContext& ctx, const DescribeTableRequest& req) {
+  DescribeTableResponse resp;
+  DescribedTable& d = resp.table;
+  d.table = require_table(ctx, req.table_name, false);
+  d.index_stats.emplace();
   {
     storage::ReadTxn txn = ctx.engine.begin_read();
-    stats = txn.stats(*table);
-    for (const auto& ix : table->indexes) index_stats.push_back(txn.index_stats(*table, ix));
+    d.stats = txn.stats(*d.table);
+    for (const auto& ix : d.table->indexes) d.index_stats->push_back(txn.index_stats(*d.table, ix));
   }
-  JsonWriter w;
-  w.begin_object();
-  w.key("Table");
-  write_table_description(w, *table, stats, ctx.now(), {}, &index_stats);
-  w.end_object();
-  co_return w.take();
+  d.now = ctx.now();
+  co_return resp;
 }
+
+std::string to_json(const DescribeTableRequest&, const DescribeTableResponse& resp) {
+  return table_description_response("Table", resp.table);
+}
+
+Result describe_table(RequestContext& ctx, json::object body) { return execute_to_json(ctx, decode_describe_table(body)); }
 
 }  // namespace ddbd::api::ops

@@ -9,13 +9,14 @@
 // AttributesToGet 1..255 unique); Key values; projection parameters
 // (expression and legacy form not both); the table exists; the key matches
 // the schema.
+#include "api/ops/get_item.hh"
+
 #include "api/ops/ops.hh"
-#include "api/read_common.hh"
-#include "api/shapes.hh"
+#include "api/ops/run.hh"
 
 namespace ddbd::api::ops {
 
-Result get_item(RequestContext& ctx, json::object body) {
+GetItemRequest decode_get_item(json::object body) {
   static const std::vector<FieldSpec> specs = {
       table_name_spec(false),
       FieldSpec{.name = "Key", .type = FieldType::Map, .not_null = true, .java_class = "com.amazonaws.dynamodb.v20120810.AttributeValue"},
@@ -28,32 +29,42 @@ Result get_item(RequestContext& ctx, json::object body) {
   ValidationErrors errors;
   check_request(body, specs, errors);
 
-  AttrMap key_map = decode_attribute_map(*get_object(body, "Key"));
-  const bool consistent = get_bool(body, "ConsistentRead").value_or(false);
-  auto rcc = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
-  ReadProjection projection = decode_read_projection(body);
+  GetItemRequest req;
+  req.key = decode_attribute_map(*get_object(body, "Key"));
+  req.consistent_read = get_bool(body, "ConsistentRead").value_or(false);
+  req.return_consumed_capacity = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
+  req.projection = decode_read_projection(body);
+  req.table_name = std::string(*get_string(body, "TableName"));
+  return req;
+}
 
-  auto table = require_table(ctx, *get_string(body, "TableName"), true);
-  storage::PrimaryKey key = key_from_map(*table, key_map);
-
+asio::awaitable<GetItemResponse> execute(RequestContext& ctx, const GetItemRequest& req) {
+  auto table = require_table(ctx, req.table_name, true);
+  storage::PrimaryKey key = key_from_map(*table, req.key);
+  GetItemResponse resp;
   Item item;
   bool found;
   {
     storage::ReadTxn txn = ctx.engine.begin_read();
     found = txn.get(*table, key, &item);
   }
+  resp.consumed_capacity = ConsumedCapacity{table->name, read_units(found ? item_size(item) : 0, req.consistent_read)};
+  if (found) resp.item = req.projection.active() ? req.projection.apply(item) : std::move(item);
+  co_return resp;
+}
+
+std::string to_json(const GetItemRequest& req, const GetItemResponse& resp) {
   JsonWriter w;
   w.begin_object();
-  if (found) {
+  if (resp.item) {
     w.key("Item");
-    if (projection.active())
-      w.item(projection.apply(item));
-    else
-      w.item(item);
+    w.item(*resp.item);
   }
-  write_consumed_capacity(w, rcc, ConsumedCapacity{table->name, read_units(found ? item_size(item) : 0, consistent)});
+  write_consumed_capacity(w, req.return_consumed_capacity, resp.consumed_capacity);
   w.end_object();
-  co_return w.take();
+  return w.take();
 }
+
+Result get_item(RequestContext& ctx, json::object body) { return execute_to_json(ctx, decode_get_item(body)); }
 
 }  // namespace ddbd::api::ops

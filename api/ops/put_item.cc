@@ -13,13 +13,13 @@
 //   5. key attributes and item size;
 //   6. the condition, evaluated on the old item inside the write.
 #include "api/ops/ops.hh"
+#include "api/ops/run.hh"
 #include "api/write_ops.hh"
 
 namespace ddbd::api::ops {
 
 Result put_item(RequestContext& ctx, json::object body) {
-  const SingleWriteRequest req = decode_single_write(body, ActionKind::put);
-  co_return single_write_to_json(req, co_await execute_single_write(ctx, req));
+  return execute_to_json(ctx, decode_single_write(body, ActionKind::put));
 }
 
 }  // namespace ddbd::api::ops

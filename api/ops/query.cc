@@ -11,15 +11,62 @@
 // exists; IndexName, ConsistentRead on a GSI and Select; the key condition
 // against the key schema; the filter names no key attribute of that schema;
 // ExclusiveStartKey (sort-key predicate, then partition).
+#include "api/ops/query.hh"
+
 #include "api/ops/ops.hh"
-#include "api/read_pages.hh"
-#include "api/shapes.hh"
+#include "api/ops/run.hh"
 #include "expressions/error.hh"
 #include "expressions/key_condition.hh"
 
 namespace ddbd::api::ops {
 
-Result query(RequestContext& ctx, json::object body) {
+namespace {
+
+// The key condition as the page's partition and sort-key bounds; then the
+// filter names no key attribute of the schema queried.
+void set_key_range(const ReadExpressions& exprs, PageRequest& req) {
+  const storage::KeySchema& ks = req.index ? req.index->key : req.table->key;
+  expr::KeyNames names{ks.hash.name, ks.hash.type, std::nullopt, AttrType::S};
+  if (ks.range) {
+    names.range = ks.range->name;
+    names.range_type = ks.range->type;
+  }
+  expr::KeyRange range;
+  try {
+    range = expr::extract_key_range(*exprs.key_condition, names, exprs.key_condition_legacy);
+  } catch (const expr::ExpressionError& e) {
+    throw ApiError::validation(e.what());
+  }
+  check_filter_not_on_keys(exprs, ks);
+  req.spec.hash = *range.hash;
+  if (!range.sort_op) return;
+  const AttributeValue& v = *range.sort1;
+  switch (*range.sort_op) {
+    case expr::SortOp::EQ:
+      req.spec.lower = v;
+      req.spec.upper = v;
+      break;
+    case expr::SortOp::LT:
+      req.spec.upper = v;
+      req.spec.upper_inclusive = false;
+      break;
+    case expr::SortOp::LE: req.spec.upper = v; break;
+    case expr::SortOp::GT:
+      req.spec.lower = v;
+      req.spec.lower_inclusive = false;
+      break;
+    case expr::SortOp::GE: req.spec.lower = v; break;
+    case expr::SortOp::BETWEEN:
+      req.spec.lower = v;
+      req.spec.upper = *range.sort2;
+      break;
+    case expr::SortOp::BEGINS_WITH: req.spec.prefix = v.str; break;
+  }
+}
+
+}  // namespace
+
+QueryRequest decode_query(json::object body) {
   static const std::vector<FieldSpec> specs = {
       table_name_spec(false),
       FieldSpec{.name = "IndexName", .min_length = limits::kMinTableNameLength, .max_length = limits::kMaxTableNameLength, .name_pattern = true},
@@ -42,67 +89,22 @@ Result query(RequestContext& ctx, json::object body) {
   };
   ValidationErrors errors;
   check_request(body, specs, errors);
-
-  const bool consistent = get_bool(body, "ConsistentRead").value_or(false);
-  auto rcc = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
-  auto exprs = decode_read_expressions(body, true);
-
-  auto table = require_table(ctx, *get_string(body, "TableName"), true);
-  PageRequest req;
-  resolve_index_and_select(*table, get_string(body, "IndexName"), *exprs, consistent, ctx.now(), req);
-  req.limit = get_int(body, "Limit");
-  req.spec.forward = get_bool(body, "ScanIndexForward").value_or(true);
-
-  const storage::KeySchema& ks = req.index ? req.index->key : table->key;
-  expr::KeyNames names{ks.hash.name, ks.hash.type, std::nullopt, AttrType::S};
-  if (ks.range) {
-    names.range = ks.range->name;
-    names.range_type = ks.range->type;
-  }
-  expr::KeyRange range;
-  try {
-    range = expr::extract_key_range(*exprs->key_condition, names, exprs->key_condition_legacy);
-  } catch (const expr::ExpressionError& e) {
-    throw ApiError::validation(e.what());
-  }
-  check_filter_not_on_keys(*exprs, ks);
-  req.spec.hash = *range.hash;
-  if (range.sort_op) {
-    const AttributeValue& v = *range.sort1;
-    switch (*range.sort_op) {
-      case expr::SortOp::EQ:
-        req.spec.lower = v;
-        req.spec.upper = v;
-        break;
-      case expr::SortOp::LT:
-        req.spec.upper = v;
-        req.spec.upper_inclusive = false;
-        break;
-      case expr::SortOp::LE: req.spec.upper = v; break;
-      case expr::SortOp::GT:
-        req.spec.lower = v;
-        req.spec.lower_inclusive = false;
-        break;
-      case expr::SortOp::GE: req.spec.lower = v; break;
-      case expr::SortOp::BETWEEN:
-        req.spec.lower = v;
-        req.spec.upper = *range.sort2;
-        break;
-      case expr::SortOp::BEGINS_WITH: req.spec.prefix = v.str; break;
-    }
-  }
-  if (auto esk = get_object(body, "ExclusiveStartKey")) decode_exclusive_start_key(*esk, req);
-
-  JsonWriter w;
-  w.begin_object();
-  std::size_t bytes;
-  {
-    storage::ReadTxn txn = ctx.engine.begin_read();
-    bytes = run_page(txn, req, w);
-  }
-  write_consumed_capacity(w, rcc, ConsumedCapacity{table->name, read_units(bytes, consistent)});
-  w.end_object();
-  co_return w.take();
+  QueryRequest req;
+  req.page = decode_read_page_params(body, true);
+  req.scan_index_forward = get_bool(body, "ScanIndexForward").value_or(true);
+  return req;
 }
+
+asio::awaitable<QueryResponse> execute(RequestContext& ctx, const QueryRequest& req) {
+  PreparedPage page = prepare_page(ctx, req.page);
+  page.req.spec.forward = req.scan_index_forward;
+  set_key_range(*req.page.exprs, page.req);
+  apply_exclusive_start_key(req.page, page.req);
+  co_return QueryResponse{read_page(ctx, page, req.page)};
+}
+
+std::string to_json(const QueryRequest& req, const QueryResponse& resp) { return page_to_json(req.page, resp.page); }
+
+Result query(RequestContext& ctx, json::object body) { return execute_to_json(ctx, decode_query(body)); }
 
 }  // namespace ddbd::api::ops

@@ -6,13 +6,14 @@
 // projection and Select.  A parallel scan (Segment / TotalSegments) reads
 // one of TotalSegments disjoint ranges of the hash space; together they
 // cover every item exactly once.
+#include "api/ops/scan.hh"
+
 #include "api/ops/ops.hh"
-#include "api/read_pages.hh"
-#include "api/shapes.hh"
+#include "api/ops/run.hh"
 
 namespace ddbd::api::ops {
 
-Result scan(RequestContext& ctx, json::object body) {
+ScanRequest decode_scan(json::object body) {
   static const std::vector<FieldSpec> specs = {
       table_name_spec(false),
       FieldSpec{.name = "IndexName", .min_length = limits::kMinTableNameLength, .max_length = limits::kMaxTableNameLength, .name_pattern = true},
@@ -46,31 +47,27 @@ Result scan(RequestContext& ctx, json::object body) {
   if (segment && *segment >= *total)
     throw ApiError::validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
                                std::to_string(*segment) + " is not less than TotalSegments: " + std::to_string(*total));
-
-  const bool consistent = get_bool(body, "ConsistentRead").value_or(false);
-  auto rcc = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
-  auto exprs = decode_read_expressions(body, false);
-
-  auto table = require_table(ctx, *get_string(body, "TableName"), true);
-  PageRequest req;
-  resolve_index_and_select(*table, get_string(body, "IndexName"), *exprs, consistent, ctx.now(), req);
-  req.limit = get_int(body, "Limit");
+  ScanRequest req;
   if (segment) {
-    req.spec.segment = static_cast<uint32_t>(*segment);
-    req.spec.total_segments = static_cast<uint32_t>(*total);
+    req.segment = static_cast<uint32_t>(*segment);
+    req.total_segments = static_cast<uint32_t>(*total);
   }
-  if (auto esk = get_object(body, "ExclusiveStartKey")) decode_exclusive_start_key(*esk, req);
-
-  JsonWriter w;
-  w.begin_object();
-  std::size_t bytes;
-  {
-    storage::ReadTxn txn = ctx.engine.begin_read();
-    bytes = run_page(txn, req, w);
-  }
-  write_consumed_capacity(w, rcc, ConsumedCapacity{table->name, read_units(bytes, consistent)});
-  w.end_object();
-  co_return w.take();
+  req.page = decode_read_page_params(body, false);
+  return req;
 }
+
+asio::awaitable<ScanResponse> execute(RequestContext& ctx, const ScanRequest& req) {
+  PreparedPage page = prepare_page(ctx, req.page);
+  if (req.segment) {
+    page.req.spec.segment = *req.segment;
+    page.req.spec.total_segments = req.total_segments;
+  }
+  apply_exclusive_start_key(req.page, page.req);
+  co_return ScanResponse{read_page(ctx, page, req.page)};
+}
+
+std::string to_json(const ScanRequest& req, const ScanResponse& resp) { return page_to_json(req.page, resp.page); }
+
+Result scan(RequestContext& ctx, json::object body) { return execute_to_json(ctx, decode_scan(body)); }
 
 }  // namespace ddbd::api::ops

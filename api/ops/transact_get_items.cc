@@ -4,79 +4,102 @@
 // Up to 100 Gets, read from one LMDB snapshot (a serializable read: no write
 // can be seen half done).  Responses are in request order; a missing item
 // gives an empty object.
+#include "api/ops/transact_get_items.hh"
+
 #include <set>
 
 #include "api/ops/ops.hh"
-#include "api/read_common.hh"
-#include "api/shapes.hh"
+#include "api/ops/run.hh"
 
 namespace ddbd::api::ops {
 
-Result transact_get_items(RequestContext& ctx, json::object body) {
+namespace {
+
+// One TransactItems element; throws for a missing Get, TableName or Key
+// and for a bad projection.  The Key's values are decoded last, into
+// `get.key_error` when they fail.
+TransactGet decode_get(json::element e) {
+  json::object o = expect_object(e);
+  auto g = get_object(o, "Get");
+  if (!g) ValidationErrors::throw_one(std::nullopt, "transactItems.member.get", "Member must not be null");
+  auto table_name = get_string(*g, "TableName");
+  auto key = get_object(*g, "Key");
+  if (!table_name || !key)
+    ValidationErrors::throw_one(std::nullopt, table_name ? "transactItems.member.get.key" : "transactItems.member.get.tableName",
+                                "Member must not be null");
+  TransactGet get;
+  get.projection = decode_read_projection(*g);
+  get.table_name = std::string(*table_name);
+  get.key_error.capture([&] { get.key = decode_attribute_map(*key); });
+  return get;
+}
+
+}  // namespace
+
+TransactGetItemsRequest decode_transact_get_items(json::object body) {
   static const std::vector<FieldSpec> specs = {
       FieldSpec{.name = "TransactItems", .type = FieldType::List, .not_null = true, .min_length = 1, .max_length = limits::kMaxTransactionActions},
       return_consumed_capacity_spec(),
   };
   ValidationErrors errors;
   check_request(body, specs, errors);
-  auto rcc = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
-
-  struct Get {
-    std::shared_ptr<const storage::TableDef> table;
-    storage::PrimaryKey key;
-    ReadProjection projection;
-  };
-  std::vector<Get> gets;
-  std::set<std::string> seen;
+  TransactGetItemsRequest req;
+  req.return_consumed_capacity = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
   const json::array transact_items = *get_array(body, "TransactItems");
   for (json::element e : transact_items) {
-    json::object o = expect_object(e);
-    auto g = get_object(o, "Get");
-    if (!g)
-      throw ApiError::validation("1 validation error detected: Value null at 'transactItems.member.get' failed to "
-                                 "satisfy constraint: Member must not be null");
-    auto table_name = get_string(*g, "TableName");
-    auto key = get_object(*g, "Key");
-    if (!table_name || !key)
-      throw ApiError::validation(std::string("1 validation error detected: Value null at 'transactItems.member.get.") +
-                                 (table_name ? "key" : "tableName") + "' failed to satisfy constraint: Member must not be null");
-    Get get;
-    get.projection = decode_read_projection(*g);
-    get.table = require_table(ctx, *table_name, true);
-    get.key = key_from_map(*get.table, decode_attribute_map(*key));
-    std::string enc = storage::stored_key(*get.table, get.key);
-    if (!seen.insert(std::move(enc)).second)
-      throw ApiError::validation("Transaction request cannot include multiple operations on one item");
-    gets.push_back(std::move(get));
+    if (!req.element_error.capture([&] { req.gets.push_back(decode_get(e)); })) break;
+    if (req.gets.back().key_error.has_error()) break;
   }
+  return req;
+}
 
+asio::awaitable<TransactGetItemsResponse> execute(RequestContext& ctx, const TransactGetItemsRequest& req) {
+  std::vector<std::shared_ptr<const storage::TableDef>> tables;
+  std::vector<storage::PrimaryKey> keys;
+  std::set<std::string> seen;
+  for (const TransactGet& g : req.gets) {
+    tables.push_back(require_table(ctx, g.table_name, true));
+    g.key_error.rethrow_if_any();
+    keys.push_back(key_from_map(*tables.back(), g.key));
+    if (!seen.insert(storage::stored_key(*tables.back(), keys.back())).second)
+      throw ApiError::validation("Transaction request cannot include multiple operations on one item");
+  }
+  req.element_error.rethrow_if_any();
+
+  TransactGetItemsResponse resp;
+  storage::ReadTxn txn = ctx.engine.begin_read();
+  Item item;
+  for (std::size_t i = 0; i < req.gets.size(); ++i) {
+    double units = 2 * read_units(0, true);
+    std::optional<Item>& out = resp.responses.emplace_back();
+    if (txn.get(*tables[i], keys[i], &item)) {
+      units = 2 * read_units(item_size(item), true);
+      out = req.gets[i].projection.active() ? req.gets[i].projection.apply(item) : std::move(item);
+    }
+    add_capacity(resp.consumed_capacity, tables[i]->name, units);
+  }
+  co_return resp;
+}
+
+std::string to_json(const TransactGetItemsRequest& req, const TransactGetItemsResponse& resp) {
   JsonWriter w;
   w.begin_object();
   w.key("Responses");
   w.begin_array();
-  std::vector<ConsumedCapacity> capacity;
-  {
-    storage::ReadTxn txn = ctx.engine.begin_read();
-    Item item;
-    for (const auto& g : gets) {
-      w.begin_object();
-      double units = 2 * read_units(0, true);
-      if (txn.get(*g.table, g.key, &item)) {
-        units = 2 * read_units(item_size(item), true);
-        w.key("Item");
-        if (g.projection.active())
-          w.item(g.projection.apply(item));
-        else
-          w.item(item);
-      }
-      w.end_object();
-      add_capacity(capacity, g.table->name, units);
+  for (const auto& item : resp.responses) {
+    w.begin_object();
+    if (item) {
+      w.key("Item");
+      w.item(*item);
     }
+    w.end_object();
   }
   w.end_array();
-  write_consumed_capacity(w, rcc, capacity);
+  write_consumed_capacity(w, req.return_consumed_capacity, resp.consumed_capacity);
   w.end_object();
-  co_return w.take();
+  return w.take();
 }
+
+Result transact_get_items(RequestContext& ctx, json::object body) { return execute_to_json(ctx, decode_transact_get_items(body)); }
 
 }  // namespace ddbd::api::ops

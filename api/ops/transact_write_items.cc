@@ -40,10 +40,7 @@ std::string digest_of(std::string_view s) {
 }
 
 [[noreturn]] void missing(std::string_view member) {
-  ValidationErrors errors;
-  errors.add(std::nullopt, "transactItems.member." + std::string(member), "Member must not be null");
-  errors.throw_if_any();
-  throw ApiError::internal();
+  ValidationErrors::throw_one(std::nullopt, "transactItems.member." + std::string(member), "Member must not be null");
 }
 
 TransactWriteRequest::Action decode_action(json::element e) {
@@ -68,10 +65,8 @@ TransactWriteRequest::Action decode_action(json::element e) {
   if (!item) missing(member + (a.kind == ActionKind::put ? ".item" : ".key"));
   a.item = decode_attribute_map(*item);
   if (auto rv = get_string(spec, "ReturnValuesOnConditionCheckFailure"); rv && *rv != "ALL_OLD" && *rv != "NONE") {
-    ValidationErrors errors;
-    errors.add(std::string(*rv), "transactItems.member." + member + ".returnValuesOnConditionCheckFailure",
+    ValidationErrors::throw_one(std::string(*rv), "transactItems.member." + member + ".returnValuesOnConditionCheckFailure",
                "Member must satisfy enum value set: [ALL_OLD, NONE]");
-    errors.throw_if_any();
   }
   a.cond = decode_write_condition(spec, update_text, false);
   if (update_text) {

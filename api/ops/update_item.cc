@@ -13,13 +13,13 @@
 // errors: missing operand, wrong operand type, invalid path), then the new
 // item's size.
 #include "api/ops/ops.hh"
+#include "api/ops/run.hh"
 #include "api/write_ops.hh"
 
 namespace ddbd::api::ops {
 
 Result update_item(RequestContext& ctx, json::object body) {
-  const SingleWriteRequest req = decode_single_write(body, ActionKind::update);
-  co_return single_write_to_json(req, co_await execute_single_write(ctx, req));
+  return execute_to_json(ctx, decode_single_write(body, ActionKind::update));
 }
 
 }  // namespace ddbd::api::ops

@@ -10,18 +10,22 @@
 //   3. the table exists; it is ACTIVE;
 //   4. billing mode / throughput combination; a throughput equal to the
 //      current one is rejected.
-#include "api/ops/ops.hh"
-#include "api/table_ops.hh"
-#include "api/shapes.hh"
-#include "api/table_schema.hh"
+#include "api/ops/update_table.hh"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
+#include "api/ops/ops.hh"
+#include "api/ops/run.hh"
+#include "api/table_ops.hh"
+
 namespace ddbd::api::ops {
 
-Result update_table(RequestContext& ctx, json::object body) {
-  static const std::vector<FieldSpec> specs = {
+namespace {
+
+const std::vector<FieldSpec>& specs() {
+  static const std::vector<FieldSpec> s = {
       table_name_spec(false),
       FieldSpec{.name = "BillingMode", .enum_values = {"PROVISIONED", "PAY_PER_REQUEST"}},
       FieldSpec{.name = "ProvisionedThroughput",
@@ -57,28 +61,37 @@ Result update_table(RequestContext& ctx, json::object body) {
       FieldSpec{.name = "DeletionProtectionEnabled", .type = FieldType::Boolean},
       FieldSpec{.name = "TableClass", .enum_values = {"STANDARD", "STANDARD_INFREQUENT_ACCESS"}},
   };
-  ValidationErrors errors;
-  check_request(body, specs, errors);
-  auto billing = get_string(body, "BillingMode");
-  auto throughput = get_object(body, "ProvisionedThroughput");
-  auto protection = get_bool(body, "DeletionProtectionEnabled");
-  auto table_class = get_string(body, "TableClass");
-  auto gsi_updates = get_array(body, "GlobalSecondaryIndexUpdates");
-  if (get_object(body, "StreamSpecification") || get_array(body, "ReplicaUpdates"))
-    throw ApiError(ErrorCode::UnsupportedOperationException,
-                   "ddbd does not support StreamSpecification or ReplicaUpdates in UpdateTable yet");
-  if (!billing && !throughput && !protection && !table_class && !gsi_updates && !get_object(body, "SSESpecification"))
-    throw ApiError::validation(
-        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or "
-        "SSESpecification or ReplicaUpdates is required");
+  return s;
+}
 
-  auto table = require_table(ctx, *get_string(body, "TableName"), false);
-  const double now = ctx.now();
-  if (effective_status(*table, now) != "ACTIVE")
-    throw ApiError::resource_in_use("Attempt to change a resource which is still in use: Table is being updated: " + table->name);
+std::optional<ThroughputRequest> decode_throughput(json::object o) {
+  auto t = get_object(o, "ProvisionedThroughput");
+  if (!t) return std::nullopt;
+  return ThroughputRequest{*get_long(*t, "ReadCapacityUnits"), *get_long(*t, "WriteCapacityUnits")};
+}
 
-  storage::TableDef def = *table;
-  std::string mode = billing ? std::string(*billing) : def.billing_mode;
+GsiUpdateAction decode_gsi_update(json::object u) {
+  GsiUpdateAction a;
+  if (auto create = get_object(u, "Create")) {
+    a.create = GsiCreateRequest{.index_name = std::string(*get_string(*create, "IndexName")),
+                                .key_schema = read_key_schema(*get_array(*create, "KeySchema")),
+                                .projection = decode_projection(*get_object(*create, "Projection")),
+                                .provisioned_throughput = decode_throughput(*create)};
+  }
+  if (auto update = get_object(u, "Update"))
+    a.update = GsiUpdateRequest{std::string(*get_string(*update, "IndexName")), decode_throughput(*update)};
+  if (auto remove = get_object(u, "Delete")) a.delete_index_name = std::string(*get_string(*remove, "IndexName"));
+  return a;
+}
+
+[[noreturn]] void index_not_found(const std::string& name) {
+  throw ApiError::resource_not_found("Requested resource not found: Index: " + name + " not found");
+}
+
+// BillingMode and ProvisionedThroughput against the table's current ones.
+void apply_billing(const UpdateTableRequest& req, storage::TableDef& def, double now) {
+  const std::string mode = req.billing_mode.value_or(def.billing_mode);
+  const auto& throughput = req.provisioned_throughput;
   if (mode == "PAY_PER_REQUEST") {
     if (throughput)
       throw ApiError::validation(
@@ -92,14 +105,14 @@ Result update_table(RequestContext& ctx, json::object body) {
       throw ApiError::validation(
           "One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
     if (throughput) {
-      int64_t rcu = *get_long(*throughput, "ReadCapacityUnits");
-      int64_t wcu = *get_long(*throughput, "WriteCapacityUnits");
+      const int64_t rcu = throughput->read_capacity_units;
+      const int64_t wcu = throughput->write_capacity_units;
       if (rcu > 1000000000000)
         throw ApiError::validation("Given value " + std::to_string(rcu) + " for ReadCapacityUnits is out of bounds");
       if (wcu > 1000000000000)
         throw ApiError::validation("Given value " + std::to_string(wcu) + " for WriteCapacityUnits is out of bounds");
-      if (def.billing_mode == "PROVISIONED" && rcu == def.read_capacity && wcu == def.write_capacity && !protection &&
-          !table_class)
+      if (def.billing_mode == "PROVISIONED" && rcu == def.read_capacity && wcu == def.write_capacity &&
+          !req.deletion_protection_enabled && !req.table_class)
         throw ApiError::validation(
             "The provisioned throughput for the table will not change. The requested value equals the current value. "
             "Current ReadCapacityUnits provisioned for the table: " + std::to_string(def.read_capacity) +
@@ -117,133 +130,181 @@ Result update_table(RequestContext& ctx, json::object body) {
     }
   }
   def.billing_mode = mode;
+}
 
-  // ---- GlobalSecondaryIndexUpdates ----
+// What applying GlobalSecondaryIndexUpdates to a definition tracks.
+struct GsiChanges {
+  std::map<std::string, AttrType> types;  // the table's definitions, then the request's
+  std::vector<std::string> defined;
+  uint32_t next_id = 1;
+  int online = 0;  // indexes created or deleted
   std::vector<uint32_t> created, dropped;
-  if (gsi_updates) {
-    std::map<std::string, AttrType> types;
-    std::vector<std::string> defined;
-    for (const auto& [n, t] : def.attribute_definitions) {
-      types[n] = t;
-      defined.push_back(n);
-    }
-    if (auto defs = get_array(body, "AttributeDefinitions")) {
-      for (json::element e : *defs) {
-        json::object o = expect_object(e);
-        std::string n(*get_string(o, "AttributeName"));
-        AttrType t;
-        attr_type_from_name(*get_string(o, "AttributeType"), t);
-        auto it = types.find(n);
-        if (it != types.end() && it->second != t)
-          invalid("Cannot change the type of attribute " + n + " in AttributeDefinitions");
-        if (it == types.end()) defined.push_back(n);
-        types[n] = t;
-      }
-    }
-    uint32_t next_id = 1;
-    for (const auto& ix : def.indexes) next_id = std::max(next_id, ix.index_id + 1);
-    int online = 0;
-    for (json::element e : *gsi_updates) {
-      json::object u = expect_object(e);
-      auto create = get_object(u, "Create");
-      auto update = get_object(u, "Update");
-      auto remove = get_object(u, "Delete");
-      if ((create ? 1 : 0) + (update ? 1 : 0) + (remove ? 1 : 0) != 1)
-        invalid("One of GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Update, or "
-                "GlobalSecondaryIndexUpdate.Delete must be specified");
-      auto find = [&](std::string_view name) -> storage::IndexDef* {
-        for (auto& ix : def.indexes)
-          if (ix.global && ix.name == name) return &ix;
-        return nullptr;
-      };
-      if (create) {
-        ++online;
-        storage::IndexDef ix;
-        ix.global = true;
-        ix.name = std::string(*get_string(*create, "IndexName"));
-        for (const auto& x : def.indexes)
-          if (x.name == ix.name) invalid("Index with name " + ix.name + " already exists");
-        auto keys = read_key_schema(*get_array(*create, "KeySchema"));
-        check_key_schema(keys, defined);
-        ix.key = to_key_schema(keys, types);
-        read_projection(*get_object(*create, "Projection"), ix);
-        auto ipt = get_object(*create, "ProvisionedThroughput");
-        if (def.billing_mode == "PAY_PER_REQUEST" && ipt)
-          invalid("ProvisionedThroughput should not be specified for index: " + ix.name +
-                  " when BillingMode is PAY_PER_REQUEST");
-        if (def.billing_mode != "PAY_PER_REQUEST") {
-          if (!ipt) invalid("ProvisionedThroughput must be specified for index: " + ix.name);
-          ix.read_capacity = *get_long(*ipt, "ReadCapacityUnits");
-          ix.write_capacity = *get_long(*ipt, "WriteCapacityUnits");
-        }
-        ix.index_id = next_id++;
-        ix.status = "CREATING";
-        created.push_back(ix.index_id);
-        def.indexes.push_back(std::move(ix));
-        std::size_t gsis = 0;
-        for (const auto& x : def.indexes) gsis += x.global ? 1 : 0;
-        if (gsis > limits::kMaxGlobalSecondaryIndexes) invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
-      } else if (update) {
-        std::string name(*get_string(*update, "IndexName"));
-        storage::IndexDef* ix = find(name);
-        if (!ix) throw ApiError::resource_not_found("Requested resource not found: Index: " + name + " not found");
-        auto ipt = get_object(*update, "ProvisionedThroughput");
-        if (def.billing_mode == "PAY_PER_REQUEST")
-          invalid("ProvisionedThroughput should not be specified for index: " + name + " when BillingMode is PAY_PER_REQUEST");
-        ix->read_capacity = *get_long(*ipt, "ReadCapacityUnits");
-        ix->write_capacity = *get_long(*ipt, "WriteCapacityUnits");
-      } else {
-        ++online;
-        std::string name(*get_string(*remove, "IndexName"));
-        storage::IndexDef* ix = find(name);
-        if (!ix) throw ApiError::resource_not_found("Requested resource not found: Index: " + name + " not found");
-        dropped.push_back(ix->index_id);
-        def.indexes.erase(def.indexes.begin() + (ix - def.indexes.data()));
-      }
-    }
-    if (online > 1)
-      throw ApiError(ErrorCode::LimitExceededException,
-                     "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table");
-    // Attribute definitions: exactly the attributes the keys use.
-    std::set<std::string> used{def.key.hash.name};
-    if (def.key.range) used.insert(def.key.range->name);
-    for (const auto& ix : def.indexes) {
-      used.insert(ix.key.hash.name);
-      if (ix.key.range) used.insert(ix.key.range->name);
-    }
-    def.attribute_definitions.clear();
-    for (const auto& n : defined)
-      if (used.count(n)) def.attribute_definitions.emplace_back(n, types[n]);
-  }
-  if (protection) def.deletion_protection = *protection;
-  if (table_class) def.table_class = std::string(*table_class);
-  if (ctx.config.transient_status_seconds > 0) {
-    def.status = "UPDATING";
-    def.status_ready_time = now + ctx.config.transient_status_seconds;
-  }
+};
 
+storage::IndexDef* find_gsi(storage::TableDef& def, std::string_view name) {
+  for (auto& ix : def.indexes)
+    if (ix.global && ix.name == name) return &ix;
+  return nullptr;
+}
+
+void create_gsi(const GsiCreateRequest& c, storage::TableDef& def, GsiChanges& ch) {
+  ++ch.online;
+  storage::IndexDef ix;
+  ix.global = true;
+  ix.name = c.index_name;
+  for (const auto& x : def.indexes)
+    if (x.name == ix.name) invalid("Index with name " + ix.name + " already exists");
+  check_key_schema(c.key_schema, ch.defined);
+  ix.key = to_key_schema(c.key_schema, ch.types);
+  apply_projection(c.projection, ix);
+  const auto& ipt = c.provisioned_throughput;
+  if (def.billing_mode == "PAY_PER_REQUEST" && ipt)
+    invalid("ProvisionedThroughput should not be specified for index: " + ix.name + " when BillingMode is PAY_PER_REQUEST");
+  if (def.billing_mode != "PAY_PER_REQUEST") {
+    if (!ipt) invalid("ProvisionedThroughput must be specified for index: " + ix.name);
+    ix.read_capacity = ipt->read_capacity_units;
+    ix.write_capacity = ipt->write_capacity_units;
+  }
+  ix.index_id = ch.next_id++;
+  ix.status = "CREATING";
+  ch.created.push_back(ix.index_id);
+  def.indexes.push_back(std::move(ix));
+  std::size_t gsis = 0;
+  for (const auto& x : def.indexes) gsis += x.global ? 1 : 0;
+  if (gsis > limits::kMaxGlobalSecondaryIndexes) invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
+}
+
+void update_gsi(const GsiUpdateRequest& u, storage::TableDef& def) {
+  storage::IndexDef* ix = find_gsi(def, u.index_name);
+  if (!ix) index_not_found(u.index_name);
+  if (def.billing_mode == "PAY_PER_REQUEST")
+    invalid("ProvisionedThroughput should not be specified for index: " + u.index_name +
+            " when BillingMode is PAY_PER_REQUEST");
+  // ProvisionedThroughput may be absent here (its spec does not require
+  // it); the index's capacity then stays as it is.
+  if (!u.provisioned_throughput) return;
+  ix->read_capacity = u.provisioned_throughput->read_capacity_units;
+  ix->write_capacity = u.provisioned_throughput->write_capacity_units;
+}
+
+void delete_gsi(const std::string& name, storage::TableDef& def, GsiChanges& ch) {
+  ++ch.online;
+  storage::IndexDef* ix = find_gsi(def, name);
+  if (!ix) index_not_found(name);
+  ch.dropped.push_back(ix->index_id);
+  def.indexes.erase(def.indexes.begin() + (ix - def.indexes.data()));
+}
+
+// GlobalSecondaryIndexUpdates with the request's AttributeDefinitions; at
+// most one index created or deleted; then the attribute definitions become
+// exactly the attributes some key uses.
+GsiChanges apply_gsi_updates(const UpdateTableRequest& req, storage::TableDef& def) {
+  GsiChanges ch;
+  for (const auto& [n, t] : def.attribute_definitions) {
+    ch.types[n] = t;
+    ch.defined.push_back(n);
+  }
+  for (const auto& [n, t] : req.attribute_definitions) {
+    auto it = ch.types.find(n);
+    if (it != ch.types.end() && it->second != t) invalid("Cannot change the type of attribute " + n + " in AttributeDefinitions");
+    if (it == ch.types.end()) ch.defined.push_back(n);
+    ch.types[n] = t;
+  }
+  for (const auto& ix : def.indexes) ch.next_id = std::max(ch.next_id, ix.index_id + 1);
+  for (const GsiUpdateAction& a : *req.global_secondary_index_updates) {
+    if ((a.create ? 1 : 0) + (a.update ? 1 : 0) + (a.delete_index_name ? 1 : 0) != 1)
+      invalid("One of GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Update, or "
+              "GlobalSecondaryIndexUpdate.Delete must be specified");
+    if (a.create)
+      create_gsi(*a.create, def, ch);
+    else if (a.update)
+      update_gsi(*a.update, def);
+    else
+      delete_gsi(*a.delete_index_name, def, ch);
+  }
+  if (ch.online > 1)
+    throw ApiError(ErrorCode::LimitExceededException,
+                   "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table");
+  std::set<std::string> used{def.key.hash.name};
+  if (def.key.range) used.insert(def.key.range->name);
+  for (const auto& ix : def.indexes) {
+    used.insert(ix.key.hash.name);
+    if (ix.key.range) used.insert(ix.key.range->name);
+  }
+  def.attribute_definitions.clear();
+  for (const auto& n : ch.defined)
+    if (used.count(n)) def.attribute_definitions.emplace_back(n, ch.types[n]);
+  return ch;
+}
+
+}  // namespace
+
+UpdateTableRequest decode_update_table(json::object body) {
+  ValidationErrors errors;
+  check_request(body, specs(), errors);
+  UpdateTableRequest req;
+  req.table_name = std::string(*get_string(body, "TableName"));
+  if (auto billing = get_string(body, "BillingMode")) req.billing_mode = std::string(*billing);
+  req.provisioned_throughput = decode_throughput(body);
+  req.deletion_protection_enabled = get_bool(body, "DeletionProtectionEnabled");
+  if (auto table_class = get_string(body, "TableClass")) req.table_class = std::string(*table_class);
+  if (auto gsi_updates = get_array(body, "GlobalSecondaryIndexUpdates")) {
+    req.global_secondary_index_updates.emplace();
+    for (json::element e : *gsi_updates) req.global_secondary_index_updates->push_back(decode_gsi_update(expect_object(e)));
+  }
+  if (auto defs = get_array(body, "AttributeDefinitions"))
+    for (json::element e : *defs) {
+      json::object o = expect_object(e);
+      AttrType t;
+      attr_type_from_name(*get_string(o, "AttributeType"), t);
+      req.attribute_definitions.emplace_back(std::string(*get_string(o, "AttributeName")), t);
+    }
+  if (get_object(body, "StreamSpecification") || get_array(body, "ReplicaUpdates"))
+    throw ApiError(ErrorCode::UnsupportedOperationException,
+                   "ddbd does not support StreamSpecification or ReplicaUpdates in UpdateTable yet");
+  if (!req.billing_mode && !req.provisioned_throughput && !req.deletion_protection_enabled && !req.table_class &&
+      !req.global_secondary_index_updates && !get_object(body, "SSESpecification"))
+    throw ApiError::validation(
+        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or "
+        "SSESpecification or ReplicaUpdates is required");
+  return req;
+}
+
+asio::awaitable<UpdateTableResponse> execute(RequestContext& ctx, const UpdateTableRequest& req) {
+  auto table = require_table(ctx, req.table_name, false);
+  const double now = ctx.now();
+  if (effective_status(*table, now) != "ACTIVE")
+    throw ApiError::resource_in_use("Attempt to change a resource which is still in use: Table is being updated: " + table->name);
+  auto def = std::make_shared<storage::TableDef>(*table);
+  apply_billing(req, *def, now);
+  GsiChanges ch;
+  if (req.global_secondary_index_updates) ch = apply_gsi_updates(req, *def);
+  if (req.deletion_protection_enabled) def->deletion_protection = *req.deletion_protection_enabled;
+  if (req.table_class) def->table_class = *req.table_class;
+  const double delay = ctx.config.transient_status_seconds;
+  if (delay > 0) {
+    def->status = "UPDATING";
+    def->status_ready_time = now + delay;
+  }
   // A new index is backfilled in the same transaction; it reads ACTIVE once
   // the transient status delay (if any) is over.
-  storage::TableDef stored = def;
+  storage::TableDef stored = *def;
   for (auto& ix : stored.indexes)
-    if (ix.status == "CREATING" && ctx.config.transient_status_seconds <= 0) ix.status = "ACTIVE";
-  if (!created.empty() && ctx.config.transient_status_seconds > 0) {
-    stored.status = def.status = "UPDATING";
-    stored.status_ready_time = def.status_ready_time = now + ctx.config.transient_status_seconds;
-  }
-  UpdateTableOp op(stored, created, dropped);
+    if (ix.status == "CREATING" && delay <= 0) ix.status = "ACTIVE";
+  UpdateTableOp op(stored, ch.created, ch.dropped);
   storage::NoResult none;
   storage::Status st = co_await ctx.write(op, none);
   if (st == storage::Status::not_found)
-    throw ApiError::resource_not_found("Requested resource not found: Table: " + def.name + " not found");
+    throw ApiError::resource_not_found("Requested resource not found: Table: " + def->name + " not found");
   check_storage(st);
-  storage::TableStats stats = ctx.engine.begin_read().stats(def);
-  JsonWriter w;
-  w.begin_object();
-  w.key("TableDescription");
-  write_table_description(w, def, stats, now);
-  w.end_object();
-  co_return w.take();
+  storage::TableStats stats = ctx.engine.begin_read().stats(*def);
+  co_return UpdateTableResponse{DescribedTable{.table = std::move(def), .stats = stats, .index_stats = std::nullopt, .now = now, .status_override = {}}};
 }
+
+std::string to_json(const UpdateTableRequest&, const UpdateTableResponse& resp) {
+  return table_description_response("TableDescription", resp.table);
+}
+
+Result update_table(RequestContext& ctx, json::object body) { return execute_to_json(ctx, decode_update_table(body)); }
 
 }  // namespace ddbd::api::ops

@@ -38,5 +38,24 @@ TEST(ValidationErrorsTest, AggregatesAtMostTen) {
   EXPECT_THROW(v.throw_if_any(), ApiError);
 }
 
+TEST(ValidationErrorsTest, LineWithoutValueFormKeepsTheCountPrefix) {
+  ValidationErrors v;
+  v.add_line("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+  EXPECT_EQ(v.message(),
+            "1 validation error detected: ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+}
+
+TEST(ValidationErrorsTest, ThrowOneRendersOneViolation) {
+  try {
+    ValidationErrors::throw_one(std::nullopt, "transactItems.member.get", "Member must not be null");
+    FAIL() << "throw_one returned";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.code(), ErrorCode::ValidationException);
+    EXPECT_EQ(e.message(),
+              "1 validation error detected: Value null at 'transactItems.member.get' failed to satisfy constraint: "
+              "Member must not be null");
+  }
+}
+
 }  // namespace
 }  // namespace ddbd::api

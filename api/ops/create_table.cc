@@ -21,6 +21,7 @@
 #include <map>
 #include <set>
 
+#include "api/hex.hh"
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
 #include "api/table_ops.hh"
@@ -73,12 +74,10 @@ std::string new_uuid() {
   RAND_bytes(b, sizeof b);
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string s;
   for (int i = 0; i < 16; ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-    s.push_back(kHex[b[i] >> 4]);
-    s.push_back(kHex[b[i] & 15]);
+    append_hex_byte(s, b[i]);
   }
   return s;
 }

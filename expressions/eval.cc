@@ -330,64 +330,84 @@ bool evaluate(const Condition& c, const Item* item) {
   return false;
 }
 
-void apply_update(const UpdateExpr& u, Item& item) {
-  // Every operand is read from the item as it was before the update.
-  struct Pending {
-    const UpdateAction* action;
-    AttributeValue value;
-  };
+namespace {
+
+// One SET/ADD/DELETE action with the value it writes, computed from the item
+// as it was before the update.
+struct Pending {
+  const UpdateAction* action;
+  AttributeValue value;
+};
+
+// The actions of one update in two phases: values to write, then paths to
+// remove (REMOVE, and DELETE that leaves a set empty).
+struct UpdatePlan {
   std::vector<Pending> pending;
-  pending.reserve(u.actions.size());
   std::vector<const UpdateAction*> removes;
-  for (const auto& a : u.actions) {
-    switch (a.kind) {
-      case UpdateActionKind::Set: {
-        Val v;
-        update_operand(a.value, item, v);
-        pending.push_back({&a, *v.p});
-        break;
-      }
-      case UpdateActionKind::Add:
-      case UpdateActionKind::Delete: {
-        const AttributeValue* existing = resolve_path(item, a.path);
-        const AttributeValue& operand = *a.value.value;
-        if (a.kind == UpdateActionKind::Add) {
-          if (!existing) {
-            pending.push_back({&a, operand});
-          } else if (existing->type == AttrType::N && operand.type == AttrType::N) {
-            auto x = Number::parse(existing->str), y = Number::parse(operand.str);
-            if (!x || !y) throw ExpressionError(kWrongType);
-            std::string err;
-            auto r = x->add(*y, &err);
-            if (!r) throw ExpressionError(err);
-            pending.push_back({&a, AttributeValue::number(r->to_string())});
-          } else if (existing->is_set() && existing->type == operand.type) {
-            AttributeValue merged = *existing;
-            for (const auto& m : operand.set)
-              if (!set_has(merged, m)) merged.set.push_back(m);
-            pending.push_back({&a, std::move(merged)});
-          } else {
-            throw ExpressionError(kWrongType);
-          }
-        } else {
-          if (!existing) break;
-          if (!existing->is_set() || existing->type != operand.type) throw ExpressionError(kWrongType);
-          AttributeValue left;
-          left.type = existing->type;
-          for (const auto& m : existing->set)
-            if (!set_has(operand, m)) left.set.push_back(m);
-          if (left.set.empty())
-            removes.push_back(&a);
-          else
-            pending.push_back({&a, std::move(left)});
-        }
-        break;
-      }
-      case UpdateActionKind::Remove:
-        removes.push_back(&a);
-        break;
-    }
+};
+
+// ADD: the operand where no attribute exists, the sum of two numbers, or the
+// union of two sets of one type (DynamoDB rejects any other pair with
+// kWrongType).  Throws ExpressionError for overflow or an unparsable number.
+AttributeValue added(const AttributeValue* existing, const AttributeValue& operand) {
+  if (!existing) return operand;
+  if (existing->type == AttrType::N && operand.type == AttrType::N) {
+    auto x = Number::parse(existing->str), y = Number::parse(operand.str);
+    if (!x || !y) throw ExpressionError(kWrongType);
+    std::string err;
+    auto r = x->add(*y, &err);
+    if (!r) throw ExpressionError(err);
+    return AttributeValue::number(r->to_string());
   }
+  if (existing->is_set() && existing->type == operand.type) {
+    AttributeValue merged = *existing;
+    for (const auto& m : operand.set)
+      if (!set_has(merged, m)) merged.set.push_back(m);
+    return merged;
+  }
+  throw ExpressionError(kWrongType);
+}
+
+// DELETE of `operand`'s members from an existing set of the same type
+// (kWrongType otherwise); nothing to do where no attribute exists.  A set
+// left empty is removed, as DynamoDB stores no empty sets.
+void plan_delete(const UpdateAction& a, const AttributeValue* existing, UpdatePlan& plan) {
+  if (!existing) return;
+  const AttributeValue& operand = *a.value.value;
+  if (!existing->is_set() || existing->type != operand.type) throw ExpressionError(kWrongType);
+  AttributeValue left;
+  left.type = existing->type;
+  for (const auto& m : existing->set)
+    if (!set_has(operand, m)) left.set.push_back(m);
+  if (left.set.empty())
+    plan.removes.push_back(&a);
+  else
+    plan.pending.push_back({&a, std::move(left)});
+}
+
+// Adds action `a` to `plan`, reading every operand from `item` unchanged.
+void plan_action(const UpdateAction& a, const Item& item, UpdatePlan& plan) {
+  switch (a.kind) {
+    case UpdateActionKind::Set: {
+      Val v;
+      update_operand(a.value, item, v);
+      plan.pending.push_back({&a, *v.p});
+      break;
+    }
+    case UpdateActionKind::Add:
+      plan.pending.push_back({&a, added(resolve_path(item, a.path), *a.value.value)});
+      break;
+    case UpdateActionKind::Delete:
+      plan_delete(a, resolve_path(item, a.path), plan);
+      break;
+    case UpdateActionKind::Remove:
+      plan.removes.push_back(&a);
+      break;
+  }
+}
+
+// Writes the planned values in action order.
+void write_pending(std::vector<Pending>& pending, Item& item) {
   for (auto& p : pending) {
     if (p.action->kind == UpdateActionKind::Set) {
       set_at(item, p.action->path, std::move(p.value));
@@ -400,17 +420,32 @@ void apply_update(const UpdateExpr& u, Item& item) {
         set_at(item, p.action->path, std::move(p.value));
     }
   }
+}
+
+// Orders removals so that list indexes refer to the list before the update:
+// where two paths first differ in their list indexes, the higher index comes
+// first; otherwise neither comes first, and stable_sort keeps their order.
+bool remove_first(const UpdateAction* x, const UpdateAction* y) {
+  const auto& a = x->path.elems;
+  const auto& b = y->path.elems;
+  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+    if (a[i].is_index && b[i].is_index && a[i].index != b[i].index) return a[i].index > b[i].index;
+    if (!(a[i] == b[i])) return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+void apply_update(const UpdateExpr& u, Item& item) {
+  // Every operand is read from the item as it was before the update.
+  UpdatePlan plan;
+  plan.pending.reserve(u.actions.size());
+  for (const auto& a : u.actions) plan_action(a, item, plan);
+  write_pending(plan.pending, item);
   // Removals by original list indexes: the highest index first.
-  std::stable_sort(removes.begin(), removes.end(), [](const UpdateAction* x, const UpdateAction* y) {
-    const auto& a = x->path.elems;
-    const auto& b = y->path.elems;
-    for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
-      if (a[i].is_index && b[i].is_index && a[i].index != b[i].index) return a[i].index > b[i].index;
-      if (!(a[i] == b[i])) return false;
-    }
-    return false;
-  });
-  for (const UpdateAction* a : removes) remove_at(item, a->path);
+  std::stable_sort(plan.removes.begin(), plan.removes.end(), remove_first);
+  for (const UpdateAction* a : plan.removes) remove_at(item, a->path);
 }
 
 namespace {

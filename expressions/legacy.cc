@@ -46,88 +46,119 @@ Condition negate(Condition inner) {
   return c;
 }
 
-Condition one(const LegacyCondition& lc, bool expected, LegacyHolder& holder) {
+// Throws DynamoDB's error for a wrong number of values for `op` unless `ok`.
+void need_arity(bool ok, const std::string& op) {
+  if (!ok) throw ExpressionError(kInvalid + "Invalid number of argument(s) for the " + op + " ComparisonOperator");
+}
+
+// Throws DynamoDB's error unless `v` is a scalar (S, N or B), the only types
+// the ordering, CONTAINS, BEGINS_WITH, IN and BETWEEN operators take.
+void need_scalar(const AttributeValue& v, const std::string& op) {
+  if (!v.is_scalar())
+    throw ExpressionError(kInvalid + "ComparisonOperator " + op + " is not valid for " +
+                          std::string(attr_type_name(v.type)) + " AttributeValue type");
+}
+
+// An Expected entry without ComparisonOperator: {Value} (or {Exists: true,
+// Value}) means equal to Value, {Exists: false} means absent.  Filters
+// (`expected` false) always need a ComparisonOperator.
+Condition exists_form(const LegacyCondition& lc, bool expected, LegacyHolder& holder) {
   const std::string& a = lc.attribute;
-  if (!lc.op) {
-    if (!expected) throw ExpressionError(kInvalid + "Invalid ComparisonOperator: null");  // filters always have one
-    if (lc.values) throw ExpressionError(kInvalid + "AttributeValueList can only be used with a ComparisonOperator for Attribute: " + a);
-    const bool exists = lc.exists.value_or(true);
-    if (exists) {
-      if (!lc.value) throw ExpressionError(kInvalid + "Value must be provided when Exists is true for Attribute: " + a);
-      return compare(a, CompareOp::EQ, *lc.value, holder);
-    }
-    if (lc.value) throw ExpressionError(kInvalid + "Value cannot be used when Exists is false for Attribute: " + a);
-    return function(CondKind::AttributeNotExists, a);
+  if (!expected) throw ExpressionError(kInvalid + "Invalid ComparisonOperator: null");
+  if (lc.values) throw ExpressionError(kInvalid + "AttributeValueList can only be used with a ComparisonOperator for Attribute: " + a);
+  const bool exists = lc.exists.value_or(true);
+  if (exists) {
+    if (!lc.value) throw ExpressionError(kInvalid + "Value must be provided when Exists is true for Attribute: " + a);
+    return compare(a, CompareOp::EQ, *lc.value, holder);
   }
-  if (lc.value) throw ExpressionError(kInvalid + "Value and AttributeValueList cannot be used together for Attribute: " + a);
-  if (lc.exists) throw ExpressionError(kInvalid + "Exists and ComparisonOperator cannot be used together for Attribute: " + a);
-  const std::string& op = *lc.op;
-  static const std::vector<AttributeValue> kNone;
-  const std::vector<AttributeValue>& vs = lc.values ? *lc.values : kNone;
-  auto arity = [&](bool ok) {
-    if (!ok) throw ExpressionError(kInvalid + "Invalid number of argument(s) for the " + op + " ComparisonOperator");
-  };
-  auto scalar_only = [&](const AttributeValue& v) {
-    if (!v.is_scalar())
-      throw ExpressionError(kInvalid + "ComparisonOperator " + op + " is not valid for " +
-                            std::string(attr_type_name(v.type)) + " AttributeValue type");
-  };
+  if (lc.value) throw ExpressionError(kInvalid + "Value cannot be used when Exists is false for Attribute: " + a);
+  return function(CondKind::AttributeNotExists, a);
+}
+
+// CONTAINS, NOT_CONTAINS, BEGINS_WITH: one scalar value (BEGINS_WITH: S or B).
+Condition contains_form(const std::string& a, const std::string& op, const std::vector<AttributeValue>& vs,
+                        LegacyHolder& holder) {
+  need_arity(vs.size() == 1, op);
+  need_scalar(vs[0], op);
+  if (op == "BEGINS_WITH" && vs[0].type == AttrType::N)
+    throw ExpressionError(kInvalid + "ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type");
+  Condition c = function(op == "BEGINS_WITH" ? CondKind::BeginsWith : CondKind::Contains, a);
+  c.operands.push_back(value_of(vs[0], holder));
+  if (op != "NOT_CONTAINS") return c;
+  // The attribute must exist for NOT_CONTAINS to hold.
+  Condition both;
+  both.kind = CondKind::And;
+  both.children.push_back(function(CondKind::AttributeExists, a));
+  both.children.push_back(negate(std::move(c)));
+  return both;
+}
+
+// IN: one or more scalar values.
+Condition in_form(const std::string& a, const std::string& op, const std::vector<AttributeValue>& vs,
+                  LegacyHolder& holder) {
+  need_arity(!vs.empty(), op);
+  Condition c;
+  c.kind = CondKind::In;
+  c.operands.push_back(path_of(a));
+  for (const auto& v : vs) {
+    need_scalar(v, op);
+    c.operands.push_back(value_of(v, holder));
+  }
+  return c;
+}
+
+// BETWEEN: two scalar values of one type.
+Condition between_form(const std::string& a, const std::string& op, const std::vector<AttributeValue>& vs,
+                       LegacyHolder& holder) {
+  need_arity(vs.size() == 2, op);
+  need_scalar(vs[0], op);
+  need_scalar(vs[1], op);
+  if (vs[0].type != vs[1].type)
+    throw ExpressionError(kInvalid + "AttributeValues inside AttributeValueList must be of same type");
+  Condition c;
+  c.kind = CondKind::Between;
+  c.operands.push_back(path_of(a));
+  c.operands.push_back(value_of(vs[0], holder));
+  c.operands.push_back(value_of(vs[1], holder));
+  return c;
+}
+
+// ComparisonOperator `op` over AttributeValueList `vs`; an unknown operator
+// is a ValidationException naming the enum, as DynamoDB reports it.
+Condition operator_form(const std::string& a, const std::string& op, const std::vector<AttributeValue>& vs,
+                        LegacyHolder& holder) {
   if (op == "EQ" || op == "NE") {
-    arity(vs.size() == 1);
+    need_arity(vs.size() == 1, op);
     return compare(a, op == "EQ" ? CompareOp::EQ : CompareOp::NE, vs[0], holder);
   }
   if (op == "LE" || op == "LT" || op == "GE" || op == "GT") {
-    arity(vs.size() == 1);
-    scalar_only(vs[0]);
+    need_arity(vs.size() == 1, op);
+    need_scalar(vs[0], op);
     CompareOp c = op == "LE" ? CompareOp::LE : op == "LT" ? CompareOp::LT : op == "GE" ? CompareOp::GE : CompareOp::GT;
     return compare(a, c, vs[0], holder);
   }
   if (op == "NOT_NULL" || op == "NULL") {
-    arity(vs.empty());
+    need_arity(vs.empty(), op);
     return function(op == "NULL" ? CondKind::AttributeNotExists : CondKind::AttributeExists, a);
   }
-  if (op == "CONTAINS" || op == "NOT_CONTAINS" || op == "BEGINS_WITH") {
-    arity(vs.size() == 1);
-    scalar_only(vs[0]);
-    if (op == "BEGINS_WITH" && vs[0].type == AttrType::N)
-      throw ExpressionError(kInvalid + "ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type");
-    Condition c = function(op == "BEGINS_WITH" ? CondKind::BeginsWith : CondKind::Contains, a);
-    c.operands.push_back(value_of(vs[0], holder));
-    if (op != "NOT_CONTAINS") return c;
-    // The attribute must exist for NOT_CONTAINS to hold.
-    Condition both;
-    both.kind = CondKind::And;
-    both.children.push_back(function(CondKind::AttributeExists, a));
-    both.children.push_back(negate(std::move(c)));
-    return both;
-  }
-  if (op == "IN") {
-    arity(!vs.empty());
-    Condition c;
-    c.kind = CondKind::In;
-    c.operands.push_back(path_of(a));
-    for (const auto& v : vs) {
-      scalar_only(v);
-      c.operands.push_back(value_of(v, holder));
-    }
-    return c;
-  }
-  if (op == "BETWEEN") {
-    arity(vs.size() == 2);
-    scalar_only(vs[0]);
-    scalar_only(vs[1]);
-    if (vs[0].type != vs[1].type)
-      throw ExpressionError(kInvalid + "AttributeValues inside AttributeValueList must be of same type");
-    Condition c;
-    c.kind = CondKind::Between;
-    c.operands.push_back(path_of(a));
-    c.operands.push_back(value_of(vs[0], holder));
-    c.operands.push_back(value_of(vs[1], holder));
-    return c;
-  }
+  if (op == "CONTAINS" || op == "NOT_CONTAINS" || op == "BEGINS_WITH") return contains_form(a, op, vs, holder);
+  if (op == "IN") return in_form(a, op, vs, holder);
+  if (op == "BETWEEN") return between_form(a, op, vs, holder);
   throw ConstraintError(op, "comparisonOperator",
                         "Member must satisfy enum value set: "
                         "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]");
+}
+
+// One Expected/QueryFilter/ScanFilter entry as a Condition; its values are
+// kept in `holder`.  Throws ExpressionError/ConstraintError for DynamoDB's
+// validation failures, in DynamoDB's order.
+Condition one(const LegacyCondition& lc, bool expected, LegacyHolder& holder) {
+  if (!lc.op) return exists_form(lc, expected, holder);
+  const std::string& a = lc.attribute;
+  if (lc.value) throw ExpressionError(kInvalid + "Value and AttributeValueList cannot be used together for Attribute: " + a);
+  if (lc.exists) throw ExpressionError(kInvalid + "Exists and ComparisonOperator cannot be used together for Attribute: " + a);
+  static const std::vector<AttributeValue> kNone;
+  return operator_form(a, *lc.op, lc.values ? *lc.values : kNone, holder);
 }
 
 }  // namespace

@@ -89,6 +89,127 @@ bool same_signature(const std::string& expected, std::string_view given) {
   return expected.size() == given.size() && CRYPTO_memcmp(expected.data(), given.data(), given.size()) == 0;
 }
 
+// The value of the request's first `name` header as a view into the request,
+// or empty when there is none.
+template <class Name>
+std::string_view field_value(const HttpRequest& req, Name name) {
+  auto it = req.find(name);
+  return it == req.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
+}
+
+// What authenticate() reads from a request, as views into it.
+struct SignedRequest {
+  AuthHeader header;
+  std::string_view amz_date, http_date;  // empty when absent
+  std::vector<std::string_view> scope;   // Credential: AKID/DATE/REGION/SERVICE/aws4_request
+};
+
+AuthError missing_token() {
+  return AuthError{api::ErrorCode::MissingAuthenticationTokenException, "Request is missing Authentication Token"};
+}
+
+// IncompleteSignature listing every missing part at once, as DynamoDB does,
+// followed by the Authorization header; nullopt when nothing is missing.
+std::optional<AuthError> check_complete(const SignedRequest& s, std::string_view authorization) {
+  const AuthHeader& a = s.header;
+  std::string missing;
+  if (a.credential.empty()) missing += "Authorization header requires 'Credential' parameter. ";
+  if (a.signature.empty()) missing += "Authorization header requires 'Signature' parameter. ";
+  if (a.signed_headers.empty()) missing += "Authorization header requires 'SignedHeaders' parameter. ";
+  if (s.amz_date.empty() && s.http_date.empty())
+    missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+  if (missing.empty()) return std::nullopt;
+  return AuthError{api::ErrorCode::IncompleteSignatureException, missing + "Authorization=" + std::string(authorization)};
+}
+
+// The credential scope must have five parts, a non-empty key id and the
+// aws4_request terminator (IncompleteSignature otherwise).
+std::optional<AuthError> check_scope_shape(const SignedRequest& s) {
+  const auto& scope = s.scope;
+  if (scope.size() != 5 || scope[0].empty())
+    return AuthError{api::ErrorCode::IncompleteSignatureException,
+                     "Credential must have exactly 5 slash-delimited elements, e.g. "
+                     "keyid/date/region/service/term, got '" + std::string(s.header.credential) + "'"};
+  if (scope[4] != "aws4_request")
+    return AuthError{api::ErrorCode::IncompleteSignatureException,
+                     "Credential should be scoped with a valid terminator: 'aws4_request', not '" +
+                         std::string(scope[4]) + "'."};
+  return std::nullopt;
+}
+
+// The request time (X-Amz-Date, else Date) must be within kMaxSkewSeconds of
+// `now_s`; `req_date` is it formatted as YYYYMMDDTHHMMSSZ.
+std::optional<AuthError> check_skew(long long when, const std::string& req_date, long long now_s) {
+  using api::ErrorCode;
+  if (when < now_s - kMaxSkewSeconds)
+    return AuthError{ErrorCode::InvalidSignatureException,
+                     "Signature expired: " + req_date + " is now earlier than " +
+                         format_amz_date(now_s - kMaxSkewSeconds) + " (" + format_amz_date(now_s) + " - 15 min.)"};
+  if (when > now_s + kMaxSkewSeconds)
+    return AuthError{ErrorCode::InvalidSignatureException,
+                     "Signature not yet current: " + req_date + " is still later than " +
+                         format_amz_date(now_s + kMaxSkewSeconds) + " (" + format_amz_date(now_s) + " + 15 min.)"};
+  return std::nullopt;
+}
+
+// The signed headers with the values the request carries: every header of
+// that name (case-insensitive), or one empty value when there is none.
+sigv4::Headers signed_header_values(const HttpRequest& req, std::string_view signed_headers) {
+  sigv4::Headers headers;
+  for (std::string_view name : split(signed_headers, ';')) {
+    bool found = false;
+    for (const auto& f : req) {
+      if (boost::beast::iequals(f.name_string(), name)) {
+        headers.emplace_back(std::string(name), std::string(f.value().data(), f.value().size()));
+        found = true;
+      }
+    }
+    if (!found) headers.emplace_back(std::string(name), std::string());
+  }
+  return headers;
+}
+
+// The signature of `r` under `secret`, for the request time `amz_date`.
+std::string expected_signature(const AuthRequest& r, const SignedRequest& s, const std::string& secret,
+                               std::string_view amz_date) {
+  const auto& req = r.req;
+  std::string_view target(req.target().data(), req.target().size());
+  auto q = target.find('?');
+  std::string_view path = target.substr(0, q);
+  std::string_view query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+  std::string canonical = sigv4::canonical_request(std::string_view(req.method_string().data(), req.method_string().size()),
+                                                   path, query, signed_header_values(req, s.header.signed_headers),
+                                                   sigv4::sha256_hex(r.body));
+  return sigv4::signature(secret, s.scope[1], s.scope[2], s.scope[3], amz_date, canonical);
+}
+
+// With verification on and the key known: the date parses, lies within the
+// allowed skew, `host` is signed with AWS4-HMAC-SHA256, the scope's date is
+// the request's, and the signature matches.  Checks in DynamoDB's order.
+std::optional<AuthError> verify_signature(const AuthRequest& r, const SignedRequest& s, const std::string& secret,
+                                          double now) {
+  using api::ErrorCode;
+  const bool amz = !s.amz_date.empty();
+  std::optional<long long> when = amz ? parse_amz_date(s.amz_date) : parse_http_date(s.http_date);
+  if (!when)
+    return AuthError{ErrorCode::IncompleteSignatureException,
+                     "Date must be in ISO-8601 'basic format'. Got '" + std::string(amz ? s.amz_date : s.http_date) +
+                         "'. See http://en.wikipedia.org/wiki/ISO_8601"};
+  const std::string req_date = format_amz_date(*when);
+  if (auto e = check_skew(*when, req_date, static_cast<long long>(now))) return e;
+  if (auto e = check_host_and_algorithm(s.header)) return e;
+  if (s.scope[1] != std::string_view(req_date).substr(0, 8))
+    return AuthError{ErrorCode::InvalidSignatureException,
+                     "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" +
+                         std::string(s.scope[1]) + "' != '" + req_date.substr(0, 8) + "', from '" + req_date + "'."};
+  std::string expected = expected_signature(r, s, secret, amz ? s.amz_date : std::string_view(req_date));
+  if (!same_signature(expected, s.header.signature))
+    return AuthError{ErrorCode::InvalidSignatureException,
+                     "The request signature we calculated does not match the signature you provided. Check your AWS "
+                     "Secret Access Key and signing method. Consult the service documentation for details."};
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<long long> parse_amz_date(std::string_view s) {
@@ -138,97 +259,24 @@ Authenticator::Authenticator(const std::optional<std::string>& credentials_file)
 }
 
 std::variant<Principal, AuthError> Authenticator::authenticate(const AuthRequest& r, double now) const {
-  using api::ErrorCode;
   const auto& req = r.req;
-  auto auth_it = req.find(http::field::authorization);
-  if (auth_it == req.end())
-    return AuthError{ErrorCode::MissingAuthenticationTokenException, "Request is missing Authentication Token"};
-  std::string_view header(auth_it->value().data(), auth_it->value().size());
-  AuthHeader a = parse_auth_header(header);
-  // DynamoDB treats an Authorization header that is not of the AWS4- family
-  // as no authentication at all (dynalite index.js, recorded against AWS).
-  if (a.algorithm.substr(0, 5) != "AWS4-")
-    return AuthError{ErrorCode::MissingAuthenticationTokenException, "Request is missing Authentication Token"};
-
-  std::string_view amz_date, http_date;
-  if (auto it = req.find("x-amz-date"); it != req.end()) amz_date = std::string_view(it->value().data(), it->value().size());
-  if (auto it = req.find(http::field::date); it != req.end()) http_date = std::string_view(it->value().data(), it->value().size());
-
-  std::string missing;
-  if (a.credential.empty()) missing += "Authorization header requires 'Credential' parameter. ";
-  if (a.signature.empty()) missing += "Authorization header requires 'Signature' parameter. ";
-  if (a.signed_headers.empty()) missing += "Authorization header requires 'SignedHeaders' parameter. ";
-  if (amz_date.empty() && http_date.empty())
-    missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
-  if (!missing.empty())
-    return AuthError{ErrorCode::IncompleteSignatureException, missing + "Authorization=" + std::string(header)};
-
-  // Credential = AKID/DATE/REGION/SERVICE/aws4_request
-  auto scope = split(a.credential, '/');
-  if (scope.size() != 5 || scope[0].empty())
-    return AuthError{ErrorCode::IncompleteSignatureException,
-                     "Credential must have exactly 5 slash-delimited elements, e.g. "
-                     "keyid/date/region/service/term, got '" + std::string(a.credential) + "'"};
-  if (scope[4] != "aws4_request")
-    return AuthError{ErrorCode::IncompleteSignatureException,
-                     "Credential should be scoped with a valid terminator: 'aws4_request', not '" +
-                         std::string(scope[4]) + "'."};
-  Principal who{std::string(scope[0]), std::string(scope[2])};
+  const std::string_view authorization = field_value(req, http::field::authorization);
+  SignedRequest s{parse_auth_header(authorization), field_value(req, "x-amz-date"), field_value(req, http::field::date), {}};
+  // A missing (or empty) header, or one not of the AWS4- family, is no
+  // authentication at all to DynamoDB (dynalite index.js, recorded against AWS).
+  if (s.header.algorithm.substr(0, 5) != "AWS4-") return missing_token();
+  if (auto e = check_complete(s, authorization)) return std::move(*e);
+  s.scope = split(s.header.credential, '/');
+  if (auto e = check_scope_shape(s)) return std::move(*e);
+  Principal who{std::string(s.scope[0]), std::string(s.scope[2])};
   if (!verify_) return who;
-  if (scope[3] != "dynamodb")
-    return AuthError{ErrorCode::InvalidSignatureException,
+  if (s.scope[3] != "dynamodb")
+    return AuthError{api::ErrorCode::InvalidSignatureException,
                      "Credential should be scoped to correct service: 'dynamodb'. "};
-
   auto secret = secrets_.find(who.access_key_id);
   if (secret == secrets_.end())
-    return AuthError{ErrorCode::UnrecognizedClientException, "The security token included in the request is invalid."};
-
-  std::optional<long long> when = !amz_date.empty() ? parse_amz_date(amz_date) : parse_http_date(http_date);
-  if (!when)
-    return AuthError{ErrorCode::IncompleteSignatureException,
-                     "Date must be in ISO-8601 'basic format'. Got '" +
-                         std::string(!amz_date.empty() ? amz_date : http_date) +
-                         "'. See http://en.wikipedia.org/wiki/ISO_8601"};
-  const long long now_s = static_cast<long long>(now);
-  const std::string req_date = format_amz_date(*when);
-  if (*when < now_s - kMaxSkewSeconds)
-    return AuthError{ErrorCode::InvalidSignatureException,
-                     "Signature expired: " + req_date + " is now earlier than " +
-                         format_amz_date(now_s - kMaxSkewSeconds) + " (" + format_amz_date(now_s) + " - 15 min.)"};
-  if (*when > now_s + kMaxSkewSeconds)
-    return AuthError{ErrorCode::InvalidSignatureException,
-                     "Signature not yet current: " + req_date + " is still later than " +
-                         format_amz_date(now_s + kMaxSkewSeconds) + " (" + format_amz_date(now_s) + " + 15 min.)"};
-  if (auto e = check_host_and_algorithm(a)) return *e;
-  if (scope[1] != std::string_view(req_date).substr(0, 8))
-    return AuthError{ErrorCode::InvalidSignatureException,
-                     "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" +
-                         std::string(scope[1]) + "' != '" + req_date.substr(0, 8) + "', from '" + req_date + "'."};
-
-  // The signed headers, with the values the request carries.
-  sigv4::Headers headers;
-  for (std::string_view name : split(a.signed_headers, ';')) {
-    bool found = false;
-    for (const auto& f : req) {
-      if (boost::beast::iequals(f.name_string(), name)) {
-        headers.emplace_back(std::string(name), std::string(f.value().data(), f.value().size()));
-        found = true;
-      }
-    }
-    if (!found) headers.emplace_back(std::string(name), std::string());
-  }
-  std::string_view target(req.target().data(), req.target().size());
-  auto q = target.find('?');
-  std::string_view path = target.substr(0, q);
-  std::string_view query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
-  std::string canonical = sigv4::canonical_request(std::string_view(req.method_string().data(), req.method_string().size()),
-                                                   path, query, headers, sigv4::sha256_hex(r.body));
-  std::string expected = sigv4::signature(secret->second, scope[1], scope[2], scope[3],
-                                          !amz_date.empty() ? amz_date : std::string_view(req_date), canonical);
-  if (!same_signature(expected, a.signature))
-    return AuthError{ErrorCode::InvalidSignatureException,
-                     "The request signature we calculated does not match the signature you provided. Check your AWS "
-                     "Secret Access Key and signing method. Consult the service documentation for details."};
+    return AuthError{api::ErrorCode::UnrecognizedClientException, "The security token included in the request is invalid."};
+  if (auto e = verify_signature(r, s, secret->second, now)) return std::move(*e);
   return who;
 }
 

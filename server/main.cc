@@ -29,6 +29,8 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -101,20 +103,19 @@ void raise_fd_limit(spdlog::logger& log) {
 // is over (or its timeout passes, or a second signal arrives).
 void serve(boost::asio::io_context& ioc, unsigned threads, ddbd::server::Listener& listener, unsigned shutdown_timeout);
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  using namespace ddbd;
-  limit_retained_memory();
+// Parses the command line into `opt` and checks --log-level.  Returns the
+// exit code when ddbd stops here (0 after --help, 1 for a bad command line,
+// with the message on stderr), nullopt when it goes on.
+std::optional<int> read_options(int argc, char** argv, ddbd::server::Options& opt) {
   std::string error;
-  auto parsed = server::parse_options(argc, argv, error);
+  auto parsed = ddbd::server::parse_options(argc, argv, error);
   if (!parsed) {
-    std::cerr << "ddbd: " << error << "\n\n" << server::usage();
+    std::cerr << "ddbd: " << error << "\n\n" << ddbd::server::usage();
     return 1;
   }
-  server::Options opt = *parsed;
+  opt = *parsed;
   if (opt.help) {
-    std::cout << server::usage();
+    std::cout << ddbd::server::usage();
     return 0;
   }
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "warning", "error", "err", "critical", "off"};
@@ -124,29 +125,25 @@ int main(int argc, char** argv) {
     std::cerr << "ddbd: invalid --log-level: " << opt.log_level << "\n";
     return 1;
   }
-  setup_logging(opt.log_level);
-  auto log = spdlog::get("server");
-  raise_fd_limit(*log);
+  return std::nullopt;
+}
 
-  std::unique_ptr<server::Authenticator> auth;
+// The authenticator for --credentials, or nullptr (the reason on stderr)
+// when the file cannot be read or is malformed.
+std::unique_ptr<ddbd::server::Authenticator> make_authenticator(const ddbd::server::Options& opt) {
   try {
-    auth = std::make_unique<server::Authenticator>(opt.credentials_file);
+    return std::make_unique<ddbd::server::Authenticator>(opt.credentials_file);
   } catch (const std::exception& e) {
     std::cerr << "ddbd: " << e.what() << "\n";
-    return 1;
+    return nullptr;
   }
+}
 
-  const unsigned threads = opt.threads ? opt.threads : usable_cores();
-  // Destroyed explicitly before the router and the store: handlers still
-  // pending after a shutdown timeout refer to both.
-  auto ioc_owner = std::make_unique<boost::asio::io_context>(static_cast<int>(threads));
-  boost::asio::io_context& ioc = *ioc_owner;
-  // Heavy work (big requests, big responses) runs here, not on the I/O
-  // threads; one thread also admits one heavy request at a time, which keeps
-  // their decoded copies from adding up (issue 10, item 5).
-  boost::asio::thread_pool heavy(kHeavyThreads);
-
-  storage::EngineOptions eo;
+// The store's options.  `ioc` and `heavy` must outlive the engine: its
+// `defer` posts to them.
+ddbd::storage::EngineOptions engine_options(const ddbd::server::Options& opt, boost::asio::io_context& ioc,
+                                            boost::asio::thread_pool& heavy) {
+  ddbd::storage::EngineOptions eo;
   eo.data_dir = opt.data_dir;
   eo.in_memory = opt.in_memory;
   eo.sync = opt.sync;
@@ -160,13 +157,79 @@ int main(int argc, char** argv) {
     else
       boost::asio::post(ioc, std::move(fn));
   };
-  std::unique_ptr<storage::Engine> engine;
+  return eo;
+}
+
+// The opened store, or nullptr (logged) when it cannot be opened.
+std::unique_ptr<ddbd::storage::Engine> open_engine(const ddbd::storage::EngineOptions& eo, spdlog::logger& log) {
   try {
-    engine = storage::Engine::open(eo);
+    return ddbd::storage::Engine::open(eo);
   } catch (const std::exception& e) {
-    log->critical("{}", e.what());
-    return 2;
+    log.critical("{}", e.what());
+    return nullptr;
   }
+}
+
+// The API layer's settings from the command line.
+ddbd::api::ApiConfig api_config_of(const ddbd::server::Options& opt, ddbd::api::ClientTokenCache* client_tokens) {
+  ddbd::api::ApiConfig c;
+  c.shared_db = opt.shared_db;
+  c.transient_status_seconds = opt.transient_status_seconds;
+  c.client_tokens = client_tokens;
+  return c;
+}
+
+// A listener bound to --host/--port, or nullptr (logged) when the address
+// cannot be bound.
+std::unique_ptr<ddbd::server::Listener> bind_listener(boost::asio::io_context& ioc, const ddbd::server::Options& opt,
+                                                      ddbd::server::Router& router, spdlog::logger& log) {
+  try {
+    ddbd::server::ListenerConfig lc;
+    lc.header_timeout = std::chrono::seconds(opt.header_timeout);
+    return std::make_unique<ddbd::server::Listener>(ioc, opt.host, opt.port, router, lc);
+  } catch (const std::exception& e) {
+    log.critical("cannot listen on {}:{}: {}", opt.host, opt.port, e.what());
+    return nullptr;
+  }
+}
+
+// Prints the bound address on stdout (tests and scripts read this line to
+// learn the port of --port 0) and logs the setup.
+void announce(const ddbd::server::Listener& listener, const ddbd::server::Options& opt, unsigned threads,
+              spdlog::logger& log) {
+  auto ep = listener.local_endpoint();
+  std::printf("ddbd listening on %s:%u\n", ep.address().to_string().c_str(), static_cast<unsigned>(ep.port()));
+  std::fflush(stdout);
+  log.info("data: {}, {} I/O threads{}{}", opt.in_memory ? std::string("in memory") : opt.data_dir, threads,
+           opt.sync ? ", fsync on commit" : "", opt.credentials_file ? ", signatures verified" : "");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ddbd;
+  limit_retained_memory();
+  server::Options opt;
+  if (auto exit_code = read_options(argc, argv, opt)) return *exit_code;
+  setup_logging(opt.log_level);
+  auto log = spdlog::get("server");
+  raise_fd_limit(*log);
+  std::unique_ptr<server::Authenticator> auth = make_authenticator(opt);
+  if (!auth) return 1;
+
+  const unsigned threads = opt.threads ? opt.threads : usable_cores();
+  // Destroyed explicitly before the router and the store: handlers still
+  // pending after a shutdown timeout refer to both.
+  auto ioc_owner = std::make_unique<boost::asio::io_context>(static_cast<int>(threads));
+  boost::asio::io_context& ioc = *ioc_owner;
+  // Heavy work (big requests, big responses) runs here, not on the I/O
+  // threads; one thread also admits one heavy request at a time, which keeps
+  // their decoded copies from adding up (issue 10, item 5).
+  boost::asio::thread_pool heavy(kHeavyThreads);
+
+  const storage::EngineOptions eo = engine_options(opt, ioc, heavy);
+  std::unique_ptr<storage::Engine> engine = open_engine(eo, *log);
+  if (!engine) return 2;
 
   storage::SystemClock clock;
   // Declared after the engine, so destroyed (and stopped) before it; the
@@ -177,29 +240,15 @@ int main(int argc, char** argv) {
   services.add(client_tokens);
   services.start();
 
-  api::ApiConfig api_config;
-  api_config.shared_db = opt.shared_db;
-  api_config.transient_status_seconds = opt.transient_status_seconds;
-  api_config.client_tokens = client_tokens.get();
+  // The router keeps a reference to api_config.
+  const api::ApiConfig api_config = api_config_of(opt, client_tokens.get());
   server::Router router(*engine, api_config, clock, *auth,
                         server::RouterConfig{opt.cors, opt.shared_db, heavy.get_executor(), kHeavyThreads});
 
-  std::unique_ptr<server::Listener> listener;
-  try {
-    server::ListenerConfig lc;
-    lc.header_timeout = std::chrono::seconds(opt.header_timeout);
-    listener = std::make_unique<server::Listener>(ioc, opt.host, opt.port, router, lc);
-  } catch (const std::exception& e) {
-    log->critical("cannot listen on {}:{}: {}", opt.host, opt.port, e.what());
-    return 3;
-  }
+  std::unique_ptr<server::Listener> listener = bind_listener(ioc, opt, router, *log);
+  if (!listener) return 3;
   listener->start();
-  auto ep = listener->local_endpoint();
-  // Tests and scripts read this line to learn the port (--port 0).
-  std::printf("ddbd listening on %s:%u\n", ep.address().to_string().c_str(), static_cast<unsigned>(ep.port()));
-  std::fflush(stdout);
-  log->info("data: {}, {} I/O threads{}{}", opt.in_memory ? std::string("in memory") : opt.data_dir, threads,
-            opt.sync ? ", fsync on commit" : "", opt.credentials_file ? ", signatures verified" : "");
+  announce(*listener, opt, threads, *log);
 
   serve(ioc, threads, *listener, opt.shutdown_timeout);
   // Heavy work in progress finishes (it is bounded: one request's decode or

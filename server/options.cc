@@ -1,6 +1,8 @@
 #include "server/options.hh"
 
 #include <charconv>
+#include <cstdlib>
+#include <utility>
 #include <string_view>
 
 namespace ddbd::server {
@@ -11,6 +13,151 @@ template <class T>
 bool parse_number(std::string_view s, T& out) {
   auto r = std::from_chars(s.data(), s.data() + s.size(), out);
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+// The arguments of a command line, one at a time.  A "--flag=value"
+// argument is split into its name and inline value; other flags take their
+// value from the next argument.
+class Args {
+ public:
+  Args(int argc, char** argv, std::string& error) : argc_(argc), argv_(argv), error_(error) {}
+
+  // Moves to the next argument; false after the last one.
+  bool next() {
+    if (++i_ >= argc_) return false;
+    raw_ = argv_[i_];
+    name_ = raw_;
+    inline_value_ = {};
+    has_inline_ = false;
+    if (name_.starts_with("--")) {
+      if (auto eq = name_.find('='); eq != std::string_view::npos) {
+        inline_value_ = name_.substr(eq + 1);
+        name_ = name_.substr(0, eq);
+        has_inline_ = true;
+      }
+    }
+    return true;
+  }
+
+  std::string_view name() const { return name_; }
+  const char* raw() const { return raw_; }  // the argument as written
+  bool has_inline() const { return has_inline_; }
+  std::string_view inline_value() const { return inline_value_; }
+
+  // The flag's value: its inline value, else the next argument (consumed).
+  // False, with "missing value for FLAG" in the error, when there is none.
+  bool value(std::string_view& out) {
+    if (has_inline_) {
+      out = inline_value_;
+      return true;
+    }
+    if (i_ + 1 >= argc_) return fail("missing value for " + std::string(name_));
+    out = argv_[++i_];
+    return true;
+  }
+
+  // Sets the error; returns false.
+  bool fail(std::string message) {
+    error_ = std::move(message);
+    return false;
+  }
+
+ private:
+  int argc_;
+  char** argv_;
+  std::string& error_;
+  int i_ = 0;
+  const char* raw_ = nullptr;
+  std::string_view name_, inline_value_;
+  bool has_inline_ = false;
+};
+
+// What one parser made of the current argument.
+enum class Flag { kNotMine, kOk, kBad };
+
+Flag result(bool ok) { return ok ? Flag::kOk : Flag::kBad; }
+
+// --delay-transient-statuses[=SECONDS]: the flag alone means 2 seconds; an
+// inline value must be a non-negative number.
+bool delay_flag(Args& args, Options& o) {
+  o.transient_status_seconds = 2;
+  if (!args.has_inline()) return true;
+  std::string s(args.inline_value());
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end != '\0' || d < 0) return args.fail("invalid --delay-transient-statuses value: " + s);
+  o.transient_status_seconds = d;
+  return true;
+}
+
+// Flags without a separate value.
+Flag switch_flag(Args& args, Options& o) {
+  const std::string_view a = args.name();
+  if (a == "--help" || a == "-help" || a == "-h") o.help = true;
+  else if (a == "--in-memory" || a == "-inMemory") o.in_memory = true;
+  else if (a == "--shared-db" || a == "-sharedDb") o.shared_db = true;
+  else if (a == "--sync") o.sync = true;
+  else if (a == "--delay-transient-statuses" || a == "-delayTransientStatuses") return result(delay_flag(args, o));
+  else if (a == "-optimizeDbBeforeStartup" || a == "-disableTelemetry") {}  // DynamoDB Local flags with no meaning here
+  else return Flag::kNotMine;
+  return Flag::kOk;
+}
+
+// Flags whose value is taken as written.
+Flag text_flag(Args& args, Options& o) {
+  const std::string_view a = args.name();
+  std::string_view v;
+  if (a == "--host") {
+    if (!args.value(v)) return Flag::kBad;
+    o.host = std::string(v);
+  } else if (a == "--data-dir" || a == "-dbPath") {
+    if (!args.value(v)) return Flag::kBad;
+    o.data_dir = std::string(v);
+  } else if (a == "--cors" || a == "-cors") {
+    if (!args.value(v)) return Flag::kBad;
+    o.cors = std::string(v);
+  } else if (a == "--credentials") {
+    if (!args.value(v)) return Flag::kBad;
+    o.credentials_file = std::string(v);
+  } else if (a == "--log-level") {
+    if (!args.value(v)) return Flag::kBad;
+    o.log_level = std::string(v);
+  } else {
+    return Flag::kNotMine;
+  }
+  return Flag::kOk;
+}
+
+// Reads the flag's value into `out`: a whole decimal number of T's range for
+// which `valid(out)` holds, else the error `invalid` followed by the value.
+template <class T, class Valid>
+bool number_value(Args& args, T& out, std::string_view invalid, Valid valid) {
+  std::string_view v;
+  if (!args.value(v)) return false;
+  if (!parse_number(v, out) || !valid(out)) return args.fail(std::string(invalid) + std::string(v));
+  return true;
+}
+
+// Flags whose value is a number.
+Flag number_flag(Args& args, Options& o) {
+  const std::string_view a = args.name();
+  auto any = [](auto) { return true; };
+  if (a == "--port" || a == "-port") return result(number_value(args, o.port, "invalid port: ", any));
+  if (a == "--threads")
+    return result(number_value(args, o.threads, "invalid --threads value: ", [](unsigned n) { return n != 0 && n <= 256; }));
+  if (a == "--map-size")
+    return result(number_value(args, o.map_size, "invalid --map-size value: ",
+                               [](std::size_t n) { return n >= (std::size_t(1) << 20); }));
+  if (a == "--max-item-collection-bytes")
+    return result(number_value(args, o.max_item_collection_bytes, "invalid --max-item-collection-bytes value: ",
+                               [](uint64_t n) { return n != 0; }));
+  if (a == "--shutdown-timeout")
+    return result(number_value(args, o.shutdown_timeout, "invalid --shutdown-timeout value: ",
+                               [](unsigned n) { return n <= 86400; }));
+  if (a == "--header-timeout")
+    return result(number_value(args, o.header_timeout, "invalid --header-timeout value: ",
+                               [](unsigned n) { return n != 0 && n <= 86400; }));
+  return Flag::kNotMine;
 }
 
 }  // namespace
@@ -53,107 +200,12 @@ A DynamoDB-compatible server.
 
 std::optional<Options> parse_options(int argc, char** argv, std::string& error) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    std::string_view inline_value;
-    bool has_inline = false;
-    if (a.starts_with("--")) {
-      if (auto eq = a.find('='); eq != std::string_view::npos) {
-        inline_value = a.substr(eq + 1);
-        a = a.substr(0, eq);
-        has_inline = true;
-      }
-    }
-    auto value = [&](std::string_view& out) -> bool {
-      if (has_inline) {
-        out = inline_value;
-        return true;
-      }
-      if (i + 1 >= argc) {
-        error = "missing value for " + std::string(a);
-        return false;
-      }
-      out = argv[++i];
-      return true;
-    };
-    std::string_view v;
-    if (a == "--help" || a == "-help" || a == "-h") {
-      o.help = true;
-    } else if (a == "--host") {
-      if (!value(v)) return std::nullopt;
-      o.host = std::string(v);
-    } else if (a == "--port" || a == "-port") {
-      if (!value(v)) return std::nullopt;
-      if (!parse_number(v, o.port)) {
-        error = "invalid port: " + std::string(v);
-        return std::nullopt;
-      }
-    } else if (a == "--data-dir" || a == "-dbPath") {
-      if (!value(v)) return std::nullopt;
-      o.data_dir = std::string(v);
-    } else if (a == "--in-memory" || a == "-inMemory") {
-      o.in_memory = true;
-    } else if (a == "--shared-db" || a == "-sharedDb") {
-      o.shared_db = true;
-    } else if (a == "--delay-transient-statuses" || a == "-delayTransientStatuses") {
-      o.transient_status_seconds = 2;
-      if (has_inline) {
-        std::string s(inline_value);
-        char* end = nullptr;
-        double d = std::strtod(s.c_str(), &end);
-        if (s.empty() || *end != '\0' || d < 0) {
-          error = "invalid --delay-transient-statuses value: " + s;
-          return std::nullopt;
-        }
-        o.transient_status_seconds = d;
-      }
-    } else if (a == "--cors" || a == "-cors") {
-      if (!value(v)) return std::nullopt;
-      o.cors = std::string(v);
-    } else if (a == "--credentials") {
-      if (!value(v)) return std::nullopt;
-      o.credentials_file = std::string(v);
-    } else if (a == "--sync") {
-      o.sync = true;
-    } else if (a == "--log-level") {
-      if (!value(v)) return std::nullopt;
-      o.log_level = std::string(v);
-    } else if (a == "--threads") {
-      if (!value(v)) return std::nullopt;
-      if (!parse_number(v, o.threads) || o.threads == 0 || o.threads > 256) {
-        error = "invalid --threads value: " + std::string(v);
-        return std::nullopt;
-      }
-    } else if (a == "--map-size") {
-      if (!value(v)) return std::nullopt;
-      if (!parse_number(v, o.map_size) || o.map_size < (std::size_t(1) << 20)) {
-        error = "invalid --map-size value: " + std::string(v);
-        return std::nullopt;
-      }
-    } else if (a == "--max-item-collection-bytes") {
-      if (!value(v)) return std::nullopt;
-      if (!parse_number(v, o.max_item_collection_bytes) || o.max_item_collection_bytes == 0) {
-        error = "invalid --max-item-collection-bytes value: " + std::string(v);
-        return std::nullopt;
-      }
-    } else if (a == "--shutdown-timeout") {
-      if (!value(v)) return std::nullopt;
-      if (!parse_number(v, o.shutdown_timeout) || o.shutdown_timeout > 86400) {
-        error = "invalid --shutdown-timeout value: " + std::string(v);
-        return std::nullopt;
-      }
-    } else if (a == "--header-timeout") {
-      if (!value(v)) return std::nullopt;
-      if (!parse_number(v, o.header_timeout) || o.header_timeout == 0 || o.header_timeout > 86400) {
-        error = "invalid --header-timeout value: " + std::string(v);
-        return std::nullopt;
-      }
-    } else if (a == "-optimizeDbBeforeStartup" || a == "-disableTelemetry") {
-      // DynamoDB Local flags with no meaning here.
-    } else {
-      error = "unknown option: " + std::string(argv[i]);
-      return std::nullopt;
-    }
+  for (Args args(argc, argv, error); args.next();) {
+    Flag f = switch_flag(args, o);
+    if (f == Flag::kNotMine) f = text_flag(args, o);
+    if (f == Flag::kNotMine) f = number_flag(args, o);
+    if (f == Flag::kNotMine) error = "unknown option: " + std::string(args.raw());
+    if (f != Flag::kOk) return std::nullopt;
   }
   return o;
 }

@@ -1,0 +1,131 @@
+// Command-line parsing tests (server/options): ddbd's flags and DynamoDB
+// Local's aliases, "--flag=value" and "--flag value", the defaults, and the
+// exact messages of a bad command line (ddbd prints them and exits 1).
+#include "server/options.hh"
+
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace ddbd::server {
+namespace {
+
+// parse_options over "ddbd" followed by `args`; `error` gets its message.
+std::optional<Options> parse(std::initializer_list<const char*> args, std::string* error = nullptr) {
+  std::vector<std::string> storage{"ddbd"};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : storage) argv.push_back(s.data());
+  std::string e;
+  auto o = parse_options(static_cast<int>(argv.size()), argv.data(), e);
+  if (error) *error = e;
+  return o;
+}
+
+// The error message of a command line that must be rejected.
+std::string error_of(std::initializer_list<const char*> args) {
+  std::string e;
+  EXPECT_FALSE(parse(args, &e).has_value());
+  return e;
+}
+
+TEST(Options, DefaultsWithNoArguments) {
+  auto o = parse({});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->host, "127.0.0.1");
+  EXPECT_EQ(o->port, 8000);
+  EXPECT_EQ(o->data_dir, "./data");
+  EXPECT_FALSE(o->in_memory);
+  EXPECT_EQ(o->transient_status_seconds, 0);
+  EXPECT_FALSE(o->cors);
+  EXPECT_EQ(o->shutdown_timeout, 10u);
+  EXPECT_EQ(o->header_timeout, 20u);
+  EXPECT_FALSE(o->help);
+}
+
+TEST(Options, SeparateAndInlineValues) {
+  auto o = parse({"--host", "0.0.0.0", "--port=0", "--data-dir=/d", "--cors", "*", "--credentials=/c", "--threads", "3",
+                  "--map-size=1048576", "--max-item-collection-bytes", "7", "--shutdown-timeout=0",
+                  "--header-timeout", "86400", "--log-level=debug"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->host, "0.0.0.0");
+  EXPECT_EQ(o->port, 0);
+  EXPECT_EQ(o->data_dir, "/d");
+  EXPECT_EQ(o->cors, "*");
+  EXPECT_EQ(o->credentials_file, "/c");
+  EXPECT_EQ(o->threads, 3u);
+  EXPECT_EQ(o->map_size, std::size_t(1) << 20);
+  EXPECT_EQ(o->max_item_collection_bytes, 7u);
+  EXPECT_EQ(o->shutdown_timeout, 0u);
+  EXPECT_EQ(o->header_timeout, 86400u);
+  EXPECT_EQ(o->log_level, "debug");
+}
+
+TEST(Options, DynamoDbLocalAliases) {
+  auto o = parse({"-port", "9", "-dbPath", "/x", "-inMemory", "-sharedDb", "-cors", "a,b", "-optimizeDbBeforeStartup",
+                  "-disableTelemetry", "-delayTransientStatuses"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->port, 9);
+  EXPECT_EQ(o->data_dir, "/x");
+  EXPECT_TRUE(o->in_memory);
+  EXPECT_TRUE(o->shared_db);
+  EXPECT_EQ(o->cors, "a,b");
+  EXPECT_EQ(o->transient_status_seconds, 2);
+}
+
+// Only "--" flags carry an inline value; a single-dash alias with "=" is unknown.
+TEST(Options, InlineValueOnlyForDoubleDashFlags) {
+  EXPECT_EQ(error_of({"-port=9"}), "unknown option: -port=9");
+  EXPECT_EQ(error_of({"--bogus=3"}), "unknown option: --bogus=3");
+  EXPECT_EQ(error_of({"x"}), "unknown option: x");
+}
+
+// A separate value is the next argument, whatever it looks like.
+TEST(Options, NextArgumentIsTheValue) {
+  auto o = parse({"--host", "--port", "--port", "1"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->host, "--port");
+  EXPECT_EQ(o->port, 1);
+}
+
+TEST(Options, DelayTransientStatuses) {
+  EXPECT_EQ(parse({"--delay-transient-statuses"})->transient_status_seconds, 2);
+  EXPECT_EQ(parse({"--delay-transient-statuses=0.25"})->transient_status_seconds, 0.25);
+  EXPECT_EQ(parse({"--delay-transient-statuses=0"})->transient_status_seconds, 0);
+  EXPECT_EQ(error_of({"--delay-transient-statuses="}), "invalid --delay-transient-statuses value: ");
+  EXPECT_EQ(error_of({"--delay-transient-statuses=-1"}), "invalid --delay-transient-statuses value: -1");
+  EXPECT_EQ(error_of({"--delay-transient-statuses=1s"}), "invalid --delay-transient-statuses value: 1s");
+}
+
+TEST(Options, MissingValueNamesTheFlag) {
+  EXPECT_EQ(error_of({"--port"}), "missing value for --port");
+  EXPECT_EQ(error_of({"-dbPath"}), "missing value for -dbPath");
+  EXPECT_EQ(error_of({"--in-memory", "--log-level"}), "missing value for --log-level");
+}
+
+TEST(Options, NumbersAreWholeAndInRange) {
+  EXPECT_EQ(error_of({"--port", "70000"}), "invalid port: 70000");
+  EXPECT_EQ(error_of({"--port=80x"}), "invalid port: 80x");
+  EXPECT_EQ(error_of({"--threads", "0"}), "invalid --threads value: 0");
+  EXPECT_EQ(error_of({"--threads", "257"}), "invalid --threads value: 257");
+  EXPECT_EQ(parse({"--threads", "256"})->threads, 256u);
+  EXPECT_EQ(error_of({"--map-size", "1048575"}), "invalid --map-size value: 1048575");
+  EXPECT_EQ(error_of({"--max-item-collection-bytes=0"}), "invalid --max-item-collection-bytes value: 0");
+  EXPECT_EQ(error_of({"--shutdown-timeout", "86401"}), "invalid --shutdown-timeout value: 86401");
+  EXPECT_EQ(error_of({"--header-timeout", "0"}), "invalid --header-timeout value: 0");
+  EXPECT_EQ(error_of({"--header-timeout", "-1"}), "invalid --header-timeout value: -1");
+}
+
+// --help does not stop parsing: a later bad argument still fails.
+TEST(Options, HelpKeepsParsing) {
+  auto o = parse({"--help=yes", "--sync"});
+  ASSERT_TRUE(o);
+  EXPECT_TRUE(o->help);
+  EXPECT_TRUE(o->sync);
+  EXPECT_EQ(error_of({"-h", "--port", "x"}), "invalid port: x");
+}
+
+}  // namespace
+}  // namespace ddbd::server

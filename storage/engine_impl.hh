@@ -108,8 +108,10 @@ struct WriteTxn::Impl {
   uint64_t next_table_id;
   bool wrote = false;  // this op has changed the transaction
   const StatsDeltas* batch_stats = nullptr;  // earlier ops' deltas in this commit
-  // This op's change events, and what stamps them.
-  std::vector<ChangeEvent> events;
+  // The batch's change events: this op appends its own after events_begin
+  // (a failed op's are dropped with the transaction).
+  std::vector<ChangeEvent>* events = nullptr;
+  std::size_t events_begin = 0;
   double time = 0;
   Origin origin = Origin::user;
 
@@ -129,8 +131,8 @@ struct WriteTxn::Impl {
   // Removes `old`'s entries from and adds `now`'s entries to every index.
   // Either may be null.
   Status update_indexes(const TableDef& def, const PrimaryKey& key, const Item* old, const Item* now);
-  // Records the change event of an item write (old_stored / new_stored:
-  // the stored values, empty when absent).
+  // Records the change event of a completed item write (old_stored /
+  // new_stored: the stored values, empty when absent).
   void record(std::shared_ptr<const TableDef> def, PrimaryKey key, std::string old_stored, std::string new_stored);
   // Writes `def` to the catalog under `key` and into this op's overlay.
   Status put_catalog(const std::string& key, const TableDef& def);

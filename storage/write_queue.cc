@@ -101,14 +101,18 @@ std::size_t Engine::Impl::run_range(std::vector<Pending>& batch, std::size_t a, 
     WriteTxn::Impl wi{this, parent.get(), &batch_overlay, {}, {}, table_ids, false, &batch_stats};
     wi.time = clock->now_seconds();
     wi.origin = batch[i].op->origin();
+    wi.events = &batch_events;
+    wi.events_begin = batch_events.size();
     const Status st = apply_one(batch[i], wi);
     results[i] = st;
     if (st == Status::ok) {
       for (auto& [k, v] : wi.overlay) batch_overlay[k] = v;
       add_stats(batch_stats, wi.stats);
       table_ids = wi.next_table_id;
-      std::move(wi.events.begin(), wi.events.end(), std::back_inserter(batch_events));
-    } else if (wi.wrote) {
+    } else if (!wi.wrote) {
+      // Events come only from writes, so there are none to drop; keep it so.
+      batch_events.erase(batch_events.begin() + static_cast<std::ptrdiff_t>(wi.events_begin), batch_events.end());
+    } else {
       parent.abort();
       return i;
     }
@@ -145,9 +149,10 @@ Status Engine::Impl::apply_one(const Pending& p, WriteTxn::Impl& wi) {
     if (st != Status::ok) return st;
     // The observers see the op's events inside its transaction; one refusing
     // fails the op after it wrote (events exist only for writes).
-    for (const ChangeEvent& e : wi.events)
-      for (ChangeObserver* o : observers)
-        if (Status s = o->on_change(wt, e); s != Status::ok) return s;
+    if (!observers.empty())
+      for (std::size_t e = wi.events_begin; e < wi.events->size(); ++e)
+        for (ChangeObserver* o : observers)
+          if (Status s = o->on_change(wt, (*wi.events)[e]); s != Status::ok) return s;
     return Status::ok;
   } catch (const std::exception& e) {
     storage_log().error("write failed: {}", e.what());

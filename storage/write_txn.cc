@@ -99,7 +99,7 @@ Status WriteTxn::Impl::update_indexes(const TableDef& def, const PrimaryKey& key
 
 void WriteTxn::Impl::record(std::shared_ptr<const TableDef> def, PrimaryKey key, std::string old_stored,
                             std::string new_stored) {
-  ChangeEvent& e = events.emplace_back();
+  ChangeEvent& e = events->emplace_back();
   e.kind = old_stored.empty() ? ChangeKind::insert : new_stored.empty() ? ChangeKind::remove : ChangeKind::modify;
   e.table = std::move(def);
   e.key = std::move(key);
@@ -171,8 +171,10 @@ Status WriteTxn::put(const TableDef& table, const Item& item) {
   lmdb::check("mdb_put(items)", rc);
   st.count += 1;
   st.bytes += size;
-  impl_->record(def, key, std::move(old_stored), std::move(v));
-  if (def->indexes.empty()) return Status::ok;
+  if (def->indexes.empty()) {
+    impl_->record(std::move(def), std::move(key), std::move(old_stored), std::move(v));
+    return Status::ok;
+  }
   const bool lsi = has_lsi(*def);
   std::string ckey;
   if (lsi) {
@@ -182,10 +184,11 @@ Status WriteTxn::put(const TableDef& table, const Item& item) {
     cs.bytes += static_cast<int64_t>(size) - old_size;
   }
   Status s = impl_->update_indexes(*def, key, had_old ? &old_item : nullptr, &item);
-  if (s == Status::ok && lsi &&
-      impl_->current_bytes(ckey) > static_cast<int64_t>(impl_->eng->options.max_item_collection_bytes))
+  if (s != Status::ok) return s;
+  if (lsi && impl_->current_bytes(ckey) > static_cast<int64_t>(impl_->eng->options.max_item_collection_bytes))
     return Status::collection_full;
-  return s;
+  impl_->record(std::move(def), std::move(key), std::move(old_stored), std::move(v));
+  return Status::ok;
 }
 
 Status WriteTxn::erase(const TableDef& table, const PrimaryKey& key) {

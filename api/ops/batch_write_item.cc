@@ -80,6 +80,9 @@ BatchWriteRequest decode_batch_write_item(json::object body) {
 
 asio::awaitable<BatchWriteResponse> execute(RequestContext& ctx, const BatchWriteRequest& req) {
   std::vector<ItemAction> actions;
+  std::size_t n = 0;
+  for (const auto& t : req.tables) n += t.entries.size();
+  actions.reserve(n);
   BatchWriteResponse resp;
   std::set<std::string> seen;
   for (const auto& t : req.tables) {

@@ -1,0 +1,30 @@
+#!/bin/bash
+# Server instructions per request for one workload, counted by callgrind:
+# steadier than CPU time on a shared machine (the count barely depends on
+# other load), so before/after comparisons of the request path use it.
+#
+#   bench/instructions.sh build/ddbd build/ddbd_loadgen put
+#
+# Starts BIN under valgrind's callgrind with instrumentation off, warms it
+# up (3 s of LOADGEN's workload, which also loads its items), counts 8 s of
+# the workload with instrumentation on, and prints Ir per answered request.
+# The count includes LMDB's work, which depends on how full the store is, so
+# compare binaries over the same workload and duration (±5% run to run).
+set -u
+BIN=$1; LG=$2; W=$3
+d=$(mktemp -d); log=$d/log
+valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=$d/cg.%p $BIN --port 0 --data-dir $d/data --log-level warn --threads 1 >$log 2>&1 &
+pid=$!
+for _ in $(seq 1 500); do grep -q listening $log && break; sleep 0.05; done
+port=$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\).*/\1/p' $log)
+taskset -c 1 $LG --endpoint http://127.0.0.1:$port --workload $W --connections 4 --duration 3 --items 2000 --server-pid $pid >/dev/null 2>&1
+callgrind_control -i on $pid >/dev/null
+out=$(taskset -c 1 $LG --endpoint http://127.0.0.1:$port --workload $W --connections 4 --duration 8 --items 2000 --server-pid $pid 2>&1)
+callgrind_control -i off $pid >/dev/null
+callgrind_control -d $pid >/dev/null
+sleep 0.5
+kill $pid; wait $pid 2>/dev/null
+reqs=$(echo "$out" | sed -n 's/.*requests=\([0-9]*\).*/\1/p' | head -1)
+ins=$(cat $d/cg.* | sed -n "s/^\(summary\|totals\): \([0-9]*\).*/\2/p" | sort -n | tail -1)
+echo "$W reqs=$reqs Ir=$ins Ir_per_req=$(( ins / reqs ))"
+rm -rf $d

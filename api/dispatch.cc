@@ -23,66 +23,85 @@ struct OpInfo {
 
 namespace {
 
+struct Served {
+  std::string_view name;
+  Handler handler;
+};
+
+// The served operations (api/ops/ops.hh's list).
+constexpr Served kServed[] = {
+#define DDBD_SERVED(name, fn) Served{name, &ops::fn},
+    DDBD_SERVED_OPERATIONS(DDBD_SERVED)
+#undef DDBD_SERVED
+};
+
+// The handler of operation `name`, or nullptr when ddbd does not serve it.
+constexpr Handler served(std::string_view name) {
+  for (const Served& s : kServed)
+    if (s.name == name) return s.handler;
+  return nullptr;
+}
+
 // Every DynamoDB_20120810 operation of the API Reference, sorted by name.
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Operations_Amazon_DynamoDB.html
 constexpr std::array kOps = {
-    OpInfo{"BatchExecuteStatement", nullptr, OpKind::write},
-    OpInfo{"BatchGetItem", &ops::batch_get_item, OpKind::read},
-    OpInfo{"BatchWriteItem", &ops::batch_write_item, OpKind::write},
-    OpInfo{"CreateBackup", nullptr, OpKind::control},
-    OpInfo{"CreateGlobalTable", nullptr, OpKind::control},
-    OpInfo{"CreateTable", &ops::create_table, OpKind::control},
-    OpInfo{"DeleteBackup", nullptr, OpKind::control},
-    OpInfo{"DeleteItem", &ops::delete_item, OpKind::write},
-    OpInfo{"DeleteResourcePolicy", nullptr, OpKind::control},
-    OpInfo{"DeleteTable", &ops::delete_table, OpKind::control},
-    OpInfo{"DescribeBackup", nullptr, OpKind::control},
-    OpInfo{"DescribeContinuousBackups", nullptr, OpKind::control},
-    OpInfo{"DescribeContributorInsights", nullptr, OpKind::control},
-    OpInfo{"DescribeEndpoints", &ops::describe_endpoints, OpKind::control},
-    OpInfo{"DescribeExport", nullptr, OpKind::control},
-    OpInfo{"DescribeGlobalTable", nullptr, OpKind::control},
-    OpInfo{"DescribeGlobalTableSettings", nullptr, OpKind::control},
-    OpInfo{"DescribeImport", nullptr, OpKind::control},
-    OpInfo{"DescribeKinesisStreamingDestination", nullptr, OpKind::control},
-    OpInfo{"DescribeLimits", &ops::describe_limits, OpKind::control},
-    OpInfo{"DescribeTable", &ops::describe_table, OpKind::control},
-    OpInfo{"DescribeTableReplicaAutoScaling", nullptr, OpKind::control},
-    OpInfo{"DescribeTimeToLive", nullptr, OpKind::control},
-    OpInfo{"DisableKinesisStreamingDestination", nullptr, OpKind::control},
-    OpInfo{"EnableKinesisStreamingDestination", nullptr, OpKind::control},
-    OpInfo{"ExecuteStatement", nullptr, OpKind::write},
-    OpInfo{"ExecuteTransaction", nullptr, OpKind::write},
-    OpInfo{"ExportTableToPointInTime", nullptr, OpKind::control},
-    OpInfo{"GetItem", &ops::get_item, OpKind::read},
-    OpInfo{"GetResourcePolicy", nullptr, OpKind::control},
-    OpInfo{"ImportTable", nullptr, OpKind::control},
-    OpInfo{"ListBackups", nullptr, OpKind::control},
-    OpInfo{"ListContributorInsights", nullptr, OpKind::control},
-    OpInfo{"ListExports", nullptr, OpKind::control},
-    OpInfo{"ListGlobalTables", nullptr, OpKind::control},
-    OpInfo{"ListImports", nullptr, OpKind::control},
-    OpInfo{"ListTables", &ops::list_tables, OpKind::control},
-    OpInfo{"ListTagsOfResource", nullptr, OpKind::control},
-    OpInfo{"PutItem", &ops::put_item, OpKind::write},
-    OpInfo{"PutResourcePolicy", nullptr, OpKind::control},
-    OpInfo{"Query", &ops::query, OpKind::read},
-    OpInfo{"RestoreTableFromBackup", nullptr, OpKind::control},
-    OpInfo{"RestoreTableToPointInTime", nullptr, OpKind::control},
-    OpInfo{"Scan", &ops::scan, OpKind::read},
-    OpInfo{"TagResource", nullptr, OpKind::control},
-    OpInfo{"TransactGetItems", &ops::transact_get_items, OpKind::read},
-    OpInfo{"TransactWriteItems", &ops::transact_write_items, OpKind::write},
-    OpInfo{"UntagResource", nullptr, OpKind::control},
-    OpInfo{"UpdateContinuousBackups", nullptr, OpKind::control},
-    OpInfo{"UpdateContributorInsights", nullptr, OpKind::control},
-    OpInfo{"UpdateGlobalTable", nullptr, OpKind::control},
-    OpInfo{"UpdateGlobalTableSettings", nullptr, OpKind::control},
-    OpInfo{"UpdateItem", &ops::update_item, OpKind::write},
-    OpInfo{"UpdateKinesisStreamingDestination", nullptr, OpKind::control},
-    OpInfo{"UpdateTable", &ops::update_table, OpKind::control},
-    OpInfo{"UpdateTableReplicaAutoScaling", nullptr, OpKind::control},
-    OpInfo{"UpdateTimeToLive", nullptr, OpKind::control},
+    OpInfo{"BatchExecuteStatement", served("BatchExecuteStatement"), OpKind::write},
+    OpInfo{"BatchGetItem", served("BatchGetItem"), OpKind::read},
+    OpInfo{"BatchWriteItem", served("BatchWriteItem"), OpKind::write},
+    OpInfo{"CreateBackup", served("CreateBackup"), OpKind::control},
+    OpInfo{"CreateGlobalTable", served("CreateGlobalTable"), OpKind::control},
+    OpInfo{"CreateTable", served("CreateTable"), OpKind::control},
+    OpInfo{"DeleteBackup", served("DeleteBackup"), OpKind::control},
+    OpInfo{"DeleteItem", served("DeleteItem"), OpKind::write},
+    OpInfo{"DeleteResourcePolicy", served("DeleteResourcePolicy"), OpKind::control},
+    OpInfo{"DeleteTable", served("DeleteTable"), OpKind::control},
+    OpInfo{"DescribeBackup", served("DescribeBackup"), OpKind::control},
+    OpInfo{"DescribeContinuousBackups", served("DescribeContinuousBackups"), OpKind::control},
+    OpInfo{"DescribeContributorInsights", served("DescribeContributorInsights"), OpKind::control},
+    OpInfo{"DescribeEndpoints", served("DescribeEndpoints"), OpKind::control},
+    OpInfo{"DescribeExport", served("DescribeExport"), OpKind::control},
+    OpInfo{"DescribeGlobalTable", served("DescribeGlobalTable"), OpKind::control},
+    OpInfo{"DescribeGlobalTableSettings", served("DescribeGlobalTableSettings"), OpKind::control},
+    OpInfo{"DescribeImport", served("DescribeImport"), OpKind::control},
+    OpInfo{"DescribeKinesisStreamingDestination", served("DescribeKinesisStreamingDestination"), OpKind::control},
+    OpInfo{"DescribeLimits", served("DescribeLimits"), OpKind::control},
+    OpInfo{"DescribeTable", served("DescribeTable"), OpKind::control},
+    OpInfo{"DescribeTableReplicaAutoScaling", served("DescribeTableReplicaAutoScaling"), OpKind::control},
+    OpInfo{"DescribeTimeToLive", served("DescribeTimeToLive"), OpKind::control},
+    OpInfo{"DisableKinesisStreamingDestination", served("DisableKinesisStreamingDestination"), OpKind::control},
+    OpInfo{"EnableKinesisStreamingDestination", served("EnableKinesisStreamingDestination"), OpKind::control},
+    OpInfo{"ExecuteStatement", served("ExecuteStatement"), OpKind::write},
+    OpInfo{"ExecuteTransaction", served("ExecuteTransaction"), OpKind::write},
+    OpInfo{"ExportTableToPointInTime", served("ExportTableToPointInTime"), OpKind::control},
+    OpInfo{"GetItem", served("GetItem"), OpKind::read},
+    OpInfo{"GetResourcePolicy", served("GetResourcePolicy"), OpKind::control},
+    OpInfo{"ImportTable", served("ImportTable"), OpKind::control},
+    OpInfo{"ListBackups", served("ListBackups"), OpKind::control},
+    OpInfo{"ListContributorInsights", served("ListContributorInsights"), OpKind::control},
+    OpInfo{"ListExports", served("ListExports"), OpKind::control},
+    OpInfo{"ListGlobalTables", served("ListGlobalTables"), OpKind::control},
+    OpInfo{"ListImports", served("ListImports"), OpKind::control},
+    OpInfo{"ListTables", served("ListTables"), OpKind::control},
+    OpInfo{"ListTagsOfResource", served("ListTagsOfResource"), OpKind::control},
+    OpInfo{"PutItem", served("PutItem"), OpKind::write},
+    OpInfo{"PutResourcePolicy", served("PutResourcePolicy"), OpKind::control},
+    OpInfo{"Query", served("Query"), OpKind::read},
+    OpInfo{"RestoreTableFromBackup", served("RestoreTableFromBackup"), OpKind::control},
+    OpInfo{"RestoreTableToPointInTime", served("RestoreTableToPointInTime"), OpKind::control},
+    OpInfo{"Scan", served("Scan"), OpKind::read},
+    OpInfo{"TagResource", served("TagResource"), OpKind::control},
+    OpInfo{"TransactGetItems", served("TransactGetItems"), OpKind::read},
+    OpInfo{"TransactWriteItems", served("TransactWriteItems"), OpKind::write},
+    OpInfo{"UntagResource", served("UntagResource"), OpKind::control},
+    OpInfo{"UpdateContinuousBackups", served("UpdateContinuousBackups"), OpKind::control},
+    OpInfo{"UpdateContributorInsights", served("UpdateContributorInsights"), OpKind::control},
+    OpInfo{"UpdateGlobalTable", served("UpdateGlobalTable"), OpKind::control},
+    OpInfo{"UpdateGlobalTableSettings", served("UpdateGlobalTableSettings"), OpKind::control},
+    OpInfo{"UpdateItem", served("UpdateItem"), OpKind::write},
+    OpInfo{"UpdateKinesisStreamingDestination", served("UpdateKinesisStreamingDestination"), OpKind::control},
+    OpInfo{"UpdateTable", served("UpdateTable"), OpKind::control},
+    OpInfo{"UpdateTableReplicaAutoScaling", served("UpdateTableReplicaAutoScaling"), OpKind::control},
+    OpInfo{"UpdateTimeToLive", served("UpdateTimeToLive"), OpKind::control},
 };
 
 constexpr bool sorted() {
@@ -91,6 +110,18 @@ constexpr bool sorted() {
   return true;
 }
 static_assert(sorted(), "kOps must be sorted by name");
+
+// Every served operation is one of DynamoDB's (a misspelt name in ops.hh's
+// list would otherwise be served under no name at all).
+constexpr bool all_served_known() {
+  for (const Served& s : kServed) {
+    bool found = false;
+    for (const OpInfo& op : kOps) found = found || op.name == s.name;
+    if (!found) return false;
+  }
+  return true;
+}
+static_assert(all_served_known(), "a name in DDBD_SERVED_OPERATIONS is not a DynamoDB operation");
 
 }  // namespace
 

@@ -1,5 +1,5 @@
-// The operations' JSON entry points, one per operation, registered in
-// dispatch.cc's table (one line each).
+// The operations' JSON entry points, one per operation, registered by one
+// line each in DDBD_SERVED_OPERATIONS below.
 //
 // Each operation X is three steps, in api/ops/x.cc, with its structs and
 // execute() declared in api/ops/x.hh (PutItem, UpdateItem and DeleteItem
@@ -29,22 +29,32 @@ namespace ddbd::api::ops {
 
 using Result = asio::awaitable<std::string>;
 
-Result batch_get_item(RequestContext& ctx, json::object body);
-Result batch_write_item(RequestContext& ctx, json::object body);
-Result create_table(RequestContext& ctx, json::object body);
-Result delete_item(RequestContext& ctx, json::object body);
-Result delete_table(RequestContext& ctx, json::object body);
-Result describe_endpoints(RequestContext& ctx, json::object body);
-Result describe_limits(RequestContext& ctx, json::object body);
-Result describe_table(RequestContext& ctx, json::object body);
-Result get_item(RequestContext& ctx, json::object body);
-Result list_tables(RequestContext& ctx, json::object body);
-Result put_item(RequestContext& ctx, json::object body);
-Result query(RequestContext& ctx, json::object body);
-Result scan(RequestContext& ctx, json::object body);
-Result transact_get_items(RequestContext& ctx, json::object body);
-Result transact_write_items(RequestContext& ctx, json::object body);
-Result update_item(RequestContext& ctx, json::object body);
-Result update_table(RequestContext& ctx, json::object body);
+// The operations ddbd serves, one line each: the name DynamoDB gives it in
+// X-Amz-Target and its handler.  This list declares the handlers and is
+// dispatch.cc's registry (its table of every DynamoDB operation takes the
+// handler from here, and a name here that DynamoDB does not have fails to
+// compile), so adding an operation is its own files plus one line here.
+#define DDBD_SERVED_OPERATIONS(X)                 \
+  X("BatchGetItem", batch_get_item)               \
+  X("BatchWriteItem", batch_write_item)           \
+  X("CreateTable", create_table)                  \
+  X("DeleteItem", delete_item)                    \
+  X("DeleteTable", delete_table)                  \
+  X("DescribeEndpoints", describe_endpoints)      \
+  X("DescribeLimits", describe_limits)            \
+  X("DescribeTable", describe_table)              \
+  X("GetItem", get_item)                          \
+  X("ListTables", list_tables)                    \
+  X("PutItem", put_item)                          \
+  X("Query", query)                               \
+  X("Scan", scan)                                 \
+  X("TransactGetItems", transact_get_items)       \
+  X("TransactWriteItems", transact_write_items)   \
+  X("UpdateItem", update_item)                    \
+  X("UpdateTable", update_table)
+
+#define DDBD_DECLARE_HANDLER(name, fn) Result fn(RequestContext& ctx, json::object body);
+DDBD_SERVED_OPERATIONS(DDBD_DECLARE_HANDLER)
+#undef DDBD_DECLARE_HANDLER
 
 }  // namespace ddbd::api::ops

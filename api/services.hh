@@ -40,7 +40,9 @@ class Engine;
 namespace ddbd::api {
 
 // What a service's run may use.  Both outlive the Services holding them.
-// Writes go through engine.submit(), like a request's.
+// Writes go through engine.submit() with a const WriteOp, like a request's,
+// marked Origin::service (SingleWriteOp(action, storage::Origin::service)) so
+// that change events tell them apart.
 struct ServiceContext {
   storage::Engine& engine;
   const storage::Clock& clock;

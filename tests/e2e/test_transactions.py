@@ -466,3 +466,17 @@ def test_token_of_cancelled_request_can_be_retried(client, accounts):
     client.transact_write_items(TransactItems=items, ClientRequestToken=token)
     assert get(client, accounts, {"id": "bob"})["bal"] == 10
     assert get(client, accounts, {"id": "alice"})["bal"] == 160
+
+
+def test_update_that_only_removes_does_not_create_missing_item(client, table_name):
+    """A transaction's Update shares UpdateItem's rule (api/write_ops.cc): an
+    update of REMOVE/DELETE actions alone on a missing item writes nothing, as
+    DynamoDB's UpdateItem does (scylladb/scylladb#5862 describes it)."""
+    name = table_name("TxRemove")
+    create_simple_table(client, name, hash_key="pk")
+    client.transact_write_items(TransactItems=[
+        {"Update": {"TableName": name, "Key": {"pk": {"S": "missing"}}, "UpdateExpression": "REMOVE v"}},
+        {"Put": {"TableName": name, "Item": {"pk": {"S": "other"}}}},
+    ])
+    assert "Item" not in client.get_item(TableName=name, Key={"pk": {"S": "missing"}}, ConsistentRead=True)
+    assert client.scan(TableName=name)["Count"] == 1

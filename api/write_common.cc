@@ -41,6 +41,8 @@ void WriteCondition::finish(const WriteOutcome& out) const {
   if (out.condition_failed) throw_failed(out);
 }
 
+bool WriteCondition::returns_old_item() const { return impl->return_old_on_failure; }
+
 void WriteCondition::throw_failed(const WriteOutcome& out) const {
   ApiError e = ApiError::conditional_check_failed();
   if (impl->return_old_on_failure && out.had_old) {

@@ -54,6 +54,9 @@ class WriteCondition {
   // ReturnValuesOnConditionCheckFailure is ALL_OLD) if the check failed.
   void finish(const WriteOutcome& out) const;
   [[noreturn]] void throw_failed(const WriteOutcome& out) const;
+  // ReturnValuesOnConditionCheckFailure=ALL_OLD: a failed check carries the
+  // old item (when there was one).
+  bool returns_old_item() const;
 
   // The request's names and values, for another expression of the request.
   expr::Params& params();

@@ -109,11 +109,7 @@ Reason reason_for(const TransactWriteRequest::Action& t, const WriteOutcome& out
   if (out.condition_failed) {
     r.code = "ConditionalCheckFailed";
     r.message = "The conditional request failed";
-    try {
-      t.cond.throw_failed(out);
-    } catch (const ApiError& e) {
-      if (!e.extra_json().empty()) r.item = &out.old_item;  // it carries the item only for ALL_OLD
-    }
+    if (t.cond.returns_old_item() && out.had_old) r.item = &out.old_item;
   } else if (out.too_big) {
     r.code = "ValidationError";
     r.message = "Item size to update has exceeded the maximum allowed size";

@@ -33,6 +33,13 @@ enum Tag : uint32_t {
   kTag = 20,         // repeated
   kDeletionProtection = 21,
   kTableClass = 22,
+  kStreamEnabled = 23,
+  kStreamViewType = 24,
+  kStreamLabel = 25,
+  kStreamId = 26,
+  kTtlEnabled = 27,
+  kTtlAttribute = 28,
+  kTtlUpdated = 29,
 };
 
 // Index sub-fields.  On disk: frozen.
@@ -172,6 +179,13 @@ void encode_table_def(const TableDef& d, std::string& out) {
   }
   field_u64(out, kDeletionProtection, d.deletion_protection ? 1 : 0);
   field(out, kTableClass, d.table_class);
+  if (d.stream_enabled) field_u64(out, kStreamEnabled, 1);
+  if (!d.stream_view_type.empty()) field(out, kStreamViewType, d.stream_view_type);
+  if (!d.stream_label.empty()) field(out, kStreamLabel, d.stream_label);
+  if (d.stream_id != 0) field_u64(out, kStreamId, d.stream_id);
+  if (d.ttl_enabled) field_u64(out, kTtlEnabled, 1);
+  if (!d.ttl_attribute.empty()) field(out, kTtlAttribute, d.ttl_attribute);
+  if (d.ttl_updated_time != 0) field_double(out, kTtlUpdated, d.ttl_updated_time);
 }
 
 bool decode_table_def(std::string_view in, TableDef& d) {
@@ -217,6 +231,13 @@ bool decode_table_def(std::string_view in, TableDef& d) {
       }
       case kDeletionProtection: if (!as_u64(p, v)) return false; d.deletion_protection = v != 0; break;
       case kTableClass: d.table_class.assign(p); break;
+      case kStreamEnabled: if (!as_u64(p, v)) return false; d.stream_enabled = v != 0; break;
+      case kStreamViewType: d.stream_view_type.assign(p); break;
+      case kStreamLabel: d.stream_label.assign(p); break;
+      case kStreamId: if (!as_u64(p, v)) return false; d.stream_id = v; break;
+      case kTtlEnabled: if (!as_u64(p, v)) return false; d.ttl_enabled = v != 0; break;
+      case kTtlAttribute: d.ttl_attribute.assign(p); break;
+      case kTtlUpdated: if (!as_u64(p, v)) return false; d.ttl_updated_time = std::bit_cast<double>(v); break;
       default: break;  // a field from a newer version
     }
   }

@@ -54,6 +54,7 @@ void Engine::Impl::open() {
   lmdb::check("mdb_dbi_open(stats)", mdb_dbi_open(txn.get(), "stats", MDB_CREATE, &stats));
   lmdb::check("mdb_dbi_open(items)", mdb_dbi_open(txn.get(), "items", MDB_CREATE, &items));
   lmdb::check("mdb_dbi_open(index)", mdb_dbi_open(txn.get(), "index", MDB_CREATE, &index));
+  lmdb::check("mdb_dbi_open(aux)", mdb_dbi_open(txn.get(), "aux", MDB_CREATE, &aux));
 
   MDB_val k = lmdb::val("format"), v;
   rc = mdb_get(txn.get(), meta, &k, &v);

@@ -122,6 +122,17 @@ class Cursor {
   std::uint32_t last_size_ = 0;
 };
 
+// Walks auxiliary records (see WriteTxn::aux_put) in key order.
+class AuxCursor {
+ public:
+  virtual ~AuxCursor() = default;
+  // Moves to the next record whose key starts with the cursor's prefix and
+  // points `key` and `value` at it (valid until the next call, a write
+  // through the same transaction, or the end of the transaction).  Returns
+  // false at the end.
+  virtual bool next(std::string_view& key, std::string_view& value) = 0;
+};
+
 class ReadTxn {
  public:
   ReadTxn(ReadTxn&&) noexcept;
@@ -140,6 +151,15 @@ class ReadTxn {
   // Size in bytes of the item collection of `hash` (tables with an LSI only:
   // the items' sizes plus their LSI entries' sizes; 0 for other tables).
   uint64_t item_collection_size(const TableDef& table, const AttributeValue& hash) const;
+
+  // Auxiliary records (WriteTxn::aux_put).  `out` stays valid until the end
+  // of this txn.
+  bool aux_get(std::string_view key, std::string_view& out) const;
+  // Records whose key starts with `prefix`, from the first key >= `from`
+  // (forward) or from the last key <= `from` (backward; an empty `from`
+  // starts at the prefix's last record).  `from` should start with
+  // `prefix`, or be empty.
+  std::unique_ptr<AuxCursor> aux_scan(std::string_view prefix, std::string_view from = {}, bool forward = true) const;
 
   struct Impl;
   explicit ReadTxn(std::unique_ptr<Impl> impl);
@@ -176,6 +196,20 @@ class WriteTxn {
   Status delete_table(const TableDef& def);
   // The definition as this transaction sees it (including its own changes).
   std::shared_ptr<const TableDef> find_table(std::string_view ns, std::string_view name);
+
+  // Auxiliary records: one ordered key -> value space beside the tables, for
+  // what is built on the engine (stream records, event source mappings,
+  // counters).  Keys are byte strings compared bytewise, at most
+  // limits::kMaxAuxKeyBytes long; storage gives them no meaning and deletes
+  // none of them with a table.  A put is refused (map_full / no_space)
+  // before writing when the store has no room.
+  Status aux_put(std::string_view key, std::string_view value);
+  // not_found when there was no such record (not an error).
+  Status aux_erase(std::string_view key);
+  bool aux_get(std::string_view key, std::string& out);
+  // As ReadTxn::aux_scan, seeing this transaction's writes.  Do not write
+  // through this txn while the cursor is in use.
+  std::unique_ptr<AuxCursor> aux_scan(std::string_view prefix, std::string_view from = {}, bool forward = true);
 
   struct Impl;
   explicit WriteTxn(Impl* impl) : impl_(impl) {}

@@ -8,6 +8,7 @@
 //   read_txn.cc     ReadTxn::get and range scans (RangeCursor, bounds)
 //   stats.cc        stats records (keys, read, fold) and ReadTxn's stats calls
 //   types.cc        status_name, extract_key
+//   aux.cc          auxiliary records (WriteTxn / ReadTxn aux_*)
 //
 // Databases (named DBIs) in one LMDB environment:
 //   meta     "format" -> u64 format version; "next_table_id" -> u64
@@ -15,6 +16,7 @@
 //   stats    stats.hh records
 //   items    key_codec.hh key -> stored_value.hh value
 //   index    key_codec.hh index key -> stored_value.hh value (projected item)
+//   aux      auxiliary records (aux.cc): keys and values owned by the caller
 //
 // Thread-safety: Engine::Impl's catalog map is guarded by catalog_mu and its
 // queue by queue_mu; everything marked "writer-owned" (and every WriteTxn)
@@ -46,7 +48,7 @@ struct Engine::Impl {
   std::filesystem::path dir;
   bool remove_dir_on_close = false;
   MDB_env* env = nullptr;
-  MDB_dbi meta = 0, catalog = 0, stats = 0, items = 0, index = 0;
+  MDB_dbi meta = 0, catalog = 0, stats = 0, items = 0, index = 0, aux = 0;
   Space space;  // writer-owned
 
   mutable std::shared_mutex catalog_mu;

@@ -28,6 +28,9 @@ inline constexpr std::size_t kMaxRequestBytes = 16 * kMB;
 // --- Items and attributes ---------------------------------------------------
 // Largest item, names and values together: 400 KB [Q "Item size"].
 inline constexpr std::size_t kMaxItemBytes = 400 * kKB;
+// Longest key of an auxiliary record (engine.hh, WriteTxn::aux_put): within
+// LMDB's 511-byte key limit.  Ours, not DynamoDB's.
+inline constexpr std::size_t kMaxAuxKeyBytes = 500;
 // Partition key value: 1..2048 bytes [Q "Partition key length"].
 inline constexpr std::size_t kMaxHashKeyBytes = 2048;
 // Sort key value: 1..1024 bytes [Q "Sort key length"].

@@ -73,6 +73,22 @@ struct TableDef {
   bool deletion_protection = false;
   std::string table_class = "STANDARD";
 
+  // DynamoDB Streams (streams/).  The latest stream of the table: while
+  // stream_enabled, changes are recorded to it; after it is disabled its
+  // label and id stay (DescribeTable's LatestStreamArn), and enabling again
+  // makes a new stream with a new label and id.
+  bool stream_enabled = false;
+  std::string stream_view_type;  // KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES
+  std::string stream_label;      // LatestStreamLabel; empty: never had a stream
+  uint64_t stream_id = 0;        // streams/' id of that stream; 0: none
+
+  // Time to Live (UpdateTimeToLive).  ttl_attribute is kept after TTL is
+  // disabled; ttl_updated_time is when TTL was last enabled or disabled (the
+  // ENABLING / DISABLING window and the once-an-hour rule start there).
+  bool ttl_enabled = false;
+  std::string ttl_attribute;
+  double ttl_updated_time = 0;
+
   const IndexDef* find_index(std::string_view index_name) const {
     for (const auto& i : indexes)
       if (i.name == index_name) return &i;

@@ -50,6 +50,13 @@ TableDef full_table() {
   d.tags = {{"env", "test"}, {"team", ""}};
   d.deletion_protection = true;
   d.table_class = "STANDARD_INFREQUENT_ACCESS";
+  d.stream_enabled = true;
+  d.stream_view_type = "NEW_AND_OLD_IMAGES";
+  d.stream_label = "2026-12-01T18:38:51.123";
+  d.stream_id = 9;
+  d.ttl_enabled = true;
+  d.ttl_attribute = "expires";
+  d.ttl_updated_time = 1764000005.5;
   return d;
 }
 
@@ -99,6 +106,13 @@ void expect_same(const TableDef& a, const TableDef& b) {
   EXPECT_EQ(a.tags, b.tags);
   EXPECT_EQ(a.deletion_protection, b.deletion_protection);
   EXPECT_EQ(a.table_class, b.table_class);
+  EXPECT_EQ(a.stream_enabled, b.stream_enabled);
+  EXPECT_EQ(a.stream_view_type, b.stream_view_type);
+  EXPECT_EQ(a.stream_label, b.stream_label);
+  EXPECT_EQ(a.stream_id, b.stream_id);
+  EXPECT_EQ(a.ttl_enabled, b.ttl_enabled);
+  EXPECT_EQ(a.ttl_attribute, b.ttl_attribute);
+  EXPECT_EQ(a.ttl_updated_time, b.ttl_updated_time);
 }
 
 TEST(Catalog, RoundTripsEveryMember) {

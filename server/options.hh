@@ -48,6 +48,11 @@ struct Options {
   unsigned shutdown_timeout = 10;  // seconds in-flight requests get after SIGTERM/SIGINT
   unsigned header_timeout = 20;    // seconds from a request's first byte to the end of its headers
   bool help = false;
+  // Hidden, for tests: DynamoDB Streams' shard rollover, record retention
+  // and shard iterator lifetime in seconds (defaults: 4 h, 24 h, 15 min).
+  double stream_shard_rollover_seconds = 4 * 3600;
+  double stream_retention_seconds = 24 * 3600;
+  double stream_iterator_seconds = 15 * 60;
 };
 
 // Parses argv.  On a bad command line returns nullopt and writes a message

@@ -13,7 +13,17 @@ import {
   DescribeTableCommand,
   ListTablesCommand,
   ResourceNotFoundException,
+  UpdateItemCommand,
+  DeleteItemCommand,
 } from "@aws-sdk/client-dynamodb";
+import {
+  DynamoDBStreamsClient,
+  ListStreamsCommand,
+  DescribeStreamCommand,
+  GetShardIteratorCommand,
+  GetRecordsCommand,
+  ExpiredIteratorException,
+} from "@aws-sdk/client-dynamodb-streams";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = process.env.DDBD_BIN || path.resolve(here, "..", "..", "..", "build", "ddbd");
@@ -115,10 +125,76 @@ async function main() {
     assert.ok(notFound instanceof ResourceNotFoundException, `expected ResourceNotFoundException, got ${notFound}`);
     assert.equal(notFound.message, "Requested resource not found: Table: NoSuchTable not found");
 
+    await streamsSmoke(port);
     console.log("js smoke: OK");
   } finally {
     await stopServer(child);
   }
+}
+
+// @aws-sdk/client-dynamodb-streams reads back a table's changes: one record
+// per change, in order, with the images NEW_AND_OLD_IMAGES keeps.
+async function streamsSmoke(port) {
+  const config = {
+    endpoint: `http://127.0.0.1:${port}`,
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKIDJS", secretAccessKey: "secret" },
+    maxAttempts: 1,
+  };
+  const client = new DynamoDBClient(config);
+  const streams = new DynamoDBStreamsClient(config);
+  const TableName = "Events";
+  const created = await client.send(new CreateTableCommand({
+    TableName,
+    AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+    KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+    BillingMode: "PAY_PER_REQUEST",
+    StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
+  }));
+  const arn = created.TableDescription.LatestStreamArn;
+  assert.match(arn, /^arn:aws:dynamodb:us-east-1:000000000000:table\/Events\/stream\/\d{4}-\d\d-\d\dT/);
+
+  const key = { id: { S: "e1" } };
+  await client.send(new PutItemCommand({ TableName, Item: { ...key, v: { N: "1" } } }));
+  await client.send(new UpdateItemCommand({
+    TableName, Key: key, UpdateExpression: "SET v = :v", ExpressionAttributeValues: { ":v": { N: "2" } },
+  }));
+  await client.send(new DeleteItemCommand({ TableName, Key: key }));
+
+  const listed = await streams.send(new ListStreamsCommand({ TableName }));
+  assert.deepEqual(listed.Streams.map((s) => s.StreamArn), [arn]);
+  const desc = await streams.send(new DescribeStreamCommand({ StreamArn: arn }));
+  assert.equal(desc.StreamDescription.StreamStatus, "ENABLED");
+  assert.equal(desc.StreamDescription.StreamViewType, "NEW_AND_OLD_IMAGES");
+  assert.ok(desc.StreamDescription.CreationRequestDateTime instanceof Date);
+  const shard = desc.StreamDescription.Shards[0];
+  const it = await streams.send(new GetShardIteratorCommand({
+    StreamArn: arn, ShardId: shard.ShardId, ShardIteratorType: "TRIM_HORIZON",
+  }));
+  const got = await streams.send(new GetRecordsCommand({ ShardIterator: it.ShardIterator }));
+  assert.deepEqual(got.Records.map((r) => r.eventName), ["INSERT", "MODIFY", "REMOVE"]);
+  const [ins, mod, rem] = got.Records;
+  assert.equal(ins.eventSource, "aws:dynamodb");
+  assert.equal(ins.awsRegion, "us-east-1");
+  assert.deepEqual(ins.dynamodb.Keys, key);
+  assert.deepEqual(ins.dynamodb.NewImage, { ...key, v: { N: "1" } });
+  assert.equal(ins.dynamodb.OldImage, undefined);
+  assert.deepEqual(mod.dynamodb.OldImage, { ...key, v: { N: "1" } });
+  assert.deepEqual(mod.dynamodb.NewImage, { ...key, v: { N: "2" } });
+  assert.deepEqual(rem.dynamodb.OldImage, { ...key, v: { N: "2" } });
+  assert.ok(ins.dynamodb.ApproximateCreationDateTime instanceof Date);
+  assert.ok(BigInt(ins.dynamodb.SequenceNumber) < BigInt(mod.dynamodb.SequenceNumber));
+  assert.ok(BigInt(mod.dynamodb.SequenceNumber) < BigInt(rem.dynamodb.SequenceNumber));
+  assert.ok(got.NextShardIterator, "an open shard always has a next iterator");
+
+  let bad = null;
+  try {
+    await streams.send(new GetRecordsCommand({ ShardIterator: "not-an-iterator-" + "x".repeat(40) }));
+  } catch (e) {
+    bad = e;
+  }
+  assert.ok(bad && !(bad instanceof ExpiredIteratorException) && bad.name === "ValidationException",
+            `expected ValidationException for a garbled iterator, got ${bad}`);
 }
 
 main().catch((e) => {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "storage/engine.hh"
@@ -52,6 +53,41 @@ class DeleteTableOp final : public storage::WriteOp {
 
  private:
   const storage::TableDef& def_;
+};
+
+
+// UpdateTimeToLive's change, checked against the definition *in the
+// transaction* so that two concurrent updates cannot both pass the rules.
+struct TimeToLiveChange {
+  std::string ns, name;
+  uint64_t table_id = 0;
+  bool enabled = false;
+  std::string attribute;
+  double now = 0;
+  double cooldown_seconds = 0;  // 0: no once-per-interval rule (ApiConfig::ttl_cooldown_seconds)
+};
+
+struct TimeToLiveOutcome {
+  bool missing = false;  // the table is gone (the op then returns aborted)
+  std::string error;     // a ValidationException message (the op then returns aborted)
+};
+
+// DynamoDB's rules for UpdateTimeToLive against the table's current
+// settings, in DynamoDB's order (the content checks before the interval
+// rule); empty when the change is allowed.
+std::string time_to_live_error(const storage::TableDef& def, const TimeToLiveChange& c);
+
+// Enables or disables TTL: sets ttl_enabled, ttl_attribute (kept when
+// disabling) and ttl_updated_time = now.
+class TimeToLiveOp final : public storage::WriteOpOf<TimeToLiveOutcome> {
+ public:
+  explicit TimeToLiveOp(const TimeToLiveChange& change) : change_(change) {}
+
+ protected:
+  storage::Status run(storage::WriteTxn& txn, TimeToLiveOutcome& out) const override;
+
+ private:
+  const TimeToLiveChange& change_;
 };
 
 }  // namespace ddbd::api

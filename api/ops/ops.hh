@@ -43,6 +43,7 @@ using Result = asio::awaitable<std::string>;
   X("DescribeEndpoints", describe_endpoints)      \
   X("DescribeLimits", describe_limits)            \
   X("DescribeTable", describe_table)              \
+  X("DescribeTimeToLive", describe_time_to_live)  \
   X("GetItem", get_item)                          \
   X("ListTables", list_tables)                    \
   X("PutItem", put_item)                          \
@@ -51,7 +52,8 @@ using Result = asio::awaitable<std::string>;
   X("TransactGetItems", transact_get_items)       \
   X("TransactWriteItems", transact_write_items)   \
   X("UpdateItem", update_item)                    \
-  X("UpdateTable", update_table)
+  X("UpdateTable", update_table)                  \
+  X("UpdateTimeToLive", update_time_to_live)
 
 #define DDBD_DECLARE_HANDLER(name, fn) Result fn(RequestContext& ctx, json::object body);
 DDBD_SERVED_OPERATIONS(DDBD_DECLARE_HANDLER)

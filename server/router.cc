@@ -5,8 +5,8 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
-#include <thread>
 #include <boost/asio/use_awaitable.hpp>
+#include <thread>
 
 #include "api/dispatch.hh"
 #include "api/errors.hh"
@@ -23,7 +23,9 @@ constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
 constexpr std::string_view kRunTtlPath = "/_ddbd/services/ttl/run";
 
 // Calls the blocking `fn` on a thread of its own and resumes the caller on
-// its executor with the result, so no I/O thread waits for a sweep.
+// its executor with the result, so no I/O thread waits for a sweep.  The
+// thread is detached: `fn` must stay callable until it returns (main's
+// Services outlives the listener, and run_now returns once it stops).
 template <class R>
 asio::awaitable<R> run_on_own_thread(std::function<R()> fn) {
   auto init = [fn = std::move(fn)](auto handler) mutable {

@@ -35,6 +35,10 @@ struct ApiConfig {
   // How long CREATING/UPDATING/DELETING last (DynamoDB Local's
   // -delayTransientStatuses); 0 = instant.
   double transient_status_seconds = 0;
+  // UpdateTimeToLive's "once per interval" rule: a change within this many
+  // seconds of the last one is refused.  DynamoDB: about an hour; default 0
+  // (off, as DynamoDB Local), --ttl-cooldown to test it.
+  double ttl_cooldown_seconds = 0;
   // The account id shown in ARNs (DynamoDB Local uses 000000000000).
   std::string account_id = "000000000000";
   // TransactWriteItems' ClientRequestToken memory (api/client_tokens.hh): a

@@ -21,8 +21,24 @@ storage::Status CreateTableOp::run(storage::WriteTxn& txn, CreateTableOutcome& o
 }
 
 storage::Status UpdateTableOp::apply(storage::WriteTxn& txn, storage::WriteResult&) const {
-  storage::Status s = storage::Status::ok;
+  auto current = txn.find_table(def_.ns, def_.name);
+  if (!current || current->table_id != def_.table_id) return storage::Status::not_found;
   storage::TableDef def = def_;
+  // UpdateTable never changes TTL: keep the settings as they are now (an
+  // UpdateTimeToLive may have committed since the request read the table).
+  def.ttl_enabled = current->ttl_enabled;
+  def.ttl_attribute = current->ttl_attribute;
+  def.ttl_updated_time = current->ttl_updated_time;
+  if (stream_.kind == StreamChange::Kind::none) {
+    def.stream_enabled = current->stream_enabled;
+    def.stream_view_type = current->stream_view_type;
+    def.stream_label = current->stream_label;
+    def.stream_id = current->stream_id;
+  } else if (current->stream_enabled != (stream_.kind == StreamChange::Kind::disable)) {
+    // Another UpdateTable changed the stream after this request checked it.
+    return storage::Status::aborted;
+  }
+  storage::Status s = storage::Status::ok;
   if (stream_.kind == StreamChange::Kind::enable) {
     def.stream_enabled = false;
     s = streams::open_stream(txn, def, stream_.view_type, stream_.now);
@@ -44,6 +60,36 @@ storage::Status DeleteTableOp::apply(storage::WriteTxn& txn, storage::WriteResul
     if (auto s = streams::close_stream(txn, def, now_); s != storage::Status::ok) return s;
   }
   return txn.delete_table(def_);
+}
+
+
+// Messages as DynamoDB sends them (ValidationException, HTTP 400).
+std::string time_to_live_error(const storage::TableDef& def, const TimeToLiveChange& c) {
+  if (def.ttl_enabled && def.ttl_attribute != c.attribute)
+    return "TimeToLive is active on a different AttributeName: current AttributeName is " + def.ttl_attribute;
+  if (c.enabled && def.ttl_enabled) return "TimeToLive is already enabled";
+  if (!c.enabled && !def.ttl_enabled) return "TimeToLive is already disabled";
+  // "It can take up to one hour for the change to fully process. Any
+  // additional UpdateTimeToLive calls for the same table during this one
+  // hour duration result in a ValidationException."
+  if (c.cooldown_seconds > 0 && def.ttl_updated_time > 0 && c.now < def.ttl_updated_time + c.cooldown_seconds)
+    return "Time to live has been modified multiple times within a fixed interval";
+  return {};
+}
+
+storage::Status TimeToLiveOp::run(storage::WriteTxn& txn, TimeToLiveOutcome& out) const {
+  auto current = txn.find_table(change_.ns, change_.name);
+  if (!current || current->table_id != change_.table_id) {
+    out.missing = true;
+    return storage::Status::aborted;
+  }
+  out.error = time_to_live_error(*current, change_);
+  if (!out.error.empty()) return storage::Status::aborted;
+  storage::TableDef def = *current;
+  def.ttl_enabled = change_.enabled;
+  def.ttl_attribute = change_.attribute;
+  def.ttl_updated_time = change_.now;
+  return txn.update_table(def);
 }
 
 }  // namespace ddbd::api

@@ -44,7 +44,11 @@ struct StreamChange {
 
 // Replaces a table's definition, drops the index entries of `dropped` and
 // builds (backfills) those of `created` (index ids), and opens or closes
-// its stream, in one transaction.
+// its stream, in one transaction.  The TTL settings (and the stream's, when
+// `stream` changes nothing) are taken from the definition in the
+// transaction, so a concurrent UpdateTimeToLive is not undone; aborted when
+// a concurrent UpdateTable changed the stream after `def` was read;
+// not_found when the table is gone.
 class UpdateTableOp final : public storage::WriteOp {
  public:
   UpdateTableOp(const storage::TableDef& def, const std::vector<uint32_t>& created, const std::vector<uint32_t>& dropped,
@@ -70,6 +74,41 @@ class DeleteTableOp final : public storage::WriteOp {
  private:
   const storage::TableDef& def_;
   double now_;
+};
+
+
+// UpdateTimeToLive's change, checked against the definition *in the
+// transaction* so that two concurrent updates cannot both pass the rules.
+struct TimeToLiveChange {
+  std::string ns, name;
+  uint64_t table_id = 0;
+  bool enabled = false;
+  std::string attribute;
+  double now = 0;
+  double cooldown_seconds = 0;  // 0: no once-per-interval rule (ApiConfig::ttl_cooldown_seconds)
+};
+
+struct TimeToLiveOutcome {
+  bool missing = false;  // the table is gone (the op then returns aborted)
+  std::string error;     // a ValidationException message (the op then returns aborted)
+};
+
+// DynamoDB's rules for UpdateTimeToLive against the table's current
+// settings, in DynamoDB's order (the content checks before the interval
+// rule); empty when the change is allowed.
+std::string time_to_live_error(const storage::TableDef& def, const TimeToLiveChange& c);
+
+// Enables or disables TTL: sets ttl_enabled, ttl_attribute (kept when
+// disabling) and ttl_updated_time = now.
+class TimeToLiveOp final : public storage::WriteOpOf<TimeToLiveOutcome> {
+ public:
+  explicit TimeToLiveOp(const TimeToLiveChange& change) : change_(change) {}
+
+ protected:
+  storage::Status run(storage::WriteTxn& txn, TimeToLiveOutcome& out) const override;
+
+ private:
+  const TimeToLiveChange& change_;
 };
 
 }  // namespace ddbd::api

@@ -39,6 +39,7 @@
 #include "api/context.hh"
 #include "api/services.hh"
 #include "api/stream_trim.hh"
+#include "api/ttl_service.hh"
 #include "server/auth.hh"
 #include "server/listener.hh"
 #include "server/options.hh"
@@ -178,6 +179,7 @@ ddbd::api::ApiConfig api_config_of(const ddbd::server::Options& opt, ddbd::api::
   c.shared_db = opt.shared_db;
   c.transient_status_seconds = opt.transient_status_seconds;
   c.client_tokens = client_tokens;
+  c.ttl_cooldown_seconds = opt.ttl_cooldown_seconds;
   return c;
 }
 
@@ -245,6 +247,9 @@ int main(int argc, char** argv) {
   auto client_tokens = std::make_shared<api::ClientTokenCache>(clock);
   api::Services services(api::ServiceContext{*engine, clock});
   services.add(client_tokens);
+  auto ttl = std::make_shared<api::TtlService>(
+      std::chrono::milliseconds(static_cast<long long>(opt.ttl_interval_seconds * 1000 + 0.5)));
+  services.add(ttl);
   services.add(std::make_shared<api::StreamTrimService>(stream_options));
   services.start();
 
@@ -252,8 +257,17 @@ int main(int argc, char** argv) {
   api::ApiConfig api_config = api_config_of(opt, client_tokens.get());
   api_config.stream_options = stream_options;
   api_config.stream_iterator_seconds = opt.stream_iterator_seconds;
-  server::Router router(*engine, api_config, clock, *auth,
-                        server::RouterConfig{opt.cors, opt.shared_db, heavy.get_executor(), kHeavyThreads});
+  server::RouterConfig router_config;
+  router_config.cors = opt.cors;
+  router_config.shared_db = opt.shared_db;
+  router_config.heavy = heavy.get_executor();
+  router_config.heavy_slots = kHeavyThreads;
+  // POST /_ddbd/services/ttl/run (server/router.hh): a sweep now.
+  router_config.run_ttl_sweep = [&services, ttl]() -> std::optional<std::size_t> {
+    if (!services.run_now(ttl->name())) return std::nullopt;
+    return ttl->last_run_deleted();
+  };
+  server::Router router(*engine, api_config, clock, *auth, std::move(router_config));
 
   std::unique_ptr<server::Listener> listener = bind_listener(ioc, opt, router, *log);
   if (!listener) return 3;

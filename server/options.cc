@@ -90,6 +90,20 @@ bool delay_flag(Args& args, Options& o) {
   return true;
 }
 
+// A flag whose value is a number of seconds (fractions allowed) within
+// [min, max].
+bool seconds_value(Args& args, double& out, double min, double max) {
+  std::string_view v;
+  if (!args.value(v)) return false;
+  std::string s(v);
+  char* end = nullptr;
+  const double d = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end != '\0' || !(d >= min && d <= max))
+    return args.fail("invalid " + std::string(args.name()) + " value: " + s);
+  out = d;
+  return true;
+}
+
 // Flags without a separate value.
 Flag switch_flag(Args& args, Options& o) {
   const std::string_view a = args.name();
@@ -179,6 +193,8 @@ Flag number_flag(Args& args, Options& o) {
   if (a == "--header-timeout")
     return result(number_value(args, o.header_timeout, "invalid --header-timeout value: ",
                                [](unsigned n) { return n != 0 && n <= 86400; }));
+  if (a == "--ttl-interval") return result(seconds_value(args, o.ttl_interval_seconds, 0.001, 86400));
+  if (a == "--ttl-cooldown") return result(seconds_value(args, o.ttl_cooldown_seconds, 0, 86400));
   return Flag::kNotMine;
 }
 
@@ -214,6 +230,11 @@ A DynamoDB-compatible server.
                                (default 10; 0 exits at once)
   --header-timeout SECONDS     how long a request may take from its first byte to
                                the end of its headers (default 20)
+  --ttl-interval SECONDS       how often expired TTL items are deleted
+                               (default 5; fractions allowed, 0.001 to 86400)
+  --ttl-cooldown SECONDS       refuse an UpdateTimeToLive within SECONDS of the
+                               table's last TTL change, as DynamoDB does for
+                               about an hour (default 0: off)
   -optimizeDbBeforeStartup, -disableTelemetry
                                accepted for DynamoDB Local compatibility; no effect
   --help, -help                this text

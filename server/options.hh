@@ -17,6 +17,8 @@
 //   --max-item-collection-bytes BYTES (10 GiB)
 //   --shutdown-timeout SECONDS (10)
 //   --header-timeout SECONDS (20)
+//   --ttl-interval SECONDS (5; fractional allowed, 0.001 .. 86400)
+//   --ttl-cooldown SECONDS (0: off; UpdateTimeToLive's once-per-interval rule)
 //   -optimizeDbBeforeStartup, -disableTelemetry: accepted and ignored.
 //
 // Thread-safety: plain value.
@@ -47,6 +49,8 @@ struct Options {
   uint64_t max_item_collection_bytes = limits::kMaxItemCollectionBytes;
   unsigned shutdown_timeout = 10;  // seconds in-flight requests get after SIGTERM/SIGINT
   unsigned header_timeout = 20;    // seconds from a request's first byte to the end of its headers
+  double ttl_interval_seconds = 5;  // how often the TTL sweeper runs
+  double ttl_cooldown_seconds = 0;  // UpdateTimeToLive's "modified multiple times" window; 0 = off
   bool help = false;
   // Hidden, for tests: DynamoDB Streams' shard rollover, record retention
   // and shard iterator lifetime in seconds (defaults: 4 h, 24 h, 15 min).

@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <thread>
 
 #include "api/dispatch.hh"
 #include "api/errors.hh"
@@ -17,6 +20,25 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
+constexpr std::string_view kRunTtlPath = "/_ddbd/services/ttl/run";
+
+// Calls the blocking `fn` on a thread of its own and resumes the caller on
+// its executor with the result, so no I/O thread waits for a sweep.  The
+// thread is detached: `fn` must stay callable until it returns (main's
+// Services outlives the listener, and run_now returns once it stops).
+template <class R>
+asio::awaitable<R> run_on_own_thread(std::function<R()> fn) {
+  auto init = [fn = std::move(fn)](auto handler) mutable {
+    using H = decltype(handler);
+    auto h = std::make_shared<H>(std::move(handler));
+    auto ex = asio::get_associated_executor(*h);
+    std::thread([fn = std::move(fn), h, ex]() mutable {
+      R r = fn();
+      asio::post(ex, [h, r = std::move(r)]() mutable { std::move(*h)(std::move(r)); });
+    }).detach();
+  };
+  return asio::async_initiate<const asio::use_awaitable_t<>, void(R)>(init, asio::use_awaitable);
+}
 
 void finish(HttpResponse& res, std::string_view request_id, std::string_view content_type) {
   res.set(http::field::content_type, content_type);
@@ -84,6 +106,11 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
     co_return std::move(res);
   }
 
+  if (req.method() == http::verb::post && req.target() == kRunTtlPath && config_.run_ttl_sweep) {
+    co_await run_ttl_sweep(res, request_id);
+    co_return std::move(res);
+  }
+
   std::string_view content_type;
   if (auto it = req.find(http::field::content_type); it != req.end()) content_type = it->value();
   const bool json11 = content_type.starts_with("application/x-amz-json-1.1");
@@ -121,6 +148,18 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
     co_await serve(req, *op, res, request_id, reply_type, false);
   }
   co_return std::move(res);
+}
+
+asio::awaitable<void> Router::run_ttl_sweep(HttpResponse& res, std::string_view request_id) {
+  const std::optional<std::size_t> deleted =
+      co_await run_on_own_thread<std::optional<std::size_t>>(config_.run_ttl_sweep);
+  if (deleted) {
+    res.body() = "{\"deleted\":" + std::to_string(*deleted) + "}";
+  } else {
+    res.result(http::status::service_unavailable);
+    res.body() = "{\"message\":\"the ttl service is not running\"}";
+  }
+  finish(res, request_id, "application/json");
 }
 
 asio::awaitable<void> Router::serve(HttpRequest& req, const api::OpInfo& op, HttpResponse& res,

@@ -3,6 +3,12 @@
 //   GET / (and HEAD /)    health check: 200 "healthy: dynamodb.<region>.amazonaws.com"
 //   OPTIONS (with Origin) CORS preflight
 //   POST /                X-Amz-Target "DynamoDB_20120810.<Operation>" -> api::dispatch
+//   POST /_ddbd/services/ttl/run
+//                         runs a TTL sweep now and answers 200 {"deleted": N}
+//                         once a sweep that began after the request has
+//                         finished (503 when the sweeper is not running).
+//                         Outside DynamoDB's target space; unauthenticated,
+//                         since it does only what the periodic sweeper does.
 //
 // Order of checks for POST, as DynamoDB answers (dynalite index.js):
 // method and content type (404 UnknownOperationException otherwise), target
@@ -19,6 +25,8 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http.hpp>
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -48,6 +56,10 @@ struct RouterConfig {
   boost::asio::any_io_executor heavy;
   // How many big requests are served at once (the others wait their turn).
   std::size_t heavy_slots = 1;
+  // Runs a TTL sweep and waits for it (blocking; called on a thread of its
+  // own); the items deleted, or nullopt when the sweeper is not running.
+  // Empty: the admin path answers 404.
+  std::function<std::optional<std::size_t>()> run_ttl_sweep;
 };
 
 class Router {
@@ -69,6 +81,9 @@ class Router {
   boost::asio::awaitable<HttpResponse> route(HttpRequest& req);
 
  private:
+  // POST /_ddbd/services/ttl/run.
+  boost::asio::awaitable<void> run_ttl_sweep(HttpResponse& res, std::string_view request_id);
+
   // Authentication and the operation, filling `res` (body, status, headers).
   boost::asio::awaitable<void> serve(HttpRequest& req, const api::OpInfo& op, HttpResponse& res,
                                      std::string_view request_id, std::string_view reply_type, bool on_heavy);

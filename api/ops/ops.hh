@@ -43,6 +43,7 @@ using Result = asio::awaitable<std::string>;
   X("DescribeEndpoints", describe_endpoints)      \
   X("DescribeLimits", describe_limits)            \
   X("DescribeTable", describe_table)              \
+  X("DescribeTimeToLive", describe_time_to_live)  \
   X("GetItem", get_item)                          \
   X("ListTables", list_tables)                    \
   X("PutItem", put_item)                          \
@@ -51,7 +52,8 @@ using Result = asio::awaitable<std::string>;
   X("TransactGetItems", transact_get_items)       \
   X("TransactWriteItems", transact_write_items)   \
   X("UpdateItem", update_item)                    \
-  X("UpdateTable", update_table)
+  X("UpdateTable", update_table)                  \
+  X("UpdateTimeToLive", update_time_to_live)
 
 // The DynamoDB Streams operations (X-Amz-Target DynamoDBStreams_20120810.<name>),
 // all four served, in api/ops/streams_api.cc; dispatch.cc keeps them in a

@@ -318,6 +318,8 @@ asio::awaitable<UpdateTableResponse> execute(RequestContext& ctx, const UpdateTa
   storage::Status st = co_await ctx.write(op, none);
   if (st == storage::Status::not_found)
     throw ApiError::resource_not_found("Requested resource not found: Table: " + def->name + " not found");
+  if (st == storage::Status::aborted)  // a concurrent UpdateTable changed the stream first
+    throw ApiError::resource_in_use("Attempt to change a resource which is still in use: Table is being updated: " + def->name);
   check_storage(st);
   storage::TableStats stats = ctx.engine.begin_read().stats(*def);
   co_return UpdateTableResponse{DescribedTable{.table = std::move(def), .stats = stats, .index_stats = std::nullopt, .now = now, .status_override = {}}};

@@ -99,6 +99,21 @@ TEST(Options, DelayTransientStatuses) {
   EXPECT_EQ(error_of({"--delay-transient-statuses=1s"}), "invalid --delay-transient-statuses value: 1s");
 }
 
+TEST(Options, TtlIntervalAndCooldown) {
+  EXPECT_EQ(parse({})->ttl_interval_seconds, 5);
+  EXPECT_EQ(parse({})->ttl_cooldown_seconds, 0);
+  EXPECT_EQ(parse({"--ttl-interval", "0.25"})->ttl_interval_seconds, 0.25);
+  EXPECT_EQ(parse({"--ttl-interval=60"})->ttl_interval_seconds, 60);
+  EXPECT_EQ(parse({"--ttl-cooldown", "3600"})->ttl_cooldown_seconds, 3600);
+  EXPECT_EQ(error_of({"--ttl-interval", "0"}), "invalid --ttl-interval value: 0");
+  EXPECT_EQ(error_of({"--ttl-interval", "-1"}), "invalid --ttl-interval value: -1");
+  EXPECT_EQ(error_of({"--ttl-interval", "nan"}), "invalid --ttl-interval value: nan");
+  EXPECT_EQ(error_of({"--ttl-interval", "86401"}), "invalid --ttl-interval value: 86401");
+  EXPECT_EQ(error_of({"--ttl-interval=5s"}), "invalid --ttl-interval value: 5s");
+  EXPECT_EQ(error_of({"--ttl-interval"}), "missing value for --ttl-interval");
+  EXPECT_EQ(error_of({"--ttl-cooldown", "-1"}), "invalid --ttl-cooldown value: -1");
+}
+
 TEST(Options, MissingValueNamesTheFlag) {
   EXPECT_EQ(error_of({"--port"}), "missing value for --port");
   EXPECT_EQ(error_of({"-dbPath"}), "missing value for -dbPath");

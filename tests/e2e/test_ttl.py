@@ -318,3 +318,39 @@ def test_aws_cli(ttl_server, table_name):
     assert out == {"TimeToLiveSpecification": {"Enabled": True, "AttributeName": "expiresAt"}}
     out = aws("describe-time-to-live", "--table-name", name)
     assert out == {"TimeToLiveDescription": {"TimeToLiveStatus": "ENABLED", "AttributeName": "expiresAt"}}
+
+
+def test_ttl_deletion_is_a_service_remove_in_the_stream(ttl_server, ddb, table_name):
+    """A TTL deletion reaches the table's stream as a REMOVE whose userIdentity
+    is the DynamoDB service; a user's own delete has no userIdentity."""
+    import boto3
+    from botocore.config import Config
+    from conftest import DEFAULT_AKID, DEFAULT_SECRET, REGION
+
+    name = table_name("ttl")
+    ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+    enable(ddb, name)
+    now = int(time.time())
+    put(ddb, name, "old", {"N": str(now - 60)}, v={"S": "gone"})
+    put(ddb, name, "mine", {"N": str(now + 3600)})
+    ddb.delete_item(TableName=name, Key={"pk": {"S": "mine"}})
+    assert sweep(ttl_server) >= 1
+    assert not present(ddb, name, "old")
+
+    streams = boto3.client("dynamodbstreams", endpoint_url=ttl_server.url, region_name=REGION,
+                           aws_access_key_id=DEFAULT_AKID, aws_secret_access_key=DEFAULT_SECRET,
+                           config=Config(retries={"max_attempts": 1}))
+    arn = ddb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    it = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    records = streams.get_records(ShardIterator=it)["Records"]
+    assert [(r["eventName"], r["dynamodb"]["Keys"]["pk"]["S"]) for r in records] == [
+        ("INSERT", "old"), ("INSERT", "mine"), ("REMOVE", "mine"), ("REMOVE", "old")]
+    user_remove, ttl_remove = records[2], records[3]
+    assert "userIdentity" not in user_remove
+    assert ttl_remove["userIdentity"] == {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"}
+    assert ttl_remove["dynamodb"]["OldImage"]["v"] == {"S": "gone"}
+    assert "NewImage" not in ttl_remove["dynamodb"]

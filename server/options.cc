@@ -5,6 +5,8 @@
 #include <utility>
 #include <string_view>
 
+#include "api/lambda/invoke.hh"
+
 namespace ddbd::server {
 
 namespace {
@@ -103,6 +105,35 @@ Flag switch_flag(Args& args, Options& o) {
   return Flag::kOk;
 }
 
+// --lambda-endpoint URL, --lambda-function NAME=URL, --lambda-poll-interval SECONDS.
+Flag lambda_flag(Args& args, Options& o) {
+  const std::string_view a = args.name();
+  if (a != "--lambda-endpoint" && a != "--lambda-function" && a != "--lambda-poll-interval") return Flag::kNotMine;
+  std::string_view v;
+  if (!args.value(v)) return Flag::kBad;
+  if (a == "--lambda-poll-interval") {
+    std::string str(v);
+    char* end = nullptr;
+    double d = std::strtod(str.c_str(), &end);
+    if (str.empty() || *end != '\0' || !(d >= 0.01 && d <= 3600))
+      return result(args.fail("invalid --lambda-poll-interval value: " + str));
+    o.lambda_poll_interval = d;
+    return Flag::kOk;
+  }
+  std::string_view name, url = v;
+  if (a == "--lambda-function") {
+    auto eq = v.find('=');
+    if (eq == std::string_view::npos || eq == 0)
+      return result(args.fail("invalid --lambda-function value (expected NAME=URL): " + std::string(v)));
+    name = v.substr(0, eq);
+    url = v.substr(eq + 1);
+  }
+  if (!api::lambda::parse_url(url)) return result(args.fail("invalid " + std::string(a) + " URL (expected http://host:port): " + std::string(url)));
+  if (a == "--lambda-endpoint") o.lambda_endpoint = std::string(url);
+  else o.lambda_functions.emplace_back(std::string(name), std::string(url));
+  return Flag::kOk;
+}
+
 // Flags whose value is taken as written.
 Flag text_flag(Args& args, Options& o) {
   const std::string_view a = args.name();
@@ -192,6 +223,13 @@ A DynamoDB-compatible server.
                                (default 10; 0 exits at once)
   --header-timeout SECONDS     how long a request may take from its first byte to
                                the end of its headers (default 20)
+  --lambda-endpoint URL        where Lambda functions run for event source mappings:
+                               the Invoke API base (http://host:port), e.g. the
+                               Lambda Runtime Interface Emulator or sam local
+  --lambda-function NAME=URL   the Invoke API base for function NAME (repeatable;
+                               overrides --lambda-endpoint)
+  --lambda-poll-interval SECONDS
+                               time between stream delivery passes (default 0.5)
   -optimizeDbBeforeStartup, -disableTelemetry
                                accepted for DynamoDB Local compatibility; no effect
   --help, -help                this text
@@ -204,6 +242,7 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     Flag f = switch_flag(args, o);
     if (f == Flag::kNotMine) f = text_flag(args, o);
     if (f == Flag::kNotMine) f = number_flag(args, o);
+    if (f == Flag::kNotMine) f = lambda_flag(args, o);
     if (f == Flag::kNotMine) error = "unknown option: " + std::string(args.raw());
     if (f != Flag::kOk) return std::nullopt;
   }

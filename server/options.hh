@@ -17,6 +17,9 @@
 //   --max-item-collection-bytes BYTES (10 GiB)
 //   --shutdown-timeout SECONDS (10)
 //   --header-timeout SECONDS (20)
+//   --lambda-endpoint URL (none)
+//   --lambda-function NAME=URL (repeatable)
+//   --lambda-poll-interval SECONDS (0.5)
 //   -optimizeDbBeforeStartup, -disableTelemetry: accepted and ignored.
 //
 // Thread-safety: plain value.
@@ -25,6 +28,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "storage/limits.hh"
@@ -47,6 +51,11 @@ struct Options {
   uint64_t max_item_collection_bytes = limits::kMaxItemCollectionBytes;
   unsigned shutdown_timeout = 10;  // seconds in-flight requests get after SIGTERM/SIGINT
   unsigned header_timeout = 20;    // seconds from a request's first byte to the end of its headers
+  // Where Lambda functions run (api/lambda/invoke.hh): the Invoke API base
+  // URL for every function, and per-function overrides.
+  std::string lambda_endpoint;
+  std::vector<std::pair<std::string, std::string>> lambda_functions;
+  double lambda_poll_interval = 0.5;  // seconds between delivery passes
   bool help = false;
 };
 

@@ -3,6 +3,8 @@
 //   GET / (and HEAD /)    health check: 200 "healthy: dynamodb.<region>.amazonaws.com"
 //   OPTIONS (with Origin) CORS preflight
 //   POST /                X-Amz-Target "DynamoDB_20120810.<Operation>" -> api::dispatch
+//   /2015-03-31/...       the Lambda REST API's event source mapping calls
+//                         (SigV4 service "lambda") -> api::lambda::dispatch_rest
 //
 // Order of checks for POST, as DynamoDB answers (dynalite index.js):
 // method and content type (404 UnknownOperationException otherwise), target
@@ -69,6 +71,8 @@ class Router {
   boost::asio::awaitable<HttpResponse> route(HttpRequest& req);
 
  private:
+  // The Lambda REST API (api/lambda/rest_api.hh): authentication, then the call.
+  boost::asio::awaitable<void> serve_lambda(HttpRequest& req, HttpResponse& res, std::string_view request_id);
   // Authentication and the operation, filling `res` (body, status, headers).
   boost::asio::awaitable<void> serve(HttpRequest& req, const api::OpInfo& op, HttpResponse& res,
                                      std::string_view request_id, std::string_view reply_type, bool on_heavy);

@@ -149,9 +149,9 @@ struct StreamRecord {
   double created = 0;               // ApproximateCreationDateTime: whole seconds
   uint64_t size_bytes = 0;          // SizeBytes as DynamoDB counts it
   std::string view_type;
-  storage::Item keys;
-  std::optional<storage::Item> new_image;  // per the view type
-  std::optional<storage::Item> old_image;
+  Item keys;
+  std::optional<Item> new_image;  // per the view type
+  std::optional<Item> old_image;
 };
 
 struct ShardPosition {

@@ -22,6 +22,7 @@
 
 #include "storage/clock.hh"
 #include "storage/engine.hh"
+#include "streams/stream_store.hh"
 
 namespace ddbd::api {
 
@@ -40,6 +41,11 @@ struct ApiConfig {
   // service owned by main beside the other services, outliving every
   // request.  Null: a request with a token is an InternalServerError.
   ClientTokenCache* client_tokens = nullptr;
+  // DynamoDB Streams: shard rollover and retention (the recorder and the
+  // trim service use the same values), and how long a shard iterator stays
+  // valid (DynamoDB: 15 minutes).  Tests shorten them with hidden flags.
+  streams::StoreOptions stream_options;
+  double stream_iterator_seconds = 15 * 60;
 };
 
 struct RequestContext {

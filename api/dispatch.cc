@@ -123,7 +123,21 @@ constexpr bool all_served_known() {
 }
 static_assert(all_served_known(), "a name in DDBD_SERVED_OPERATIONS is not a DynamoDB operation");
 
+// The DynamoDB Streams operations, sorted by name.
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Operations_Amazon_DynamoDB_Streams.html
+constexpr OpInfo kStreamsOps[] = {
+#define DDBD_STREAMS_OP(name, fn) OpInfo{name, &ops::fn, OpKind::read},
+    DDBD_STREAMS_OPERATIONS(DDBD_STREAMS_OP)
+#undef DDBD_STREAMS_OP
+};
+
 }  // namespace
+
+const OpInfo* find_streams_operation(std::string_view name) {
+  for (const OpInfo& op : kStreamsOps)
+    if (op.name == name) return &op;
+  return nullptr;
+}
 
 const OpInfo* find_operation(std::string_view name) {
   auto it = std::lower_bound(kOps.begin(), kOps.end(), name,

@@ -24,6 +24,9 @@ struct OpInfo;
 // Looks up an operation by its X-Amz-Target operation name
 // ("PutItem").  Returns nullptr for names DynamoDB does not have.
 const OpInfo* find_operation(std::string_view name);
+// The same for DynamoDB Streams' operations
+// ("DynamoDBStreams_20120810.GetRecords" -> "GetRecords").
+const OpInfo* find_streams_operation(std::string_view name);
 std::string_view operation_name(const OpInfo& op);
 bool operation_implemented(const OpInfo& op);
 

@@ -1,5 +1,7 @@
 #include "api/shapes.hh"
 
+#include "streams/stream_store.hh"
+
 #include <cmath>
 #include <ctime>
 
@@ -138,8 +140,6 @@ std::string_view effective_index_status(const storage::TableDef& t, const storag
   return ix.status;
 }
 
-namespace {
-
 void write_key_schema(JsonWriter& w, const storage::KeySchema& k) {
   w.begin_array();
   w.begin_object();
@@ -157,6 +157,28 @@ void write_key_schema(JsonWriter& w, const storage::KeySchema& k) {
     w.end_object();
   }
   w.end_array();
+}
+
+namespace {
+
+// StreamSpecification, LatestStreamLabel and LatestStreamArn of a table that
+// has (or had) a stream.  After a disable DynamoDB keeps showing the latest
+// stream's label and ARN, with StreamSpecification {"StreamEnabled": false}.
+void write_stream_members(JsonWriter& w, const storage::TableDef& t) {
+  if (t.stream_label.empty()) return;
+  w.key("StreamSpecification");
+  w.begin_object();
+  w.key("StreamEnabled");
+  w.boolean(t.stream_enabled);
+  if (t.stream_enabled) {
+    w.key("StreamViewType");
+    w.string(t.stream_view_type);
+  }
+  w.end_object();
+  w.key("LatestStreamLabel");
+  w.string(t.stream_label);
+  w.key("LatestStreamArn");
+  w.string(streams::stream_arn(t));
 }
 
 void write_projection(JsonWriter& w, const storage::IndexDef& ix) {
@@ -277,6 +299,7 @@ void write_table_description(JsonWriter& w, const storage::TableDef& t, const st
     }
     w.end_array();
   }
+  write_stream_members(w, t);
   w.key("DeletionProtectionEnabled");
   w.boolean(t.deletion_protection);
   w.end_object();

@@ -64,6 +64,8 @@ Item key_attributes(const storage::TableDef& table, const Item& item);
 
 // The ARN of a table.
 std::string table_arn(const storage::TableDef& table);
+// A KeySchema array: [{"AttributeName": ..., "KeyType": "HASH"}, ...].
+void write_key_schema(JsonWriter& w, const storage::KeySchema& k);
 
 // The effective status of a table at `now` (transient statuses end at
 // status_ready_time).

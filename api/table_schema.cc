@@ -36,6 +36,17 @@ FieldSpec stream_specification_spec() {
                                          .enum_values = {"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"}}}};
 }
 
+std::optional<StreamSpecRequest> decode_stream_specification(json::object body) {
+  auto spec = get_object(body, "StreamSpecification");
+  if (!spec) return std::nullopt;
+  StreamSpecRequest out;
+  out.enabled = get_bool(*spec, "StreamEnabled").value_or(false);
+  if (auto view = get_string(*spec, "StreamViewType")) out.view_type = std::string(*view);
+  if (out.enabled && out.view_type.empty())
+    throw ApiError::validation("StreamSpecification: StreamViewType is required when StreamEnabled is true");
+  return out;
+}
+
 FieldSpec sse_specification_spec() {
   return FieldSpec{.name = "SSESpecification",
                    .type = FieldType::Struct,

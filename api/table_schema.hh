@@ -19,9 +19,17 @@ FieldSpec key_schema_spec();
 FieldSpec throughput_spec();
 FieldSpec projection_spec();
 // StreamSpecification and SSESpecification: their members are type-checked
-// (StreamEnabled and Enabled are Booleans) although ddbd does not act on them yet.
+// (StreamEnabled and Enabled are Booleans); ddbd does not act on SSE.
 FieldSpec stream_specification_spec();
 FieldSpec sse_specification_spec();
+
+// A StreamSpecification as given (CreateTable, UpdateTable), or nullopt when
+// absent.  StreamEnabled true needs a StreamViewType (ValidationException).
+struct StreamSpecRequest {
+  bool enabled = false;
+  std::string view_type;
+};
+std::optional<StreamSpecRequest> decode_stream_specification(json::object body);
 
 struct RawKey {
   std::string name;

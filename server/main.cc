@@ -39,12 +39,14 @@
 #include "api/context.hh"
 #include "api/lambda/poller.hh"
 #include "api/services.hh"
+#include "api/stream_trim.hh"
 #include "server/auth.hh"
 #include "server/listener.hh"
 #include "server/options.hh"
 #include "server/router.hh"
 #include "storage/clock.hh"
 #include "storage/engine.hh"
+#include "streams/stream_store.hh"
 
 namespace {
 
@@ -245,6 +247,11 @@ int main(int argc, char** argv) {
   if (!engine) return 2;
 
   storage::SystemClock clock;
+  // DynamoDB Streams: the recorder writes each change's stream record in
+  // the change's transaction; registered before the first write.
+  const streams::StoreOptions stream_options{opt.stream_shard_rollover_seconds, opt.stream_retention_seconds};
+  streams::StreamRecorder stream_recorder(stream_options);
+  engine->add_observer(&stream_recorder);
   // Declared after the engine, so destroyed (and stopped) before it; the
   // token cache outlives ioc_owner.reset(), whose dropped handlers release
   // their claims.
@@ -252,10 +259,13 @@ int main(int argc, char** argv) {
   api::Services services(api::ServiceContext{*engine, clock});
   services.add(client_tokens);
   services.add(std::make_shared<api::lambda::Poller>(lambda_config(opt), lambda_interval(opt)));
+  services.add(std::make_shared<api::StreamTrimService>(stream_options));
   services.start();
 
   // The router keeps a reference to api_config.
-  const api::ApiConfig api_config = api_config_of(opt, client_tokens.get());
+  api::ApiConfig api_config = api_config_of(opt, client_tokens.get());
+  api_config.stream_options = stream_options;
+  api_config.stream_iterator_seconds = opt.stream_iterator_seconds;
   server::Router router(*engine, api_config, clock, *auth,
                         server::RouterConfig{opt.cors, opt.shared_db, heavy.get_executor(), kHeavyThreads});
 

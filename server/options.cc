@@ -169,6 +169,28 @@ bool number_value(Args& args, T& out, std::string_view invalid, Valid valid) {
   return true;
 }
 
+// A positive number of seconds (fractions allowed) for `flag`.
+bool seconds_value(Args& args, double& out) {
+  std::string_view v;
+  if (!args.value(v)) return false;
+  std::string s(v);
+  char* end = nullptr;
+  const double d = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end != '\0' || !(d > 0) || d > 1e9)
+    return args.fail("invalid " + std::string(args.name()) + " value: " + s);
+  out = d;
+  return true;
+}
+
+// Hidden test flags (not in --help): DynamoDB Streams timings.
+Flag test_flag(Args& args, Options& o) {
+  const std::string_view a = args.name();
+  if (a == "--stream-shard-rollover-seconds") return result(seconds_value(args, o.stream_shard_rollover_seconds));
+  if (a == "--stream-retention-seconds") return result(seconds_value(args, o.stream_retention_seconds));
+  if (a == "--stream-iterator-seconds") return result(seconds_value(args, o.stream_iterator_seconds));
+  return Flag::kNotMine;
+}
+
 // Flags whose value is a number.
 Flag number_flag(Args& args, Options& o) {
   const std::string_view a = args.name();
@@ -243,6 +265,7 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     if (f == Flag::kNotMine) f = text_flag(args, o);
     if (f == Flag::kNotMine) f = number_flag(args, o);
     if (f == Flag::kNotMine) f = lambda_flag(args, o);
+    if (f == Flag::kNotMine) f = test_flag(args, o);
     if (f == Flag::kNotMine) error = "unknown option: " + std::string(args.raw());
     if (f != Flag::kOk) return std::nullopt;
   }

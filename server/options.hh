@@ -57,6 +57,11 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> lambda_functions;
   double lambda_poll_interval = 0.5;  // seconds between delivery passes
   bool help = false;
+  // Hidden, for tests: DynamoDB Streams' shard rollover, record retention
+  // and shard iterator lifetime in seconds (defaults: 4 h, 24 h, 15 min).
+  double stream_shard_rollover_seconds = 4 * 3600;
+  double stream_retention_seconds = 24 * 3600;
+  double stream_iterator_seconds = 15 * 60;
 };
 
 // Parses argv.  On a bad command line returns nullopt and writes a message

@@ -114,9 +114,9 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
   if (auto it = req.find("x-amz-target"); it != req.end()) target = it->value();
   const api::OpInfo* op = nullptr;
   if (target.starts_with(kTargetPrefix)) op = api::find_operation(target.substr(kTargetPrefix.size()));
+  constexpr std::string_view kStreamsPrefix = "DynamoDBStreams_20120810.";
+  if (target.starts_with(kStreamsPrefix)) op = api::find_streams_operation(target.substr(kStreamsPrefix.size()));
   if (!op) {
-    if (target.starts_with("DynamoDBStreams_20120810."))
-      co_return fail(api::ApiError::unsupported(target.substr(25)));
     co_return fail(api::ApiError(api::ErrorCode::UnknownOperationException, "Unknown operation: " + std::string(target)));
   }
 

@@ -174,7 +174,25 @@ struct ShardRead {
 // Up to `limit` records of shard `shard_id` of stream `stream_id` from
 // `from`, stopping early once `max_bytes` of records are collected (at
 // least one is returned if any).  The shard must exist (describe_stream).
+// Records older than options.retention_seconds count as trimmed even before
+// trim() has deleted them.
 ShardRead read_shard(const storage::ReadTxn& txn, uint64_t stream_id, std::string_view shard_id,
-                     const ShardPosition& from, std::size_t limit, std::size_t max_bytes, double now);
+                     const ShardPosition& from, std::size_t limit, std::size_t max_bytes, double now,
+                     const StoreOptions& options = {});
+
+// GetShardIterator: `from` as a concrete position in the shard, so that an
+// iterator keeps meaning the same place while records arrive.  TRIM_HORIZON
+// stays trim_horizon; LATEST becomes `at` the next sequence number the shard
+// will get (or `after` its end when it is closed).  `trimmed` is set when
+// an at / after position lies before the oldest record kept
+// (TrimmedDataAccessException); `invalid` when the sequence number is not
+// one ddbd could have written.
+struct ResolvedPosition {
+  ShardPosition position;
+  bool trimmed = false;
+  bool invalid = false;
+};
+ResolvedPosition resolve_position(const storage::ReadTxn& txn, uint64_t stream_id, std::string_view shard_id,
+                                  const ShardPosition& from, double now, const StoreOptions& options = {});
 
 }  // namespace ddbd::streams

@@ -201,6 +201,10 @@ CreateTableRequest decode_create_table(json::object body) {
     }
   if (auto dp = get_bool(body, "DeletionProtectionEnabled")) def.deletion_protection = *dp;
   if (auto tc = get_string(body, "TableClass")) def.table_class = std::string(*tc);
+  if (auto spec = decode_stream_specification(body); spec && spec->enabled) {
+    def.stream_enabled = true;  // CreateTableOp opens the stream
+    def.stream_view_type = spec->view_type;
+  }
   return req;
 }
 

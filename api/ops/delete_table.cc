@@ -26,7 +26,7 @@ asio::awaitable<DeleteTableResponse> execute(RequestContext& ctx, const DeleteTa
                                     std::string(effective_status(*table, ctx.now()) == "CREATING" ? "created" : "updated") +
                                     ": " + table->name);
   storage::TableStats stats = ctx.engine.begin_read().stats(*table);
-  DeleteTableOp op(*table);
+  DeleteTableOp op(*table, ctx.now());
   storage::NoResult none;
   storage::Status st = co_await ctx.write(op, none);
   if (st == storage::Status::not_found)

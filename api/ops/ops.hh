@@ -53,8 +53,18 @@ using Result = asio::awaitable<std::string>;
   X("UpdateItem", update_item)                    \
   X("UpdateTable", update_table)
 
+// The DynamoDB Streams operations (X-Amz-Target DynamoDBStreams_20120810.<name>),
+// all four served, in api/ops/streams_api.cc; dispatch.cc keeps them in a
+// table of their own.
+#define DDBD_STREAMS_OPERATIONS(X)        \
+  X("DescribeStream", describe_stream)    \
+  X("GetRecords", get_records)            \
+  X("GetShardIterator", get_shard_iterator) \
+  X("ListStreams", list_streams)
+
 #define DDBD_DECLARE_HANDLER(name, fn) Result fn(RequestContext& ctx, json::object body);
 DDBD_SERVED_OPERATIONS(DDBD_DECLARE_HANDLER)
+DDBD_STREAMS_OPERATIONS(DDBD_DECLARE_HANDLER)
 #undef DDBD_DECLARE_HANDLER
 
 }  // namespace ddbd::api::ops

@@ -19,6 +19,7 @@
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
 #include "api/table_ops.hh"
+#include "streams/stream_store.hh"
 
 namespace ddbd::api::ops {
 
@@ -237,6 +238,23 @@ GsiChanges apply_gsi_updates(const UpdateTableRequest& req, storage::TableDef& d
   return ch;
 }
 
+// StreamSpecification against the table's stream (DynamoDB refuses to
+// enable an enabled stream, even with another view type, and to disable a
+// stream that is not enabled).  Sets what DescribeTable shows on `def`.
+StreamChange apply_stream_change(const UpdateTableRequest& req, storage::TableDef& def, double now) {
+  if (!req.stream_enabled) return {};
+  if (*req.stream_enabled) {
+    if (def.stream_enabled) throw ApiError::validation("Table already has an enabled stream: TableName: " + def.name);
+    def.stream_enabled = true;
+    def.stream_view_type = req.stream_view_type;
+    def.stream_label = streams::stream_label(now);
+    return StreamChange{StreamChange::Kind::enable, req.stream_view_type, now};
+  }
+  if (!def.stream_enabled) throw ApiError::validation("Table does not have an enabled stream: TableName: " + def.name);
+  def.stream_enabled = false;
+  return StreamChange{StreamChange::Kind::disable, "", now};
+}
+
 }  // namespace
 
 UpdateTableRequest decode_update_table(json::object body) {
@@ -259,11 +277,14 @@ UpdateTableRequest decode_update_table(json::object body) {
       attr_type_from_name(*get_string(o, "AttributeType"), t);
       req.attribute_definitions.emplace_back(std::string(*get_string(o, "AttributeName")), t);
     }
-  if (get_object(body, "StreamSpecification") || get_array(body, "ReplicaUpdates"))
-    throw ApiError(ErrorCode::UnsupportedOperationException,
-                   "ddbd does not support StreamSpecification or ReplicaUpdates in UpdateTable yet");
+  if (get_array(body, "ReplicaUpdates"))
+    throw ApiError(ErrorCode::UnsupportedOperationException, "ddbd does not support ReplicaUpdates in UpdateTable yet");
+  if (auto spec = decode_stream_specification(body)) {
+    req.stream_enabled = spec->enabled;
+    req.stream_view_type = spec->view_type;
+  }
   if (!req.billing_mode && !req.provisioned_throughput && !req.deletion_protection_enabled && !req.table_class &&
-      !req.global_secondary_index_updates && !get_object(body, "SSESpecification"))
+      !req.global_secondary_index_updates && !get_object(body, "SSESpecification") && !req.stream_enabled)
     throw ApiError::validation(
         "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or "
         "SSESpecification or ReplicaUpdates is required");
@@ -281,6 +302,7 @@ asio::awaitable<UpdateTableResponse> execute(RequestContext& ctx, const UpdateTa
   if (req.global_secondary_index_updates) ch = apply_gsi_updates(req, *def);
   if (req.deletion_protection_enabled) def->deletion_protection = *req.deletion_protection_enabled;
   if (req.table_class) def->table_class = *req.table_class;
+  const StreamChange stream = apply_stream_change(req, *def, now);
   const double delay = ctx.config.transient_status_seconds;
   if (delay > 0) {
     def->status = "UPDATING";
@@ -291,7 +313,7 @@ asio::awaitable<UpdateTableResponse> execute(RequestContext& ctx, const UpdateTa
   storage::TableDef stored = *def;
   for (auto& ix : stored.indexes)
     if (ix.status == "CREATING" && delay <= 0) ix.status = "ACTIVE";
-  UpdateTableOp op(stored, ch.created, ch.dropped);
+  UpdateTableOp op(stored, ch.created, ch.dropped, stream);
   storage::NoResult none;
   storage::Status st = co_await ctx.write(op, none);
   if (st == storage::Status::not_found)

@@ -49,14 +49,17 @@ struct UpdateTableRequest {
   std::optional<std::string> table_class;
   std::optional<std::vector<GsiUpdateAction>> global_secondary_index_updates;
   std::vector<std::pair<std::string, AttrType>> attribute_definitions;
+  // StreamSpecification: enable (with a view type) or disable.
+  std::optional<bool> stream_enabled;
+  std::string stream_view_type;
 };
 
 struct UpdateTableResponse {
   DescribedTable table;
 };
 
-// Types and constraints; StreamSpecification / ReplicaUpdates are not
-// supported yet; at least one change is requested.  Throws ApiError.
+// Types and constraints; ReplicaUpdates is not supported yet; at least one
+// change is requested.  Throws ApiError.
 UpdateTableRequest decode_update_table(json::object body);
 // The table checks and the change (see update_table.cc for the order).
 asio::awaitable<UpdateTableResponse> execute(RequestContext& ctx, const UpdateTableRequest& req);

@@ -258,7 +258,8 @@ Authenticator::Authenticator(const std::optional<std::string>& credentials_file)
   }
 }
 
-std::variant<Principal, AuthError> Authenticator::authenticate(const AuthRequest& r, double now) const {
+std::variant<Principal, AuthError> Authenticator::authenticate(const AuthRequest& r, double now,
+                                                              std::string_view service) const {
   const auto& req = r.req;
   const std::string_view authorization = field_value(req, http::field::authorization);
   SignedRequest s{parse_auth_header(authorization), field_value(req, "x-amz-date"), field_value(req, http::field::date), {}};
@@ -270,9 +271,9 @@ std::variant<Principal, AuthError> Authenticator::authenticate(const AuthRequest
   if (auto e = check_scope_shape(s)) return std::move(*e);
   Principal who{std::string(s.scope[0]), std::string(s.scope[2])};
   if (!verify_) return who;
-  if (s.scope[3] != "dynamodb")
+  if (s.scope[3] != service)
     return AuthError{api::ErrorCode::InvalidSignatureException,
-                     "Credential should be scoped to correct service: 'dynamodb'. "};
+                     "Credential should be scoped to correct service: '" + std::string(service) + "'. "};
   auto secret = secrets_.find(who.access_key_id);
   if (secret == secrets_.end())
     return AuthError{api::ErrorCode::UnrecognizedClientException, "The security token included in the request is invalid."};

@@ -51,8 +51,11 @@ class Authenticator {
 
   bool verifies() const { return verify_; }
 
-  // `now` in seconds since the epoch.
-  std::variant<Principal, AuthError> authenticate(const AuthRequest& r, double now) const;
+  // `now` in seconds since the epoch.  `service` is the signing name the
+  // credential scope must carry when signatures are verified ("dynamodb";
+  // "lambda" for the Lambda REST API on the same port).
+  std::variant<Principal, AuthError> authenticate(const AuthRequest& r, double now,
+                                                  std::string_view service = "dynamodb") const;
 
  private:
   bool verify_ = false;

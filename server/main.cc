@@ -37,6 +37,7 @@
 
 #include "api/client_tokens.hh"
 #include "api/context.hh"
+#include "api/lambda/poller.hh"
 #include "api/services.hh"
 #include "api/stream_trim.hh"
 #include "api/ttl_service.hh"
@@ -79,7 +80,7 @@ void limit_retained_memory() {
 
 void setup_logging(const std::string& level) {
   auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-  for (const char* name : {"server", "api", "storage", "streams"}) {
+  for (const char* name : {"server", "api", "storage", "streams", "lambda"}) {
     auto logger = std::make_shared<spdlog::logger>(name, sink);
     logger->set_level(spdlog::level::from_str(level));
     spdlog::register_logger(logger);
@@ -183,6 +184,18 @@ ddbd::api::ApiConfig api_config_of(const ddbd::server::Options& opt, ddbd::api::
   return c;
 }
 
+// Where Lambda functions run (--lambda-endpoint, --lambda-function).
+ddbd::api::lambda::InvokeConfig lambda_config(const ddbd::server::Options& opt) {
+  ddbd::api::lambda::InvokeConfig c;
+  c.endpoint = opt.lambda_endpoint;
+  for (const auto& [name, url] : opt.lambda_functions) c.functions[name] = url;
+  return c;
+}
+
+std::chrono::milliseconds lambda_interval(const ddbd::server::Options& opt) {
+  return std::chrono::milliseconds(static_cast<long long>(opt.lambda_poll_interval * 1000));
+}
+
 // A listener bound to --host/--port, or nullptr (logged) when the address
 // cannot be bound.
 std::unique_ptr<ddbd::server::Listener> bind_listener(boost::asio::io_context& ioc, const ddbd::server::Options& opt,
@@ -250,6 +263,7 @@ int main(int argc, char** argv) {
   auto ttl = std::make_shared<api::TtlService>(
       std::chrono::milliseconds(static_cast<long long>(opt.ttl_interval_seconds * 1000 + 0.5)));
   services.add(ttl);
+  services.add(std::make_shared<api::lambda::Poller>(lambda_config(opt), lambda_interval(opt)));
   services.add(std::make_shared<api::StreamTrimService>(stream_options));
   services.start();
 

@@ -5,6 +5,8 @@
 #include <utility>
 #include <string_view>
 
+#include "api/lambda/invoke.hh"
+
 namespace ddbd::server {
 
 namespace {
@@ -114,6 +116,35 @@ Flag switch_flag(Args& args, Options& o) {
   else if (a == "--delay-transient-statuses" || a == "-delayTransientStatuses") return result(delay_flag(args, o));
   else if (a == "-optimizeDbBeforeStartup" || a == "-disableTelemetry") {}  // DynamoDB Local flags with no meaning here
   else return Flag::kNotMine;
+  return Flag::kOk;
+}
+
+// --lambda-endpoint URL, --lambda-function NAME=URL, --lambda-poll-interval SECONDS.
+Flag lambda_flag(Args& args, Options& o) {
+  const std::string_view a = args.name();
+  if (a != "--lambda-endpoint" && a != "--lambda-function" && a != "--lambda-poll-interval") return Flag::kNotMine;
+  std::string_view v;
+  if (!args.value(v)) return Flag::kBad;
+  if (a == "--lambda-poll-interval") {
+    std::string str(v);
+    char* end = nullptr;
+    double d = std::strtod(str.c_str(), &end);
+    if (str.empty() || *end != '\0' || !(d >= 0.01 && d <= 3600))
+      return result(args.fail("invalid --lambda-poll-interval value: " + str));
+    o.lambda_poll_interval = d;
+    return Flag::kOk;
+  }
+  std::string_view name, url = v;
+  if (a == "--lambda-function") {
+    auto eq = v.find('=');
+    if (eq == std::string_view::npos || eq == 0)
+      return result(args.fail("invalid --lambda-function value (expected NAME=URL): " + std::string(v)));
+    name = v.substr(0, eq);
+    url = v.substr(eq + 1);
+  }
+  if (!api::lambda::parse_url(url)) return result(args.fail("invalid " + std::string(a) + " URL (expected http://host:port): " + std::string(url)));
+  if (a == "--lambda-endpoint") o.lambda_endpoint = std::string(url);
+  else o.lambda_functions.emplace_back(std::string(name), std::string(url));
   return Flag::kOk;
 }
 
@@ -235,6 +266,13 @@ A DynamoDB-compatible server.
   --ttl-cooldown SECONDS       refuse an UpdateTimeToLive within SECONDS of the
                                table's last TTL change, as DynamoDB does for
                                about an hour (default 0: off)
+  --lambda-endpoint URL        where Lambda functions run for event source mappings:
+                               the Invoke API base (http://host:port), e.g. the
+                               Lambda Runtime Interface Emulator or sam local
+  --lambda-function NAME=URL   the Invoke API base for function NAME (repeatable;
+                               overrides --lambda-endpoint)
+  --lambda-poll-interval SECONDS
+                               time between stream delivery passes (default 0.5)
   -optimizeDbBeforeStartup, -disableTelemetry
                                accepted for DynamoDB Local compatibility; no effect
   --help, -help                this text
@@ -247,6 +285,7 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     Flag f = switch_flag(args, o);
     if (f == Flag::kNotMine) f = text_flag(args, o);
     if (f == Flag::kNotMine) f = number_flag(args, o);
+    if (f == Flag::kNotMine) f = lambda_flag(args, o);
     if (f == Flag::kNotMine) f = test_flag(args, o);
     if (f == Flag::kNotMine) error = "unknown option: " + std::string(args.raw());
     if (f != Flag::kOk) return std::nullopt;

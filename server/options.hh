@@ -19,6 +19,9 @@
 //   --header-timeout SECONDS (20)
 //   --ttl-interval SECONDS (5; fractional allowed, 0.001 .. 86400)
 //   --ttl-cooldown SECONDS (0: off; UpdateTimeToLive's once-per-interval rule)
+//   --lambda-endpoint URL (none)
+//   --lambda-function NAME=URL (repeatable)
+//   --lambda-poll-interval SECONDS (0.5)
 //   -optimizeDbBeforeStartup, -disableTelemetry: accepted and ignored.
 //
 // Thread-safety: plain value.
@@ -27,6 +30,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "storage/limits.hh"
@@ -51,6 +55,11 @@ struct Options {
   unsigned header_timeout = 20;    // seconds from a request's first byte to the end of its headers
   double ttl_interval_seconds = 5;  // how often the TTL sweeper runs
   double ttl_cooldown_seconds = 0;  // UpdateTimeToLive's "modified multiple times" window; 0 = off
+  // Where Lambda functions run (api/lambda/invoke.hh): the Invoke API base
+  // URL for every function, and per-function overrides.
+  std::string lambda_endpoint;
+  std::vector<std::pair<std::string, std::string>> lambda_functions;
+  double lambda_poll_interval = 0.5;  // seconds between delivery passes
   bool help = false;
   // Hidden, for tests: DynamoDB Streams' shard rollover, record retention
   // and shard iterator lifetime in seconds (defaults: 4 h, 24 h, 15 min).

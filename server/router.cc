@@ -10,6 +10,7 @@
 
 #include "api/dispatch.hh"
 #include "api/errors.hh"
+#include "api/lambda/rest_api.hh"
 #include "server/crc32.hh"
 #include "server/request_id.hh"
 
@@ -111,6 +112,11 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
     co_return std::move(res);
   }
 
+  if (req.target().starts_with(api::lambda::kRestPrefix)) {
+    co_await serve_lambda(req, res, request_id);
+    co_return std::move(res);
+  }
+
   std::string_view content_type;
   if (auto it = req.find(http::field::content_type); it != req.end()) content_type = it->value();
   const bool json11 = content_type.starts_with("application/x-amz-json-1.1");
@@ -159,6 +165,34 @@ asio::awaitable<void> Router::run_ttl_sweep(HttpResponse& res, std::string_view 
     res.result(http::status::service_unavailable);
     res.body() = "{\"message\":\"the ttl service is not running\"}";
   }
+  finish(res, request_id, "application/json");
+}
+
+asio::awaitable<void> Router::serve_lambda(HttpRequest& req, HttpResponse& res, std::string_view request_id) {
+  AuthRequest areq{req, req.body()};
+  auto auth = auth_.authenticate(areq, clock_.now_seconds(), "lambda");
+  api::lambda::RestResponse r;
+  if (auto* err = std::get_if<AuthError>(&auth)) {
+    const api::ErrorInfo& info = api::error_info(err->code);
+    r = api::lambda::rest_error(info.http_status, info.name, err->message);
+  } else {
+    const Principal& who = std::get<Principal>(auth);
+    api::RequestContext ctx{engine_,
+                            api_config_,
+                            clock_,
+                            who.access_key_id,
+                            who.region,
+                            config_.shared_db ? std::string("shared") : who.access_key_id + "/" + who.region,
+                            std::string(request_id),
+                            std::string(req[http::field::host]),
+                            nullptr};
+    std::string_view method(req.method_string().data(), req.method_string().size());
+    std::string_view target(req.target().data(), req.target().size());
+    r = co_await api::lambda::dispatch_rest(ctx, method, target, std::move(req.body()));
+  }
+  res.result(static_cast<http::status>(r.status));
+  if (!r.error_type.empty()) res.set("x-amzn-ErrorType", r.error_type);
+  res.body() = std::move(r.body);
   finish(res, request_id, "application/json");
 }
 

@@ -9,6 +9,8 @@
 //                         finished (503 when the sweeper is not running).
 //                         Outside DynamoDB's target space; unauthenticated,
 //                         since it does only what the periodic sweeper does.
+//   /2015-03-31/...       the Lambda REST API's event source mapping calls
+//                         (SigV4 service "lambda") -> api::lambda::dispatch_rest
 //
 // Order of checks for POST, as DynamoDB answers (dynalite index.js):
 // method and content type (404 UnknownOperationException otherwise), target
@@ -84,6 +86,8 @@ class Router {
   // POST /_ddbd/services/ttl/run.
   boost::asio::awaitable<void> run_ttl_sweep(HttpResponse& res, std::string_view request_id);
 
+  // The Lambda REST API (api/lambda/rest_api.hh): authentication, then the call.
+  boost::asio::awaitable<void> serve_lambda(HttpRequest& req, HttpResponse& res, std::string_view request_id);
   // Authentication and the operation, filling `res` (body, status, headers).
   boost::asio::awaitable<void> serve(HttpRequest& req, const api::OpInfo& op, HttpResponse& res,
                                      std::string_view request_id, std::string_view reply_type, bool on_heavy);

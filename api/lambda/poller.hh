@@ -1,0 +1,70 @@
+// Delivery of stream records to Lambda handlers: one background Service
+// (api/services.hh) that polls every enabled event source mapping.
+//
+// Each pass loads the mappings (lambda/m/...), moves transitional states on
+// (Creating/Updating/Enabling -> Enabled, Disabling -> Disabled), and for
+// each enabled mapping delivers batches from its stream:
+//   - shards in order, oldest first: a child shard only once its parent is
+//     done (checkpoint kShardDone), so records never reorder;
+//   - up to BatchSize records (fewer while retrying a bisected batch) from
+//     the checkpoint; with MaximumBatchingWindowInSeconds a short batch waits
+//     until the window since its first sighting has passed;
+//   - records older than MaximumRecordAgeInSeconds, and records no filter
+//     matches, are not sent; their positions are committed with the batch;
+//   - invoke (invoke.hh), then batch.hh's decision: commit, retry on the
+//     next pass, or give up (logging the OnFailure destination and the
+//     shard's sequence range).  A failed invocation logs one warning line.
+// The checkpoint and LastProcessingResult are written through the engine
+// (CheckpointOp), so delivery resumes where it stopped after a restart.
+//
+// Thread-safety: run() only on the service's thread.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/lambda/batch.hh"
+#include "api/lambda/invoke.hh"
+#include "api/lambda/mapping.hh"
+#include "api/services.hh"
+
+namespace ddbd::api::lambda {
+
+class Poller final : public Service {
+ public:
+  Poller(InvokeConfig config, std::chrono::milliseconds interval);
+
+  std::string_view name() const override { return "lambda"; }
+  std::chrono::milliseconds interval() const override { return interval_; }
+  void run(const ServiceContext& ctx, std::stop_token stop) override;
+
+  // What one read of a mapping's current shard found (poller.cc).
+  struct Batch;
+
+ private:
+  struct ShardState {
+    std::string shard_id;
+    RetryState retry;
+    std::optional<std::chrono::steady_clock::time_point> window_start;
+  };
+  // One batch of mapping `m`; true when it made progress and another
+  // batch may follow at once.
+  bool deliver_one(const ServiceContext& ctx, const Mapping& m, std::stop_token stop);
+  // Filters, invokes and applies the decision; true as deliver_one.
+  bool invoke_batch(const ServiceContext& ctx, const Mapping& m, const Batch& b, double now, std::stop_token stop);
+
+  InvokeConfig config_;
+  std::chrono::milliseconds interval_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::map<std::string, ShardState> state_;  // by mapping UUID
+};
+
+// Submits `op` and waits for its outcome; io_error when `stop` is requested
+// first (the op then completes, or not, on its own).
+storage::Status submit_and_wait(storage::Engine& engine, std::shared_ptr<const storage::WriteOp> op,
+                                std::stop_token stop);
+
+}  // namespace ddbd::api::lambda

@@ -129,7 +129,12 @@ test-js:
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; \
 	else npm install --no-audit --no-fund --loglevel=error; fi; \
 	echo "+ DDBD_BIN=$(CURDIR)/build/ddbd node smoke.mjs"; \
-	DDBD_BIN=$(CURDIR)/build/ddbd node smoke.mjs
+	DDBD_BIN=$(CURDIR)/build/ddbd node smoke.mjs || exit 1; \
+	cd $(CURDIR)/examples/lambda-node; \
+	npm ci --no-audit --no-fund --loglevel=error || exit 1; \
+	cd $(CURDIR); \
+	echo "+ DDBD_BIN=$(CURDIR)/build/ddbd $(PYTHON) -m pytest -q tests/e2e/test_examples.py -k node"; \
+	DDBD_BIN=$(CURDIR)/build/ddbd $(PYTHON) -m pytest -q tests/e2e/test_examples.py -k node
 
 test-fuzz:
 	@shopt -s nullglob; srcs=(tests/fuzz/*_fuzz.cc); \

@@ -13,10 +13,13 @@ std::string_view event_name(storage::ChangeKind kind) {
 
 namespace {
 
-void write_dynamodb(JsonWriter& w, const streams::StreamRecord& r) {
+void write_dynamodb(JsonWriter& w, const streams::StreamRecord& r, bool lambda_event) {
   w.begin_object();
   w.key("ApproximateCreationDateTime");
-  w.number_double(r.created);
+  if (lambda_event)
+    w.number(static_cast<int64_t>(r.created));
+  else
+    w.number_double(r.created);
   w.key("Keys");
   w.item(r.keys);
   if (r.new_image) {
@@ -51,17 +54,17 @@ void write_stream_record(JsonWriter& w, const streams::StreamRecord& r, const St
   w.key("awsRegion");
   w.string(ctx.region);
   w.key("dynamodb");
-  write_dynamodb(w, r);
-  if (ctx.event_source_arn) {
+  write_dynamodb(w, r, ctx.lambda_event);
+  if (ctx.lambda_event) {
     w.key("eventSourceARN");
     w.string(ctx.stream_arn);
   }
   if (r.origin == storage::Origin::service) {
     w.key("userIdentity");
     w.begin_object();
-    w.key("PrincipalId");
+    w.key(ctx.lambda_event ? "principalId" : "PrincipalId");
     w.string("dynamodb.amazonaws.com");
-    w.key("Type");
+    w.key(ctx.lambda_event ? "type" : "Type");
     w.string("Service");
     w.end_object();
   }

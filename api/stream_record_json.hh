@@ -16,15 +16,18 @@ namespace ddbd::api {
 struct StreamRecordContext {
   std::string region;      // awsRegion
   std::string stream_arn;  // the stream's ARN
-  // Write "eventSourceARN": stream_arn (Lambda's event; GetRecords has none).
-  bool event_source_arn = false;
+  // Lambda's event instead of GetRecords' answer: adds "eventSourceARN":
+  // stream_arn, writes ApproximateCreationDateTime as an integer, and
+  // userIdentity with Lambda's member names {"type", "principalId"}.
+  bool lambda_event = false;
 };
 
 // One record object: eventID, eventName, eventVersion "1.1", eventSource
 // "aws:dynamodb", awsRegion, dynamodb{ApproximateCreationDateTime, Keys,
 // NewImage, OldImage, SequenceNumber, SizeBytes, StreamViewType}, and
 // userIdentity {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"}
-// for a change made by the server itself (TTL).
+// for a change made by the server itself (TTL); for Lambda, see
+// StreamRecordContext::lambda_event.
 void write_stream_record(JsonWriter& w, const streams::StreamRecord& r, const StreamRecordContext& ctx);
 
 // "INSERT", "MODIFY" or "REMOVE".

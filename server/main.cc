@@ -263,7 +263,7 @@ int main(int argc, char** argv) {
   auto ttl = std::make_shared<api::TtlService>(
       std::chrono::milliseconds(static_cast<long long>(opt.ttl_interval_seconds * 1000 + 0.5)));
   services.add(ttl);
-  services.add(std::make_shared<api::lambda::Poller>(lambda_config(opt), lambda_interval(opt)));
+  services.add(std::make_shared<api::lambda::Poller>(lambda_config(opt), lambda_interval(opt), stream_options));
   services.add(std::make_shared<api::StreamTrimService>(stream_options));
   services.start();
 

@@ -1,47 +1,13 @@
 #include "api/lambda/event_json.hh"
 
 #include "api/json_writer.hh"
+#include "api/stream_record_json.hh"
 
 namespace ddbd::api::lambda {
 
-namespace {
-
-std::string_view event_name(storage::ChangeKind k) {
-  switch (k) {
-    case storage::ChangeKind::insert: return "INSERT";
-    case storage::ChangeKind::modify: return "MODIFY";
-    case storage::ChangeKind::remove: return "REMOVE";
-  }
-  return "MODIFY";
-}
-
-}  // namespace
-
 std::string record_json(const streams::StreamRecord& r, std::string_view stream_arn, std::string_view region) {
   JsonWriter w;
-  w.begin_object();
-  w.key("eventID"); w.string(r.event_id);
-  w.key("eventName"); w.string(event_name(r.kind));
-  w.key("eventVersion"); w.string("1.1");
-  w.key("eventSource"); w.string("aws:dynamodb");
-  w.key("awsRegion"); w.string(region);
-  w.key("dynamodb"); w.begin_object();
-  w.key("ApproximateCreationDateTime"); w.number(static_cast<int64_t>(r.created));
-  w.key("Keys"); w.item(r.keys);
-  if (r.new_image) { w.key("NewImage"); w.item(*r.new_image); }
-  if (r.old_image) { w.key("OldImage"); w.item(*r.old_image); }
-  w.key("SequenceNumber"); w.string(r.sequence_number);
-  w.key("SizeBytes"); w.number(r.size_bytes);
-  w.key("StreamViewType"); w.string(r.view_type);
-  w.end_object();
-  w.key("eventSourceARN"); w.string(stream_arn);
-  if (r.origin == storage::Origin::service) {
-    w.key("userIdentity"); w.begin_object();
-    w.key("type"); w.string("Service");
-    w.key("principalId"); w.string("dynamodb.amazonaws.com");
-    w.end_object();
-  }
-  w.end_object();
+  write_stream_record(w, r, StreamRecordContext{std::string(region), std::string(stream_arn), true});
   return w.take();
 }
 

@@ -5,11 +5,10 @@
 //                "eventSourceARN", "userIdentity" (TTL deletions only)}]}
 // (Lambda Developer Guide, "Using AWS Lambda with Amazon DynamoDB", sample event).
 //
-// Not api/stream_record_json.hh's renderer: Lambda's event differs from
-// GetRecords' record in userIdentity's member names ("type"/"principalId"
-// in the event, as Lambda's sample and Powertools' schema show; "Type"/
-// "PrincipalId" in GetRecords) and adds eventSourceARN.  This is the one
-// place that builds a record's JSON for Lambda.
+// A record is api/stream_record_json.hh's, in its Lambda shape: Lambda's
+// event differs from GetRecords' record in userIdentity's member names
+// ("type"/"principalId" in the event, as Lambda's sample and Powertools'
+// schema show; "Type"/"PrincipalId" in GetRecords) and adds eventSourceARN.
 //
 // Thread-safety: free functions.
 #pragma once

@@ -75,8 +75,8 @@ storage::Status submit_and_wait(storage::Engine& engine, std::shared_ptr<const s
   return sh->status;
 }
 
-Poller::Poller(InvokeConfig config, std::chrono::milliseconds interval)
-    : config_(std::move(config)), interval_(interval) {
+Poller::Poller(InvokeConfig config, std::chrono::milliseconds interval, streams::StoreOptions stream_options)
+    : config_(std::move(config)), stream_options_(stream_options), interval_(interval) {
   log_ = spdlog::get("lambda");
   if (!log_) log_ = spdlog::default_logger();
 }
@@ -100,7 +100,8 @@ void Poller::run(const ServiceContext& ctx, std::stop_token stop) {
 namespace {
 
 // Reads the next records of mapping `m` from its first shard not yet done.
-Poller::Batch read_batch(const ServiceContext& ctx, const Mapping& m, std::size_t limit, double now, spdlog::logger& log) {
+Poller::Batch read_batch(const ServiceContext& ctx, const Mapping& m, std::size_t limit, double now, spdlog::logger& log,
+                         const streams::StoreOptions& options) {
   Poller::Batch b;
   storage::ReadTxn txn = ctx.engine.begin_read();
   auto desc = streams::describe_stream(txn, m.ns, m.event_source_arn);
@@ -126,11 +127,11 @@ Poller::Batch read_batch(const ServiceContext& ctx, const Mapping& m, std::size_
     from.kind = streams::ShardPosition::Kind::after;
     from.sequence_number = it->second;
   }
-  streams::ShardRead read = streams::read_shard(txn, desc->stream_id, shard->shard_id, from, limit, kMaxPayloadBytes, now);
+  streams::ShardRead read = streams::read_shard(txn, desc->stream_id, shard->shard_id, from, limit, kMaxPayloadBytes, now, options);
   if (read.trimmed) {
     log.warn("lambda: mapping {}: records after {} in {} were trimmed (older than the stream's retention); "
              "continuing from the oldest record kept", m.uuid, from.sequence_number, shard->shard_id);
-    read = streams::read_shard(txn, desc->stream_id, shard->shard_id, streams::ShardPosition{}, limit, kMaxPayloadBytes, now);
+    read = streams::read_shard(txn, desc->stream_id, shard->shard_id, streams::ShardPosition{}, limit, kMaxPayloadBytes, now, options);
   }
   b.records = std::move(read.records);
   b.ended = read.ended;
@@ -143,7 +144,7 @@ bool Poller::deliver_one(const ServiceContext& ctx, const Mapping& m, std::stop_
   const double now = ctx.clock.now_seconds();
   ShardState& st = state_[m.uuid];
   const std::size_t limit = st.retry.limit ? st.retry.limit : static_cast<std::size_t>(m.batch_size);
-  Batch b = read_batch(ctx, m, limit, now, *log_);
+  Batch b = read_batch(ctx, m, limit, now, *log_, stream_options_);
   if (b.no_stream) {
     const std::string problem = "PROBLEM: Stream not found";
     if (m.last_result != problem) submit_and_wait(ctx.engine, std::make_shared<CheckpointOp>(m.uuid, "", "", problem), stop);

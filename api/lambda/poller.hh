@@ -30,12 +30,14 @@
 #include "api/lambda/invoke.hh"
 #include "api/lambda/mapping.hh"
 #include "api/services.hh"
+#include "streams/stream_store.hh"
 
 namespace ddbd::api::lambda {
 
 class Poller final : public Service {
  public:
-  Poller(InvokeConfig config, std::chrono::milliseconds interval);
+  // `stream_options`: the streams' retention (records past it read as trimmed).
+  Poller(InvokeConfig config, std::chrono::milliseconds interval, streams::StoreOptions stream_options = {});
 
   std::string_view name() const override { return "lambda"; }
   std::chrono::milliseconds interval() const override { return interval_; }
@@ -57,6 +59,7 @@ class Poller final : public Service {
   bool invoke_batch(const ServiceContext& ctx, const Mapping& m, const Batch& b, double now, std::stop_token stop);
 
   InvokeConfig config_;
+  streams::StoreOptions stream_options_;
   std::chrono::milliseconds interval_;
   std::shared_ptr<spdlog::logger> log_;
   std::map<std::string, ShardState> state_;  // by mapping UUID

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 
@@ -140,6 +141,15 @@ Poller::Batch read_batch(const ServiceContext& ctx, const Mapping& m, std::size_
 
 }  // namespace
 
+std::chrono::milliseconds Poller::retry_backoff(int64_t failures) const {
+  // Lambda retries a failing batch "with exponential backoff" (Developer
+  // Guide, "Error handling for event source mappings"): the poll interval,
+  // doubled after each further failure, at most kMaxRetryBackoff.
+  auto wait = interval_;
+  for (int64_t i = 1; i < failures && wait < kMaxRetryBackoff; ++i) wait *= 2;
+  return std::min(wait, kMaxRetryBackoff);
+}
+
 bool Poller::deliver_one(const ServiceContext& ctx, const Mapping& m, std::stop_token stop) {
   const double now = ctx.clock.now_seconds();
   ShardState& st = state_[m.uuid];
@@ -151,7 +161,9 @@ bool Poller::deliver_one(const ServiceContext& ctx, const Mapping& m, std::stop_
     return false;
   }
   if (b.no_shard) return false;
-  if (st.shard_id != b.shard_id) st = ShardState{b.shard_id, {}, std::nullopt};
+  if (st.shard_id != b.shard_id) st = ShardState{b.shard_id, {}, std::nullopt, std::nullopt};
+  if (st.retry_after && std::chrono::steady_clock::now() < *st.retry_after) return false;
+  st.retry_after.reset();
   if (b.records.empty()) {
     if (!b.ended) return false;
     return submit_and_wait(ctx.engine, std::make_shared<CheckpointOp>(m.uuid, b.shard_id, std::string(kShardDone), ""),
@@ -234,6 +246,7 @@ bool Poller::invoke_batch(const ServiceContext& ctx, const Mapping& m, const Bat
   std::string result = res.ok && d.action == Decision::Action::commit ? "OK" : "PROBLEM: Function call failed";
   if (url.empty()) result += ": " + res.error;
   st.retry = d.next;
+  if (d.action == Decision::Action::retry) st.retry_after = std::chrono::steady_clock::now() + retry_backoff(st.retry.failures);
   submit_and_wait(ctx.engine,
                   std::make_shared<CheckpointOp>(m.uuid, value.empty() ? "" : b.shard_id, value, result), stop);
   return d.action != Decision::Action::retry;

@@ -51,10 +51,16 @@ class Poller final : public Service {
     std::string shard_id;
     RetryState retry;
     std::optional<std::chrono::steady_clock::time_point> window_start;
+    // After a failed invocation, no retry before this time (exponential
+    // backoff from the poll interval up to kMaxRetryBackoff).
+    std::optional<std::chrono::steady_clock::time_point> retry_after;
   };
   // One batch of mapping `m`; true when it made progress and another
   // batch may follow at once.
   bool deliver_one(const ServiceContext& ctx, const Mapping& m, std::stop_token stop);
+  // How long to wait before retrying a batch that failed `failures` times.
+  std::chrono::milliseconds retry_backoff(int64_t failures) const;
+  static constexpr std::chrono::milliseconds kMaxRetryBackoff{10000};
   // Filters, invokes and applies the decision; true as deliver_one.
   bool invoke_batch(const ServiceContext& ctx, const Mapping& m, const Batch& b, double now, std::stop_token stop);
 

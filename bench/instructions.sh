@@ -3,7 +3,8 @@
 # steadier than CPU time on a shared machine (the count barely depends on
 # other load), so before/after comparisons of the request path use it.
 #
-#   bench/instructions.sh build/ddbd build/ddbd_loadgen put
+#   bench/instructions.sh build/ddbd build/ddbd_loadgen put [LOADGEN FLAGS...]
+# (e.g. `--stream NEW_AND_OLD_IMAGES` to measure a table with a stream)
 #
 # Starts BIN under valgrind's callgrind with instrumentation off, warms it
 # up (3 s of LOADGEN's workload, which also loads its items), counts 8 s of
@@ -11,15 +12,15 @@
 # The count includes LMDB's work, which depends on how full the store is, so
 # compare binaries over the same workload and duration (±5% run to run).
 set -u
-BIN=$1; LG=$2; W=$3
+BIN=$1; LG=$2; W=$3; shift 3
 d=$(mktemp -d); log=$d/log
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=$d/cg.%p $BIN --port 0 --data-dir $d/data --log-level warn --threads 1 >$log 2>&1 &
 pid=$!
 for _ in $(seq 1 500); do grep -q listening $log && break; sleep 0.05; done
 port=$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\).*/\1/p' $log)
-taskset -c 1 $LG --endpoint http://127.0.0.1:$port --workload $W --connections 4 --duration 3 --items 2000 --server-pid $pid >/dev/null 2>&1
+taskset -c 1 $LG --endpoint http://127.0.0.1:$port --workload $W --connections 4 --duration 3 --items 2000 --server-pid $pid "$@" >/dev/null 2>&1
 callgrind_control -i on $pid >/dev/null
-out=$(taskset -c 1 $LG --endpoint http://127.0.0.1:$port --workload $W --connections 4 --duration 8 --items 2000 --server-pid $pid 2>&1)
+out=$(taskset -c 1 $LG --endpoint http://127.0.0.1:$port --workload $W --connections 4 --duration 8 --items 2000 --server-pid $pid "$@" 2>&1)
 callgrind_control -i off $pid >/dev/null
 callgrind_control -d $pid >/dev/null
 sleep 0.5

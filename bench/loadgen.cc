@@ -58,6 +58,7 @@ struct Config {
   int items = 10000;
   int item_bytes = 1000;
   int scan_rounds = 1;  // scan: full scans of the filled table, one line each
+  std::string stream;   // a StreamViewType: the bench table gets a stream of that view
   std::string access_key = "AKIDEXAMPLE";
   std::string secret = "secret";
   std::string region = "us-east-1";
@@ -142,7 +143,11 @@ void setup_table(const Config& c, tcp::socket& s, const std::string& date, const
   }
   call(s, build_request(c, date, "CreateTable",
                         R"({"TableName":")" + table +
-                            R"(","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}]})"));
+                            R"(","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}])" +
+                            (c.stream.empty() ? std::string()
+                                              : R"(,"StreamSpecification":{"StreamEnabled":true,"StreamViewType":")" +
+                                                    c.stream + R"("})") +
+                            "}"));
 }
 
 void fill(const Config& c, tcp::socket& s, const std::string& date, const std::string& table, int n,
@@ -244,8 +249,10 @@ int main(int argc, char** argv) {
       c.item_bytes = std::stoi(v);
     } else if (k == "--scan-rounds") {
       c.scan_rounds = std::stoi(v);
+    } else if (k == "--stream") {
+      c.stream = v;
     } else {
-      std::cerr << "usage: ddbd_loadgen --endpoint URL --workload put|get|query|scan|batchwrite|transact [--connections N] [--duration S] [--items N] [--item-bytes B] [--scan-rounds N]\n";
+      std::cerr << "usage: ddbd_loadgen --endpoint URL --workload put|get|query|scan|batchwrite|transact [--connections N] [--duration S] [--items N] [--item-bytes B] [--scan-rounds N] [--stream VIEW_TYPE]\n";
       return 1;
     }
   }

@@ -342,3 +342,82 @@ def test_request_fuzz(fuzz):
     got = fuzz.ok("GetItem", {"TableName": TARGET, "Key": key("p1", 0), "ConsistentRead": True})
     assert "Item" in got or got == {}
     assert 200 in counts and any(400 <= s < 500 for s in counts), counts
+
+
+# ------------------------------------------------------------------ Streams and Lambda
+
+STREAMS_PREFIX = "DynamoDBStreams_20120810."
+LAMBDA_PATH = "/2015-03-31/event-source-mappings/"
+
+
+def lambda_call(srv, method, path, body_bytes):
+    """A SigV4-signed (service "lambda") REST call; returns (status, headers, body)."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    from conftest import DEFAULT_AKID, DEFAULT_SECRET, REGION
+    req = AWSRequest(method=method, url=srv.url + path, data=body_bytes,
+                     headers={"Content-Type": "application/json"})
+    SigV4Auth(Credentials(DEFAULT_AKID, DEFAULT_SECRET), "lambda", REGION).add_auth(req)
+    return raw_request(srv.url, method, path, body_bytes, dict(req.headers.items()), timeout=30)
+
+
+def test_streams_and_lambda_fuzz(fuzz):
+    """Mutated Streams API and Lambda mapping requests get 4xx errors (never a
+    5xx, a hang or a crash), and the stream keeps recording afterwards."""
+    rnd = random.Random(SEED + 1)
+    srv = fuzz.srv
+    fuzz.ok("UpdateTable", {"TableName": TARGET,
+                            "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}})
+    arn = fuzz.ok("DescribeTable", {"TableName": TARGET})["Table"]["LatestStreamArn"]
+
+    def streams(op, body):
+        h = sign_headers(srv.url, STREAMS_PREFIX + op, body)
+        h["Content-Type"] = "application/x-amz-json-1.0"
+        status, _, data = raw_request(srv.url, "POST", "/", body, h, timeout=30)
+        return status, data
+
+    status, data = streams("DescribeStream", json.dumps({"StreamArn": arn}).encode())
+    assert status == 200, data
+    shard = json.loads(data)["StreamDescription"]["Shards"][0]["ShardId"]
+    status, data = streams("GetShardIterator", json.dumps(
+        {"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "TRIM_HORIZON"}).encode())
+    assert status == 200, data
+    iterator = json.loads(data)["ShardIterator"]
+    templates = [
+        ("ListStreams", {"TableName": TARGET, "Limit": 5}),
+        ("DescribeStream", {"StreamArn": arn, "Limit": 10, "ExclusiveStartShardId": shard}),
+        ("GetShardIterator", {"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AFTER_SEQUENCE_NUMBER",
+                              "SequenceNumber": "000000000000000000001"}),
+        ("GetRecords", {"ShardIterator": iterator, "Limit": 100}),
+    ]
+    mapping = {"FunctionName": "fz", "EventSourceArn": arn, "StartingPosition": "LATEST", "BatchSize": 10,
+               "FilterCriteria": {"Filters": [{"Pattern": json.dumps({"eventName": ["INSERT"]})}]}}
+    counts = {}
+    for i in range(max(200, ITERATIONS // 4)):
+        if rnd.random() < 0.7:
+            op, body = rnd.choice(templates)
+            raw = (mutate_bytes(rnd, json.dumps(body).encode()) if rnd.random() < 0.3
+                   else json.dumps(mutate_tree(rnd, copy.deepcopy(body))).encode())
+            status, data = streams(op, raw)
+            context = {"iteration": i, "op": op, "body": raw[:2000]}
+            check_answer(status, data, context)
+        else:
+            raw = (mutate_bytes(rnd, json.dumps(mapping).encode()) if rnd.random() < 0.3
+                   else json.dumps(mutate_tree(rnd, copy.deepcopy(mapping))).encode())
+            method, path = rnd.choice([("POST", LAMBDA_PATH), ("PUT", LAMBDA_PATH + "not-a-uuid"),
+                                       ("GET", LAMBDA_PATH + "?MaxItems=" + str(rnd.randint(-5, 20000)))])
+            status, hdrs, data = lambda_call(srv, method, path, raw if method != "GET" else b"")
+            context = {"iteration": i, "method": method, "path": path, "body": raw[:2000]}
+            assert status < 500, ("5xx", context, data[:2000])
+            if status >= 400:
+                assert hdrs.get("x-amzn-errortype"), ("no x-amzn-ErrorType", context, data[:2000])
+        counts[status] = counts.get(status, 0) + 1
+    assert srv.alive()
+    assert any(400 <= s < 500 for s in counts), counts
+    # The stream still records, and GetRecords still reads it.
+    fuzz.ok("PutItem", {"TableName": TARGET, "Item": item("after", 1)})
+    status, data = streams("GetRecords", json.dumps({"ShardIterator": iterator, "Limit": 1000}).encode())
+    assert status == 200, data
+    keys = [r["dynamodb"]["Keys"]["pk"]["S"] for r in json.loads(data)["Records"]]
+    assert "after" in keys

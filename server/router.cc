@@ -168,6 +168,19 @@ asio::awaitable<void> Router::run_ttl_sweep(HttpResponse& res, std::string_view 
   finish(res, request_id, "application/json");
 }
 
+api::RequestContext Router::context_for(const Principal& who, std::string_view request_id, const HttpRequest& req,
+                                        const asio::any_io_executor* heavy) const {
+  return api::RequestContext{engine_,
+                             api_config_,
+                             clock_,
+                             who.access_key_id,
+                             who.region,
+                             config_.shared_db ? std::string("shared") : who.access_key_id + "/" + who.region,
+                             std::string(request_id),
+                             std::string(req[http::field::host]),
+                             heavy};
+}
+
 asio::awaitable<void> Router::serve_lambda(HttpRequest& req, HttpResponse& res, std::string_view request_id) {
   AuthRequest areq{req, req.body()};
   auto auth = auth_.authenticate(areq, clock_.now_seconds(), "lambda");
@@ -176,16 +189,7 @@ asio::awaitable<void> Router::serve_lambda(HttpRequest& req, HttpResponse& res, 
     const api::ErrorInfo& info = api::error_info(err->code);
     r = api::lambda::rest_error(info.http_status, info.name, err->message);
   } else {
-    const Principal& who = std::get<Principal>(auth);
-    api::RequestContext ctx{engine_,
-                            api_config_,
-                            clock_,
-                            who.access_key_id,
-                            who.region,
-                            config_.shared_db ? std::string("shared") : who.access_key_id + "/" + who.region,
-                            std::string(request_id),
-                            std::string(req[http::field::host]),
-                            nullptr};
+    api::RequestContext ctx = context_for(std::get<Principal>(auth), request_id, req, nullptr);
     std::string_view method(req.method_string().data(), req.method_string().size());
     std::string_view target(req.target().data(), req.target().size());
     r = co_await api::lambda::dispatch_rest(ctx, method, target, std::move(req.body()));
@@ -205,17 +209,8 @@ asio::awaitable<void> Router::serve(HttpRequest& req, const api::OpInfo& op, Htt
     finish(res, request_id, reply_type);
     co_return;
   }
-  const Principal& who = std::get<Principal>(auth);
-
-  api::RequestContext ctx{engine_,
-                          api_config_,
-                          clock_,
-                          who.access_key_id,
-                          who.region,
-                          config_.shared_db ? std::string("shared") : who.access_key_id + "/" + who.region,
-                          std::string(request_id),
-                          std::string(req[http::field::host]),
-                          on_heavy || !config_.heavy ? nullptr : &config_.heavy};
+  api::RequestContext ctx = context_for(std::get<Principal>(auth), request_id, req,
+                                        on_heavy || !config_.heavy ? nullptr : &config_.heavy);
   api::Response r = co_await api::dispatch(ctx, op, std::move(req.body()));
   res.result(static_cast<http::status>(r.status));
   res.body() = std::move(r.body);

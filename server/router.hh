@@ -86,6 +86,10 @@ class Router {
   // POST /_ddbd/services/ttl/run.
   boost::asio::awaitable<void> run_ttl_sweep(HttpResponse& res, std::string_view request_id);
 
+  // The context of a request authenticated as `who` (namespace per
+  // --shared-db); `heavy` as RequestContext::heavy.
+  api::RequestContext context_for(const Principal& who, std::string_view request_id, const HttpRequest& req,
+                                  const boost::asio::any_io_executor* heavy) const;
   // The Lambda REST API (api/lambda/rest_api.hh): authentication, then the call.
   boost::asio::awaitable<void> serve_lambda(HttpRequest& req, HttpResponse& res, std::string_view request_id);
   // Authentication and the operation, filling `res` (body, status, headers).

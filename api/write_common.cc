@@ -13,6 +13,7 @@ struct WriteCondition::Impl {
   expr::LegacyHolder legacy_values;
   std::optional<expr::Condition> condition;
   bool return_old_on_failure = false;
+  bool duplicate_item = false;
 };
 
 WriteCondition::WriteCondition() : impl(std::make_unique<Impl>()) {}
@@ -42,8 +43,10 @@ void WriteCondition::finish(const WriteOutcome& out) const {
 }
 
 bool WriteCondition::returns_old_item() const { return impl->return_old_on_failure; }
+bool WriteCondition::duplicate_item() const { return impl->duplicate_item; }
 
 void WriteCondition::throw_failed(const WriteOutcome& out) const {
+  if (impl->duplicate_item) throw ApiError(ErrorCode::DuplicateItemException, "Duplicate primary key exists in table");
   ApiError e = ApiError::conditional_check_failed();
   if (impl->return_old_on_failure && out.had_old) {
     JsonWriter w;
@@ -84,5 +87,14 @@ WriteCondition decode_write_condition(json::object body, std::optional<std::stri
 
 expr::Params& WriteCondition::params() { return impl->inputs->params; }
 expr::LegacyHolder& WriteCondition::legacy_values() { return impl->legacy_values; }
+
+WriteCondition make_write_condition(std::optional<expr::Condition> condition, bool return_old_on_failure,
+                                    bool duplicate_item) {
+  WriteCondition c;
+  c.impl->condition = std::move(condition);
+  c.impl->return_old_on_failure = return_old_on_failure;
+  c.impl->duplicate_item = duplicate_item;
+  return c;
+}
 
 }  // namespace ddbd::api

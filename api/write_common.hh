@@ -57,6 +57,10 @@ class WriteCondition {
   // ReturnValuesOnConditionCheckFailure=ALL_OLD: a failed check carries the
   // old item (when there was one).
   bool returns_old_item() const;
+  // A failed check means the item exists (PartiQL's INSERT): it is
+  // DuplicateItemException ("Duplicate primary key exists in table"), and
+  // DuplicateItem in a transaction's cancellation reasons.
+  bool duplicate_item() const;
 
   // The request's names and values, for another expression of the request.
   expr::Params& params();
@@ -78,5 +82,10 @@ class WriteCondition {
 WriteCondition decode_write_condition(json::object body,
                                       std::optional<std::string_view> update_expression = std::nullopt,
                                       bool has_attribute_updates = false);
+
+// A condition given as a tree (PartiQL's statements): its Value operands
+// must outlive the WriteCondition.  `duplicate_item`: see duplicate_item().
+WriteCondition make_write_condition(std::optional<expr::Condition> condition, bool return_old_on_failure,
+                                    bool duplicate_item = false);
 
 }  // namespace ddbd::api

@@ -44,6 +44,7 @@ using Result = asio::awaitable<std::string>;
   X("DescribeLimits", describe_limits)            \
   X("DescribeTable", describe_table)              \
   X("DescribeTimeToLive", describe_time_to_live)  \
+  X("ExecuteStatement", execute_statement)        \
   X("GetItem", get_item)                          \
   X("ListTables", list_tables)                    \
   X("PutItem", put_item)                          \

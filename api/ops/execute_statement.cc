@@ -215,9 +215,19 @@ struct Planner {
         return acc;
       }
       case expr::CondKind::Or: {
-        std::vector<Branch> acc;
+        // An OR of terms that hold no key atom is one term of the filter
+        // (pk = 'a' AND (x = 1 OR x = 2) is one read); otherwise each of
+        // its branches is a read of its own.
+        std::vector<std::vector<Branch>> parts;
+        bool keyed = false;
         for (const auto& ch : c.children) {
-          for (auto& b : dnf(ch)) acc.push_back(std::move(b));
+          parts.push_back(dnf(ch));
+          keyed = keyed || parts.back().size() != 1 || !parts.back()[0].empty();
+        }
+        if (!keyed) return one(std::nullopt);
+        std::vector<Branch> acc;
+        for (auto& part : parts) {
+          for (auto& b : part) acc.push_back(std::move(b));
           check_count(acc);
         }
         return acc;

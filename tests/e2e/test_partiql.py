@@ -278,9 +278,15 @@ def test_in_on_the_partition_key(client, composite):
     assert sorted(i["pk"]["S"] for i in got) == ["b"] * 5 + ["c"]
     assert rejected(client.execute_statement, Statement=f"SELECT * FROM \"{composite}\" WHERE pk IN ['a', 'a']") == \
         "Overlapping conditions with range keys are not supported in where clause"
-    assert rejected(client.execute_statement,
-                    Statement=f"SELECT * FROM \"{composite}\" WHERE pk = 'a' AND (sk > '0' OR sk < '5')") == \
-        "Overlapping conditions with range keys are not supported in where clause"
+    for where in ("pk = 'a' AND (sk > '0' OR sk < '5')", "pk = 'a' AND (sk = '01' OR v = 2)",
+                  "(pk = 'a' AND v = 1) OR (pk = 'a' AND v = 2)"):
+        assert rejected(client.execute_statement, Statement=f"SELECT * FROM \"{composite}\" WHERE {where}") == \
+            "Overlapping conditions with range keys are not supported in where clause", where
+    # An OR of terms on no key is part of the filter, not reads of its own.
+    got = items(client, f"SELECT sk FROM \"{composite}\" WHERE pk = 'a' AND (v = 1 OR v = 7)")
+    assert [i["sk"]["S"] for i in got] == ["01", "07"]
+    got = items(client, f"SELECT sk FROM \"{composite}\" WHERE pk = 'a' AND (sk < '01' OR sk > '08' OR sk = '05')")
+    assert sorted(i["sk"]["S"] for i in got) == ["00", "05", "09"]
     many = ", ".join(f"'v{i}'" for i in range(51))
     assert rejected(client.execute_statement, Statement=f"SELECT * FROM \"{composite}\" WHERE pk IN [{many}]") == \
         "Too many decomposed read operations for a given query."

@@ -26,10 +26,11 @@
 // list is PartiQL's (partiql-docs, "PartiQL Reserved Keywords", spec version
 // 2019), which DynamoDB's parser inherits.
 //
-// IS NULL: PartiQL defines `x IS NULL` as true when x is NULL *or* MISSING
-// (PartiQL specification, "Absent values": MISSING IS NULL is true).  We keep
-// that: `x IS NULL` -> attribute_type(x, NULL) OR attribute_not_exists(x), and
-// `x IS NOT NULL` is its negation.
+// IS NULL: the PartiQL specification (the WHERE clause section) makes NULL
+// and MISSING behave identically for IS NULL, so `x IS NULL` holds when x is
+// NULL or absent.  We keep that: `x IS NULL` -> attribute_type(x, NULL) OR
+// attribute_not_exists(x), and `x IS NOT NULL` is its negation (present and
+// not NULL).  DynamoDB's documentation says nothing either way.
 //
 // Bounds: parentheses, NOT, unary signs, collection literals, calls and
 // nested statements count towards kMaxStatementNesting; the height of the
@@ -776,10 +777,25 @@ class Parser {
     malformed("Unexpected keyword");
   }
 
+  // A statement term; its height is that of the tallest expression in it,
+  // so that the height bound holds across nested statements too.
   Node wrap(std::shared_ptr<Dml> dml) {
+    int h = 0;
+    auto see = [&h](const Node& x) { h = std::max(h, x.height); };
+    for (const auto& x : dml->items) see(x);
+    for (const auto& x : dml->sources) see(x);
+    for (const auto& x : dml->where) see(x);
+    for (const auto& x : dml->insert_values) see(x);
+    for (const auto& o : dml->order_by) see(o.first);
+    for (const auto& o : dml->ops) {
+      see(o.target);
+      see(o.value);
+    }
     Node n;
     n.kind = NK::Dml;
     n.dml = std::move(dml);
+    n.height = h + 1;
+    if (n.height > kMaxStatementHeight) malformed("");
     return n;
   }
 

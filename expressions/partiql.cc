@@ -1069,6 +1069,8 @@ class Parser {
     while (peek().kind == Tok::Comma) {
       advance();
       dml.returning_multiple = true;
+      if (word("ALL") || word("MODIFIED")) advance();
+      if (word("OLD") || word("NEW")) advance();
       if (peek().kind == Tok::Star) advance();
       else (void)expression(-1);
     }

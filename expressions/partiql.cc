@@ -548,10 +548,8 @@ class Parser {
       if (peek().kind == Tok::Dot) {
         advance();
         const Token& t = peek();
-        if (t.kind == Tok::Word && !reserved(upper(t.text))) {
-          n.path.elems.push_back(PathElem{false, t.text, 0});
-        } else if (t.kind == Tok::Quoted) {
-          n.path.elems.push_back(PathElem{false, t.text, 0});
+        if ((t.kind == Tok::Word && !reserved(upper(t.text))) || t.kind == Tok::Quoted) {
+          n.path.elems.push_back(name_elem(t.text));
         } else if (t.kind == Tok::Star && !simple) {
           defer("Unpivot path component like a.*.b are not supported");
         } else {
@@ -578,7 +576,7 @@ class Parser {
             n.path.elems.push_back(PathElem{true, {}, static_cast<std::uint32_t>(std::stoul(digits))});
           }
         } else if (e.kind == NK::String) {
-          n.path.elems.push_back(PathElem{false, e.text, 0});
+          n.path.elems.push_back(name_elem(e.text));
         } else {
           defer("Unexpected path component");
         }
@@ -596,7 +594,7 @@ class Parser {
       malformed("Expected identifier for simple path");
     Node n;
     n.kind = NK::Path;
-    n.path.elems.push_back(PathElem{false, t.text, 0});
+    n.path.elems.push_back(name_elem(t.text));
     advance();
     path_steps(n, true);
     return n;
@@ -637,7 +635,7 @@ class Parser {
       case Tok::Quoted:
         if (peek(1).kind == Tok::LParen) return call();
         n.kind = NK::Path;
-        n.path.elems.push_back(PathElem{false, t.text, 0});
+        n.path.elems.push_back(name_elem(t.text));
         advance();
         return n;
       case Tok::String:
@@ -1151,6 +1149,12 @@ class Parser {
       expect(Tok::RParen, "RIGHT_PAREN");
     }
     return name;
+  }
+
+  // A path step naming an attribute; "" is refused (after the syntax pass).
+  PathElem name_elem(const std::string& name) {
+    if (name.empty()) defer("Path component cannot be an empty string");
+    return PathElem{false, name, 0};
   }
 
   void defer(std::string msg) {

@@ -469,6 +469,8 @@ TEST(PartiqlErrors, MoreValidationMessages) {
       {"SELECT a FROM \"tbl\" LIMIT 5", "Unsupported clause: LIMIT"},
       {"SELECT 1 FROM \"tbl\"", "Unsupported operation: Literal"},
       {"a = 1", "Unsupported operation: NAry"},
+      {"SELECT \"\" FROM \"tbl\"", "Path component cannot be an empty string"},
+      {"SELECT * FROM \"tbl\" WHERE a.\"\" = 1", "Path component cannot be an empty string"},
   };
   for (const auto& [text, message] : cases) EXPECT_EQ(error_of(text), message) << text;
 }

@@ -387,7 +387,7 @@ class Parser {
     advance();
   }
   void expect_word(std::string_view kw) {
-    if (!word(kw)) malformed("Expected " + std::string(kw));
+    if (!word(kw)) malformed("Expected " + std::string(kw) + " keyword");
     advance();
   }
 

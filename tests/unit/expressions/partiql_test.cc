@@ -332,6 +332,15 @@ TEST(PartiqlErrors, SyntaxDetails) {
       {"DELETE FROM;", "Expected identifier for simple path"},
       {"DELETE FROM WHERE pk = 'a'", "Expected identifier for simple path"},
       {"SLECT * FROM \"tbl\" WHERE pk = 'x'", "Expected data manipulation"},
+      {"SELECT * FROM \"tbl\" WHERE a BETWEEN 1 OR 2", "Expected AND keyword"},
+      {"SELECT * FROM \"tbl\" WHERE a BETWEEN 1 AND", "Expected expression after AND"},
+      {"SELECT a \"tbl\"", "Expected FROM after SELECT list"},
+      {"DELETE \"tbl\" WHERE pk = 'a'", "Expected FROM after DELETE"},
+      {"SELECT * FROM \"tbl\" WHERE a IN (1, 2", "Expected RIGHT_PAREN"},
+      {"INSERT INTO \"tbl\" VALUE {'pk' 'a'}", "Expected COLON"},
+      {"SELECT * FROM \"tbl\" WHERE a = [1 2]", "Expected RIGHT_BRACKET"},
+      {"SELECT * FROM \"tbl\" WHERE a = ()", "Expression group cannot be empty"},
+      {"SELECT * FROM \"tbl\" WHERE a.FROM = 1", "Invalid path dot component"},
   };
   for (const auto& [text, detail] : cases) EXPECT_EQ(error_of(text), kMalformed + detail) << text;
 }

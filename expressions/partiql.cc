@@ -294,7 +294,7 @@ enum class NK {
   Call,      // text = function name as written, kids = arguments
   Binary,    // text = operator ("=", "<>", "and", "or", "+", "||", "like", ...), kids = 2 (or 3 with ESCAPE)
   Not,       // kids = 1
-  Neg,       // unary minus on something that is not a number literal
+  Neg,       // unary sign (text "-" or "+") on something that is not a number literal
   Between,   // kids = value, low, high; negated
   In,        // kids = value, set; negated
   Is,        // kids = value; text = type name (upper case); negated
@@ -517,9 +517,9 @@ class Parser {
         if (minus) term.text = term.text[0] == '-' ? term.text.substr(1) : "-" + term.text;
         return term;
       }
-      if (!minus) return term;
       Node n;
       n.kind = NK::Neg;
+      n.text = minus ? "-" : "+";
       n.kids.push_back(std::move(term));
       grow(n);
       return n;
@@ -1595,7 +1595,7 @@ class Translator {
                 " Expression. Operator: " + n.text);
       case NK::Neg:
         invalid(std::string("Unsupported operator in ") + (in_condition ? "Condition" : "Update") +
-                " Expression. Operator: -");
+                " Expression. Operator: " + n.text);
       default:
         invalid("Unsupported operation: " + operation_name(n));
     }

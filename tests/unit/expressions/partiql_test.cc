@@ -473,6 +473,8 @@ TEST(PartiqlErrors, MoreValidationMessages) {
       {"UPDATE \"tbl\" SET a = set_add(a, <<1>>) + 1 WHERE pk = 'a'",
        "Unsupported operator in Update Expression. Operator: set_add"},
       {"SELECT * FROM \"tbl\" WHERE a = b + 1", "Unsupported operator in Condition Expression. Operator: +"},
+      {"UPDATE \"tbl\" SET a = -b WHERE pk = 'a'", "Unsupported operator in Update Expression. Operator: -"},
+      {"UPDATE \"tbl\" SET a = +b WHERE pk = 'a'", "Unsupported operator in Update Expression. Operator: +"},
       {"SELECT * FROM \"tbl\" WHERE a = 'x' || 'y'", "Unsupported operator in Condition Expression. Operator: ||"},
       {"SELECT DISTINCT a FROM \"tbl\"", "Unsupported clause: DISTINCT"},
       {"SELECT a FROM \"tbl\" LIMIT 5", "Unsupported clause: LIMIT"},

@@ -486,6 +486,37 @@ TEST(PartiqlErrors, MoreValidationMessages) {
   for (const auto& [text, message] : cases) EXPECT_EQ(error_of(text), message) << text;
 }
 
+TEST(PartiqlErrors, RemainingMessages) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"SELECT * FROM \"tbl\"[0]", "Invalid path dot component in this operation, expecting either an IDENTIFIER or STAR."},
+      {"SELECT * FROM 'tbl'", "Unexpected from source"},
+      {"UPDATE \"tbl\" SET l = list_append(l) WHERE pk = 'a'", "LIST_APPEND must have exactly two arguments"},
+      {"UPDATE \"tbl\" SET a = b IS NULL WHERE pk = 'a'", "IS operator is not supported in update expressions"},
+      {"SELECT * FROM \"tbl\" WHERE size(a) IS NULL",
+       "The left hand side argument to IS must be a Variable Reference, Literal, or Path"},
+      {"SELECT * FROM \"tbl\" WHERE begins_with(a)", "Incorrect number of arguments for function begins_with: expected 2, got 1"},
+      {"SELECT * FROM \"tbl\" WHERE attribute_exists('a')", "The first argument to attribute_exists must be a path"},
+      {"SELECT * FROM \"tbl\" WHERE size('a') > 1", "The argument to size must be a path"},
+      {"SELECT * FROM \"tbl\" WHERE a IS DECIMAL(x)", kMalformed + "Type parameter must be an unsigned integer literal"},
+      {"SELECT * FROM \"tbl\" AS WHERE a = 1", kMalformed + "Expected identifier for alias"},
+      {"UPDATE \"tbl\" SET a 1 WHERE pk = 'a'", kMalformed + "Expected EQ"},
+      {"INSERT INTO \"tbl\" VALUES 1", kMalformed + "Expected LEFT_PAREN"},
+      {"UPDATE \"tbl\" WHERE pk = 'a'", kMalformed + "Expected data manipulation"},
+      {"SELECT * FROM \"tbl\" WHERE a = 1 LIKE 'x'", "Unsupported operator in Condition Expression. Operator: like"},
+      {"EXISTS(1)", "Unsupported operation: Call"},
+  };
+  for (const auto& [text, message] : cases) EXPECT_EQ(error_of(text), message) << text;
+}
+
+TEST(PartiqlWhere, IsOnALiteralIsAConstant) {
+  Statement yes = parse("SELECT * FROM \"tbl\" WHERE 'a' IS STRING AND 1 IS NOT STRING AND MISSING IS MISSING");
+  Statement no = parse("SELECT * FROM \"tbl\" WHERE [1] IS STRUCT");
+  const Item it = item_of({{"pk", S("k")}});
+  EXPECT_TRUE(evaluate(*yes.where, &it));
+  EXPECT_TRUE(evaluate(*yes.where, nullptr));
+  EXPECT_FALSE(evaluate(*no.where, &it));
+}
+
 TEST(PartiqlErrors, LexerFailuresHaveAnEmptyDetail) {
   for (const char* text : {"SELECT * FROM \"tbl", "SELECT * FROM \"tbl\" WHERE a ! b", "SELECT `ion` FROM \"tbl\"",
                            "SELECT * FROM \"tbl\" WHERE a = 'x' \x01"})

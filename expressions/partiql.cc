@@ -321,7 +321,6 @@ struct Node {
 // A SELECT, INSERT, UPDATE, DELETE or FROM-first DML, as written.
 struct Dml {
   StatementKind kind = StatementKind::select;
-  bool from_first = false;
 
   // SELECT
   bool select_value = false;
@@ -342,7 +341,8 @@ struct Dml {
   bool insert_at = false;
   std::vector<Node> insert_values;  // 1
 
-  // UPDATE: assignments and removals in order; ops other than SET/REMOVE
+  // UPDATE (and FROM-first): SET assignments, REMOVEs and INSERT INTOs, in
+  // the order written (INSERT INTO parses, and is refused in pass 2).
   struct Op {
     enum { Set, Remove, Insert } kind = Set;
     Node target;
@@ -1004,6 +1004,10 @@ class Parser {
     dml.where.push_back(expression(-1));
   }
 
+  // After a ',' in a SET or REMOVE list: whether the next operation starts
+  // (DynamoDB's parser takes "SET k = 5, REMOVE t" as well as "SET k = 5 REMOVE t").
+  bool next_operation() const { return word("SET") || word("REMOVE") || (word("INSERT") && word("INTO", 1)); }
+
   // SET / REMOVE / INSERT INTO operations of UPDATE and FROM-first DML.
   bool dml_ops(Dml& dml) {
     bool any = false;
@@ -1020,6 +1024,7 @@ class Parser {
           dml.ops.push_back(std::move(op));
           if (peek().kind != Tok::Comma) break;
           advance();
+          if (next_operation()) break;
         }
       } else if (word("REMOVE")) {
         advance();
@@ -1030,6 +1035,7 @@ class Parser {
           dml.ops.push_back(std::move(op));
           if (peek().kind != Tok::Comma) break;
           advance();
+          if (next_operation()) break;
         }
       } else if (word("INSERT") && word("INTO", 1)) {
         advance();
@@ -1038,6 +1044,7 @@ class Parser {
         Dml::Op op = insert_op();
         op.target = std::move(target);
         dml.ops.push_back(std::move(op));
+        if (peek().kind == Tok::Comma && (word("SET", 1) || word("REMOVE", 1) || word("INSERT", 1))) advance();
       } else {
         return any;
       }
@@ -1109,7 +1116,6 @@ class Parser {
     advance();
     auto dml = std::make_shared<Dml>();
     dml->kind = StatementKind::update;
-    dml->from_first = true;
     sources(*dml);
     optional_where(*dml);
     if (!dml_ops(*dml)) malformed("Expected data manipulation");
@@ -1276,7 +1282,8 @@ class Translator {
 
     bool star = false;
     for (const auto& item : d.items) star = star || item.kind == NK::Star;
-    if (star && d.items.size() > 1) invalid("Other attributes should not be present in the projection when '*' is used.");
+    if (star && d.items.size() > 1)
+      invalid("Other attributes should not be present in the projection when '*' is used.");
     st_.select_all = star;
     std::vector<std::string> names;
     for (const auto& item : d.items) {
@@ -1344,7 +1351,8 @@ class Translator {
             if (v.kids.size() != 2) invalid("SET_" + tag + " must have exactly two arguments");
             if (v.kids[0].kind != NK::Path || !(v.kids[0].path == a.path))
               invalid("The first argument to SET_" + tag + " must equal the assignment value");
-            const bool set_literal = v.kids[1].kind == NK::Bag || (v.kids[1].kind == NK::Param && param(v.kids[1]).is_set());
+            const Node& arg = v.kids[1];
+            const bool set_literal = arg.kind == NK::Bag || (arg.kind == NK::Param && param(arg).is_set());
             if (!set_literal) invalid("The second argument to SET_" + tag + " must be a value with type SET");
             a.kind = f == "set_add" ? UpdateActionKind::Add : UpdateActionKind::Delete;
             a.value = operand(v.kids[1], false);
@@ -1704,9 +1712,8 @@ class Translator {
           if (m.kind != first) invalid(kBagType);
           std::string member = m.text;
           if (first == NK::Number) member = value(m, path + "[" + std::to_string(i) + "]", false).str;
-          const bool dup = first == NK::Number
-                               ? std::any_of(v.set.begin(), v.set.end(), [&](const std::string& s) { return s == member; })
-                               : std::find(v.set.begin(), v.set.end(), member) != v.set.end();
+          // Members are canonical (numbers too), so equal members are equal text.
+          const bool dup = std::find(v.set.begin(), v.set.end(), member) != v.set.end();
           if (!dup) v.set.push_back(std::move(member));
         }
         return v;

@@ -149,6 +149,18 @@ TEST(PartiqlUpdate, SetRemoveArithmeticListAppendSetAddSetDelete) {
   ASSERT_TRUE(st.where);
 }
 
+TEST(PartiqlUpdate, OperationsMaySeparateByCommas) {
+  Statement st = parse("UPDATE \"tbl\" SET k = 5, REMOVE t, u, SET v = 1 WHERE pk = 'a'");
+  const auto& a = st.update.actions;
+  ASSERT_EQ(a.size(), 4u);
+  EXPECT_EQ(a[0].kind, UpdateActionKind::Set);
+  EXPECT_EQ(a[1].kind, UpdateActionKind::Remove);
+  EXPECT_EQ(a[2].kind, UpdateActionKind::Remove);
+  EXPECT_EQ(a[2].path, path_of({"u"}));
+  EXPECT_EQ(a[3].kind, UpdateActionKind::Set);
+  EXPECT_EQ(parse("FROM \"tbl\" WHERE pk = 'a' SET k = 5, REMOVE t").update.actions.size(), 2u);
+}
+
 TEST(PartiqlUpdate, FromFirstForm) {
   Statement st = parse("FROM \"tbl\" WHERE pk = 'a' SET c = 1");
   EXPECT_EQ(st.kind, StatementKind::update);

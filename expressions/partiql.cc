@@ -1004,8 +1004,8 @@ class Parser {
     dml.where.push_back(expression(-1));
   }
 
-  // After a ',' in a SET or REMOVE list: whether the next operation starts
-  // (DynamoDB's parser takes "SET k = 5, REMOVE t" as well as "SET k = 5 REMOVE t").
+  // After a ',' in a SET list: whether the next operation starts (DynamoDB's
+  // parser takes "SET k = 5, REMOVE t" as well as "SET k = 5 REMOVE t").
   bool next_operation() const { return word("SET") || word("REMOVE") || (word("INSERT") && word("INTO", 1)); }
 
   // SET / REMOVE / INSERT INTO operations of UPDATE and FROM-first DML.
@@ -1018,7 +1018,7 @@ class Parser {
           Dml::Op op;
           op.kind = Dml::Op::Set;
           op.target = simple_path();
-          if (!(peek().kind == Tok::Op && peek().text == "=")) malformed("Expected EQ");
+          if (!(peek().kind == Tok::Op && peek().text == "=")) malformed("Expected '='");
           advance();
           op.value = expression(-1);
           dml.ops.push_back(std::move(op));
@@ -1027,16 +1027,13 @@ class Parser {
           if (next_operation()) break;
         }
       } else if (word("REMOVE")) {
+        // One path per REMOVE, as DynamoDB's parser reads it: "REMOVE a REMOVE b",
+        // not "REMOVE a, b" (the ',' is then a leftover token).
         advance();
-        while (true) {
-          Dml::Op op;
-          op.kind = Dml::Op::Remove;
-          op.target = simple_path();
-          dml.ops.push_back(std::move(op));
-          if (peek().kind != Tok::Comma) break;
-          advance();
-          if (next_operation()) break;
-        }
+        Dml::Op op;
+        op.kind = Dml::Op::Remove;
+        op.target = simple_path();
+        dml.ops.push_back(std::move(op));
       } else if (word("INSERT") && word("INTO", 1)) {
         advance();
         advance();

@@ -355,6 +355,8 @@ struct Dml {
   bool returning_multiple = false;
 };
 
+std::string lower(std::string_view s);
+
 // ---- pass 1: the parser ----
 
 constexpr int kPrecOr = 10, kPrecAnd = 20, kPrecNot = 30, kPrecEq = 40, kPrecCompare = 50, kPrecConcat = 60,
@@ -384,6 +386,11 @@ class Parser {
   }
   void expect(Tok k, std::string_view name) {
     if (peek().kind != k) malformed("Expected " + std::string(name));
+    advance();
+  }
+  // A keyword the parser takes as a token of its own ("Expected BY").
+  void expect(Tok k, std::string_view upper_kw, std::string_view name) {
+    if (peek().kind != k || upper(peek().text) != upper_kw) malformed("Expected " + std::string(name));
     advance();
   }
   void expect_word(std::string_view kw) {
@@ -843,6 +850,13 @@ class Parser {
           dml->items.push_back(std::move(s));
           advance();
         } else {
+          const Token& t = peek();
+          if (t.kind == Tok::Word) {
+            const std::string u = upper(t.text);
+            if (reserved(u) && u != "TRUE" && u != "FALSE" && u != "NULL" && u != "MISSING")
+              malformed("Expected identifier or an expression but found unexpected keyword '" + lower(t.text) +
+                        "' in a select list.");
+          }
           Node item = expression(-1);
           if (word("AS")) {
             advance();
@@ -873,10 +887,28 @@ class Parser {
       }
     }
     optional_where(*dml);
+    // The clauses' order is DynamoDB's parser's: ORDER BY before GROUP BY.
+    if (word("ORDER")) {
+      advance();
+      expect(Tok::Word, "BY", "BY");
+      while (true) {
+        Node e = expression(-1);
+        bool desc = false;
+        if (word("ASC")) {
+          advance();
+        } else if (word("DESC")) {
+          advance();
+          desc = true;
+        }
+        dml->order_by.emplace_back(std::move(e), desc);
+        if (peek().kind != Tok::Comma) break;
+        advance();
+      }
+    }
     if (word("GROUP")) {
       advance();
       if (word("PARTIAL")) advance();
-      expect_word("BY");
+      expect(Tok::Word, "BY", "BY");
       dml->unsupported.push_back("GROUP BY");
       while (true) {
         (void)expression(-1);
@@ -892,23 +924,6 @@ class Parser {
       advance();
       dml->unsupported.push_back("HAVING");
       (void)expression(-1);
-    }
-    if (word("ORDER")) {
-      advance();
-      expect_word("BY");
-      while (true) {
-        Node e = expression(-1);
-        bool desc = false;
-        if (word("ASC")) {
-          advance();
-        } else if (word("DESC")) {
-          advance();
-          desc = true;
-        }
-        dml->order_by.emplace_back(std::move(e), desc);
-        if (peek().kind != Tok::Comma) break;
-        advance();
-      }
     }
     if (word("LIMIT")) {
       advance();
@@ -1049,32 +1064,38 @@ class Parser {
     }
   }
 
-  // RETURNING (ALL|MODIFIED) (OLD|NEW) *
+  // RETURNING elem {, elem};  elem := (ALL|MODIFIED) (OLD|NEW) ('*' | path | literal).
+  // Only one "... *" element passes pass 2.
   void optional_returning(Dml& dml) {
     if (!word("RETURNING")) return;
     advance();
-    const bool all = word("ALL");
-    if (!all && !word("MODIFIED")) malformed("Unexpected token after expression");
-    advance();
-    const bool old = word("OLD");
-    if (!old && !word("NEW")) malformed("Unexpected token after expression");
-    advance();
-    dml.returning = all ? (old ? Returning::all_old : Returning::all_new)
-                        : (old ? Returning::modified_old : Returning::modified_new);
-    if (peek().kind == Tok::Star) {
+    bool first = true;
+    while (true) {
+      const bool all = word("ALL"), modified = word("MODIFIED");
+      const bool old = word("OLD", 1), fresh = word("NEW", 1);
+      if (!(all || modified) || !(old || fresh))
+        malformed("Expected ( MODIFIED | ALL ) ( NEW | OLD ) in each returning element.");
       advance();
-    } else {
-      dml.returning_star_missing = true;
-      if (peek().kind != Tok::Comma && peek().kind != Tok::End && peek().kind != Tok::Semicolon)
-        (void)expression(-1);
-    }
-    while (peek().kind == Tok::Comma) {
+      advance();
+      if (peek().kind == Tok::Star) {
+        advance();
+      } else {
+        Node column = expression(-1);
+        const bool atom = column.kind == NK::String || column.kind == NK::Number || column.kind == NK::Bool ||
+                          column.kind == NK::Null || column.kind == NK::Missing || column.kind == NK::Param;
+        if (column.kind == NK::Path && column.path.elems.size() > 2)
+          malformed("More than two paths in RETURNING columns.");
+        if (column.kind != NK::Path && !atom) malformed("Unsupported syntax in RETURNING columns.");
+        if (first) dml.returning_star_missing = true;
+      }
+      if (first) {
+        dml.returning = all ? (old ? Returning::all_old : Returning::all_new)
+                            : (old ? Returning::modified_old : Returning::modified_new);
+      }
+      first = false;
+      if (peek().kind != Tok::Comma) break;
       advance();
       dml.returning_multiple = true;
-      if (word("ALL") || word("MODIFIED")) advance();
-      if (word("OLD") || word("NEW")) advance();
-      if (peek().kind == Tok::Star) advance();
-      else (void)expression(-1);
     }
   }
 

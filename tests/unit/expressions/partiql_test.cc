@@ -519,6 +519,18 @@ TEST(PartiqlErrors, RemainingMessages) {
       {"UPDATE \"tbl\" WHERE pk = 'a'", kMalformed + "Expected data manipulation"},
       {"SELECT * FROM \"tbl\" WHERE a = 1 LIKE 'x'", "Unsupported operator in Condition Expression. Operator: like"},
       {"EXISTS(1)", "Unsupported operation: Call"},
+      {"UPDATE \"tbl\" SET a = 1 WHERE pk = 'a' RETURNING *",
+       kMalformed + "Expected ( MODIFIED | ALL ) ( NEW | OLD ) in each returning element."},
+      {"UPDATE \"tbl\" SET a = 1 WHERE pk = 'a' RETURNING ALL NEW a.b.c",
+       kMalformed + "More than two paths in RETURNING columns."},
+      {"UPDATE \"tbl\" SET a = 1 WHERE pk = 'a' RETURNING ALL NEW size(a)",
+       kMalformed + "Unsupported syntax in RETURNING columns."},
+      {"SELECT size FROM \"tbl\"",
+       kMalformed + "Expected identifier or an expression but found unexpected keyword 'size' in a select list."},
+      {"SELECT FROM \"tbl\"",
+       kMalformed + "Expected identifier or an expression but found unexpected keyword 'from' in a select list."},
+      {"SELECT a FROM \"tbl\" WHERE pk = 1 GROUP BY a ORDER BY a", kMalformed + "Unexpected token after expression"},
+      {"SELECT a FROM \"tbl\" WHERE pk = 1 ORDER pk", kMalformed + "Expected BY"},
   };
   for (const auto& [text, message] : cases) EXPECT_EQ(error_of(text), message) << text;
 }

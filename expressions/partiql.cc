@@ -24,7 +24,9 @@
 // Reserved words: an unquoted reserved word is a keyword token, so using one
 // as a name ("WHERE pad = 'x'") is a syntax error ("Unexpected keyword"); the
 // list is PartiQL's (partiql-docs, "PartiQL Reserved Keywords", spec version
-// 2019), which DynamoDB's parser inherits.
+// 2019), the keyword set of the partiql-lang-kotlin lexer DynamoDB's parser
+// is built on.  (The Developer Guide's "Reserved words" page is the list for
+// expressions, not PartiQL: "data" is reserved there and a name here.)
 //
 // IS NULL: the PartiQL specification (the WHERE clause section) makes NULL
 // and MISSING behave identically for IS NULL, so `x IS NULL` holds when x is

@@ -125,7 +125,7 @@ TEST(PartiqlInsert, ParametersAnywhereInTheItem) {
 
 TEST(PartiqlUpdate, SetRemoveArithmeticListAppendSetAddSetDelete) {
   Statement st = parse(
-      "UPDATE \"Users\" SET n = n + 1 SET tags = list_append(tags, ['x']), c = c - 2 REMOVE gone, m.k "
+      "UPDATE \"Users\" SET n = n + 1 SET tags = list_append(tags, ['x']), c = c - 2 REMOVE gone REMOVE m.k "
       "SET s = set_add(s, <<'a'>>), t = SET_DELETE(t, <<3>>) WHERE id = 'u1' RETURNING ALL NEW *");
   EXPECT_EQ(st.kind, StatementKind::update);
   EXPECT_EQ(st.table, "Users");
@@ -147,6 +147,21 @@ TEST(PartiqlUpdate, SetRemoveArithmeticListAppendSetAddSetDelete) {
   EXPECT_EQ(*a[6].value.value, set_of(AttrType::NS, {"3"}));
   EXPECT_EQ(st.returning, Returning::all_new);
   ASSERT_TRUE(st.where);
+}
+
+TEST(PartiqlUpdate, OperationsMaySeparateByCommas) {
+  Statement st = parse("UPDATE \"tbl\" SET k = 5, REMOVE t REMOVE u SET v = 1, w = 2 WHERE pk = 'a'");
+  const auto& a = st.update.actions;
+  ASSERT_EQ(a.size(), 5u);
+  EXPECT_EQ(a[0].kind, UpdateActionKind::Set);
+  EXPECT_EQ(a[1].kind, UpdateActionKind::Remove);
+  EXPECT_EQ(a[2].kind, UpdateActionKind::Remove);
+  EXPECT_EQ(a[2].path, path_of({"u"}));
+  EXPECT_EQ(a[3].kind, UpdateActionKind::Set);
+  EXPECT_EQ(a[4].path, path_of({"w"}));
+  EXPECT_EQ(parse("FROM \"tbl\" WHERE pk = 'a' SET k = 5, REMOVE t").update.actions.size(), 2u);
+  // One path per REMOVE.
+  EXPECT_EQ(error_of("UPDATE \"tbl\" REMOVE t, u WHERE pk = 'a'"), kMalformed + "Unexpected token after expression");
 }
 
 TEST(PartiqlUpdate, FromFirstForm) {
@@ -484,6 +499,49 @@ TEST(PartiqlErrors, MoreValidationMessages) {
       {"SELECT * FROM \"tbl\" WHERE a.\"\" = 1", "Path component cannot be an empty string"},
   };
   for (const auto& [text, message] : cases) EXPECT_EQ(error_of(text), message) << text;
+}
+
+TEST(PartiqlErrors, RemainingMessages) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"SELECT * FROM \"tbl\"[0]", "Invalid path dot component in this operation, expecting either an IDENTIFIER or STAR."},
+      {"SELECT * FROM 'tbl'", "Unexpected from source"},
+      {"UPDATE \"tbl\" SET l = list_append(l) WHERE pk = 'a'", "LIST_APPEND must have exactly two arguments"},
+      {"UPDATE \"tbl\" SET a = b IS NULL WHERE pk = 'a'", "IS operator is not supported in update expressions"},
+      {"SELECT * FROM \"tbl\" WHERE size(a) IS NULL",
+       "The left hand side argument to IS must be a Variable Reference, Literal, or Path"},
+      {"SELECT * FROM \"tbl\" WHERE begins_with(a)", "Incorrect number of arguments for function begins_with: expected 2, got 1"},
+      {"SELECT * FROM \"tbl\" WHERE attribute_exists('a')", "The first argument to attribute_exists must be a path"},
+      {"SELECT * FROM \"tbl\" WHERE size('a') > 1", "The argument to size must be a path"},
+      {"SELECT * FROM \"tbl\" WHERE a IS DECIMAL(x)", kMalformed + "Type parameter must be an unsigned integer literal"},
+      {"SELECT * FROM \"tbl\" AS WHERE a = 1", kMalformed + "Expected identifier for alias"},
+      {"UPDATE \"tbl\" SET a 1 WHERE pk = 'a'", kMalformed + "Expected '='"},
+      {"INSERT INTO \"tbl\" VALUES 1", kMalformed + "Expected LEFT_PAREN"},
+      {"UPDATE \"tbl\" WHERE pk = 'a'", kMalformed + "Expected data manipulation"},
+      {"SELECT * FROM \"tbl\" WHERE a = 1 LIKE 'x'", "Unsupported operator in Condition Expression. Operator: like"},
+      {"EXISTS(1)", "Unsupported operation: Call"},
+      {"UPDATE \"tbl\" SET a = 1 WHERE pk = 'a' RETURNING *",
+       kMalformed + "Expected ( MODIFIED | ALL ) ( NEW | OLD ) in each returning element."},
+      {"UPDATE \"tbl\" SET a = 1 WHERE pk = 'a' RETURNING ALL NEW a.b.c",
+       kMalformed + "More than two paths in RETURNING columns."},
+      {"UPDATE \"tbl\" SET a = 1 WHERE pk = 'a' RETURNING ALL NEW size(a)",
+       kMalformed + "Unsupported syntax in RETURNING columns."},
+      {"SELECT size FROM \"tbl\"",
+       kMalformed + "Expected identifier or an expression but found unexpected keyword 'size' in a select list."},
+      {"SELECT FROM \"tbl\"",
+       kMalformed + "Expected identifier or an expression but found unexpected keyword 'from' in a select list."},
+      {"SELECT a FROM \"tbl\" WHERE pk = 1 GROUP BY a ORDER BY a", kMalformed + "Unexpected token after expression"},
+      {"SELECT a FROM \"tbl\" WHERE pk = 1 ORDER pk", kMalformed + "Expected BY"},
+  };
+  for (const auto& [text, message] : cases) EXPECT_EQ(error_of(text), message) << text;
+}
+
+TEST(PartiqlWhere, IsOnALiteralIsAConstant) {
+  Statement yes = parse("SELECT * FROM \"tbl\" WHERE 'a' IS STRING AND 1 IS NOT STRING AND MISSING IS MISSING");
+  Statement no = parse("SELECT * FROM \"tbl\" WHERE [1] IS STRUCT");
+  const Item it = item_of({{"pk", S("k")}});
+  EXPECT_TRUE(evaluate(*yes.where, &it));
+  EXPECT_TRUE(evaluate(*yes.where, nullptr));
+  EXPECT_FALSE(evaluate(*no.where, &it));
 }
 
 TEST(PartiqlErrors, LexerFailuresHaveAnEmptyDetail) {

@@ -1750,9 +1750,13 @@ class Translator {
 }  // namespace
 
 std::string projection_name(const Path& path) {
-  for (auto it = path.elems.rbegin(); it != path.elems.rend(); ++it)
-    if (!it->is_index) return it->name;
-  return {};
+  std::size_t last = 0;
+  for (std::size_t i = 0; i < path.elems.size(); ++i)
+    if (!path.elems[i].is_index) last = i;
+  if (path.elems.empty()) return {};
+  std::string s = path.elems[last].name;
+  for (std::size_t i = last + 1; i < path.elems.size(); ++i) s += "[" + std::to_string(path.elems[i].index) + "]";
+  return s;
 }
 
 Statement parse_statement(std::string_view text, const std::vector<AttributeValue>& params) {

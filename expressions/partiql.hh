@@ -113,9 +113,10 @@ inline constexpr int kMaxStatementNesting = 100;
 inline constexpr int kMaxStatementHeight = 1000;
 
 // The name a projected path answers under in SELECT's items: its last
-// attribute name ("a.b[2]" -> "b"), as DynamoDB names projected values
-// ("SELECT m.nested" gives {"nested": ...}); duplicates among a SELECT's
-// paths are refused ("Duplicate identifiers in select clause: <name>").
+// attribute name and the list indexes after it ("a.b[2]" -> "b[2]",
+// "m.nested" -> "nested"), as DynamoDB names projected values; duplicates
+// among a SELECT's paths are refused ("Duplicate identifiers in select
+// clause: <name>").
 std::string projection_name(const Path& path);
 
 // Parses one statement.  `params`: the request's Parameters, bound to the

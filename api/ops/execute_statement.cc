@@ -472,21 +472,10 @@ SelectPlan plan_select(const Statement& s, const storage::KeySchema& ks) {
 
 // ---- SELECT projection --------------------------------------------------------
 
-// A projected path's column: its last named component and the indexes after
-// it ("m.k[0]" -> "k[0]"), as DynamoDB names it.
-std::string column_name(const expr::Path& p) {
-  std::size_t last = 0;
-  for (std::size_t i = 0; i < p.elems.size(); ++i)
-    if (!p.elems[i].is_index) last = i;
-  std::string s = p.elems[last].name;
-  for (std::size_t i = last + 1; i < p.elems.size(); ++i) s += "[" + std::to_string(p.elems[i].index) + "]";
-  return s;
-}
-
 Item columns(const Item& item, const std::vector<expr::Path>& paths) {
   Item out;
   for (const auto& p : paths)
-    if (const AttributeValue* v = expr::resolve_path(item, p)) map_set(out, column_name(p), *v);
+    if (const AttributeValue* v = expr::resolve_path(item, p)) map_set(out, expr::partiql::projection_name(p), *v);
   return out;
 }
 

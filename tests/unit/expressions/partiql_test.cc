@@ -395,6 +395,9 @@ TEST(PartiqlErrors, Projection) {
   EXPECT_EQ(error_of("SELECT *, a FROM \"tbl\""),
             "Other attributes should not be present in the projection when '*' is used.");
   EXPECT_EQ(error_of("SELECT s, s FROM \"tbl\" WHERE pk = 't1'"), "Duplicate identifiers in select clause: s");
+  // Elements of one list are distinct columns ("l[0]", "l[1]"); the same element twice is not.
+  EXPECT_NO_THROW(parse("SELECT l[0], l[1] FROM \"tbl\" WHERE pk = 't1'", {}));
+  EXPECT_EQ(error_of("SELECT a.l[1], l[1] FROM \"tbl\" WHERE pk = 't1'"), "Duplicate identifiers in select clause: l[1]");
 }
 
 TEST(PartiqlErrors, Returning) {
@@ -595,7 +598,7 @@ TEST(PartiqlNames, UnquotedTableNamesAndNestedPaths) {
   EXPECT_EQ(st.table, "Music_2024");
   EXPECT_EQ(st.projection[0].to_string(), "[m, x y, [3], z]");
   EXPECT_EQ(projection_name(st.projection[0]), "z");
-  EXPECT_EQ(projection_name(st.projection[1]), "l");
+  EXPECT_EQ(projection_name(st.projection[1]), "l[0]");
   EXPECT_EQ(st.where->children[1].operands[0].path, path_of({"m", "k"}));
 }
 

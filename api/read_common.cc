@@ -51,4 +51,12 @@ ReadProjection decode_read_projection(json::object body) {
   return p;
 }
 
+ReadProjection make_read_projection(std::vector<expr::Path> paths) {
+  ReadProjection p;
+  if (paths.empty()) return p;
+  p.impl = std::make_unique<ReadProjection::Impl>();
+  p.impl->paths = std::move(paths);
+  return p;
+}
+
 }  // namespace ddbd::api

@@ -1,13 +1,16 @@
-// What the reads (GetItem, and later Query, Scan, BatchGetItem) share: the
-// projection (ProjectionExpression with ExpressionAttributeNames, or the
-// legacy AttributesToGet).
+// What the reads (GetItem, Query, Scan, BatchGetItem, TransactGetItems and
+// PartiQL's SELECT) share: the projection (ProjectionExpression with
+// ExpressionAttributeNames, the legacy AttributesToGet, or a SELECT list).
 //
 // Thread-safety: immutable after decoding.
 #pragma once
 
 #include <memory>
 
+#include <vector>
+
 #include "api/json_reader.hh"
+#include "expressions/ast.hh"
 
 namespace ddbd::api {
 
@@ -31,5 +34,9 @@ class ReadProjection {
 // parameters in the same request: Non-expression parameters:
 // {AttributesToGet} Expression parameters: {ProjectionExpression}").
 ReadProjection decode_read_projection(json::object body);
+
+// A projection of the given paths (PartiQL's SELECT list); no paths: none
+// (the whole item).
+ReadProjection make_read_projection(std::vector<expr::Path> paths);
 
 }  // namespace ddbd::api

@@ -97,6 +97,19 @@ struct Statement {
   bool is_read() const { return kind == StatementKind::select; }
 };
 
+// Bounds on hostile input: the nesting of parentheses, NOT, signs,
+// collection literals, calls and sub-statements, and the height of the
+// expression tree (long operator chains).  Past either the statement is
+// malformed ("Statement wasn't well formed, can't be processed: ").
+inline constexpr int kMaxStatementNesting = 100;
+inline constexpr int kMaxStatementHeight = 1000;
+
+// The name a projected path answers under in SELECT's items: its last
+// attribute name ("a.b[2]" -> "b"), as DynamoDB names projected values
+// ("SELECT m.nested" gives {"nested": ...}); duplicates among a SELECT's
+// paths are refused ("Duplicate identifiers in select clause: <name>").
+std::string projection_name(const Path& path);
+
 // Parses one statement.  `params`: the request's Parameters, bound to the
 // '?' in order (fewer than the statement uses: "Number of parameters in
 // request and statement don't match.").  Throws ExpressionError.

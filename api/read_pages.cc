@@ -298,9 +298,9 @@ Item last_evaluated_key(const PageRequest& req, const Item& entry) {
 // 0.15-0.20 s with the single reservation (bench/run.sh, scan workload).
 void reserve_page(const PageRequest& req, std::size_t first_item_bytes, ReadPage& page) {
   const std::size_t per_item = std::max<std::size_t>(first_item_bytes, 1);
-  std::size_t items = kMaxPageBytes / per_item + 1;
+  std::size_t items = req.max_bytes / per_item + 1;
   if (req.limit && static_cast<std::size_t>(*req.limit) < items) items = static_cast<std::size_t>(*req.limit);
-  page.encoded.reserve(std::min(items * per_item, kMaxPageBytes + per_item));
+  page.encoded.reserve(std::min(items * per_item, req.max_bytes + per_item));
   page.encoded_ends.reserve(items);
 }
 
@@ -325,7 +325,7 @@ std::size_t run_page(storage::ReadTxn& txn, const PageRequest& req, ReadPage& pa
   while (cursor->next_encoded(encoded)) {
     ++page.scanned_count;
     bytes += cursor->last_size();
-    const bool full = (req.limit && page.scanned_count >= *req.limit) || bytes >= kMaxPageBytes;
+    const bool full = (req.limit && page.scanned_count >= *req.limit) || bytes >= req.max_bytes;
     // The loop decodes the last item of a full page even when it decodes
     // no other, for LastEvaluatedKey.
     if (decode || full) {
@@ -365,6 +365,7 @@ ReadPage read_page(RequestContext& ctx, const PreparedPage& prepared, const Read
     storage::ReadTxn txn = ctx.engine.begin_read();
     bytes = run_page(txn, prepared.req, page);
   }
+  page.bytes_read = bytes;
   page.consumed_capacity = ConsumedCapacity{prepared.table->name, read_units(bytes, params.consistent_read)};
   return page;
 }

@@ -69,6 +69,10 @@ struct PageRequest {
   const storage::IndexDef* index = nullptr;  // nullptr: the table
   storage::ScanSpec spec;
   std::optional<int64_t> limit;
+  // The bytes of items a page reads at most (counting the item that
+  // crosses it): 1 MB, or what is left of it when one response gathers
+  // several reads (PartiQL's decomposed SELECT).
+  std::size_t max_bytes = kMaxPageBytes;
   Select select = Select::all_attributes;
   bool consistent = false;
   const ReadExpressions* exprs = nullptr;
@@ -114,6 +118,7 @@ struct ReadPage {
   int64_t count = 0;
   int64_t scanned_count = 0;
   std::optional<Item> last_evaluated_key;  // present when more items may follow
+  std::size_t bytes_read = 0;              // of the items read (for capacity and max_bytes)
   ConsumedCapacity consumed_capacity;
 };
 

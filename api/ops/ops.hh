@@ -45,6 +45,7 @@ using Result = asio::awaitable<std::string>;
   X("DescribeLimits", describe_limits)            \
   X("DescribeTable", describe_table)              \
   X("DescribeTimeToLive", describe_time_to_live)  \
+  X("ExecuteStatement", execute_statement)        \
   X("ExecuteTransaction", execute_transaction)    \
   X("GetItem", get_item)                          \
   X("ListTables", list_tables)                    \

@@ -2,15 +2,15 @@
 
 #include "api/errors.hh"
 #include "api/shapes.hh"
-#include "expressions/error.hh"
 
 namespace ddbd::api::partiql {
 
 namespace {
 
-// split_full_key's message for a key value of the wrong type, which a
-// single-item read keeps (the others become the caller's own message).
-constexpr std::string_view kKeyTypeMismatch = "Key attribute's data type should match its data type in table's schema";
+// split_full_key's messages for a WHERE that does not name one item, which
+// become the caller's own message (the others, such as a key value of the
+// wrong type, stand).
+constexpr std::string_view kMultipleConditions = "Multiple conditions on same key ";
 
 }  // namespace
 
@@ -43,10 +43,9 @@ KeyAndRest split_single_item(const Statement& s, const storage::TableDef& table,
   try {
     return split_full_key(s, table);
   } catch (const ApiError& e) {
-    if (e.code() != ErrorCode::ValidationException || e.message().starts_with(kKeyTypeMismatch)) throw;
-  } catch (const expr::ConstraintError&) {
-    throw;
-  } catch (const expr::ExpressionError&) {
+    if (e.code() != ErrorCode::ValidationException ||
+        (e.message() != kIncompleteKey && !e.message().starts_with(kMultipleConditions)))
+      throw;
   }
   throw ApiError::validation(std::string(not_single));
 }

@@ -38,8 +38,8 @@ struct StatementMember {
 StatementMember decode_statement_member(json::element e);
 
 // split_full_key for a statement that must name one item: an incomplete key
-// (or a WHERE it cannot read) is ValidationException `not_single`; a key
-// value of the wrong type keeps its own message.
+// (or two conditions on one key attribute) is ValidationException
+// `not_single`; the other errors (a key value of the wrong type) stand.
 KeyAndRest split_single_item(const Statement& s, const storage::TableDef& table, std::string_view not_single);
 
 // A SELECT that names one item: the table, the full key and the SELECT list.

@@ -35,8 +35,12 @@ class ReadProjection {
 // {AttributesToGet} Expression parameters: {ProjectionExpression}").
 ReadProjection decode_read_projection(json::object body);
 
-// A projection of the given paths (PartiQL's SELECT list); no paths: none
-// (the whole item).
+// PartiQL's SELECT list as a projection: each path's value, when the item
+// has one, under the name DynamoDB gives its column (the path's last name
+// and the indexes after it: "m.k[0]" -> "k[0]").  No paths: none (the whole
+// item, SELECT *).
 ReadProjection make_read_projection(std::vector<expr::Path> paths);
+// The column name of a SELECT path, as above.
+std::string select_column_name(const expr::Path& p);
 
 }  // namespace ddbd::api

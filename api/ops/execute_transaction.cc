@@ -37,10 +37,8 @@ constexpr std::string_view kMixed =
     "ExecuteTransaction API does not support both read and write operations in the same request.";
 constexpr std::string_view kReturning = "RETURNING clause is not supported in ExecuteTransaction.";
 constexpr std::string_view kReadOnIndex = "Reads on indices are not supported within transactions.";
-constexpr std::string_view kWriteOnIndex = "Operations on indices are not supported in transactions";
 constexpr std::string_view kReadKey =
     "Select statements within ExecuteTransaction must specify the primary key in the where clause.";
-constexpr std::string_view kExistsKey = "EXISTS() must contain a single item read with additional condition";
 // The parser's syntax errors, which DynamoDB answers without the wrapping.
 constexpr std::string_view kSyntax = "Statement wasn't well formed, can't be processed";
 
@@ -75,13 +73,10 @@ partiql::Statement parse_member(std::size_t i, const partiql::StatementMember& m
   }
 }
 
-// A write statement as an action of the transaction.
+// A write statement as an action of the transaction (plan_write refuses an
+// EXISTS on an index or without a condition besides the key).
 TransactWriteRequest::Action plan_action(RequestContext& ctx, const partiql::Statement& s, bool return_old) {
-  if (s.kind == partiql::StatementKind::exists && s.index) throw ApiError::validation(std::string(kWriteOnIndex));
   auto table = require_table(ctx, s.table, true);
-  if (s.kind == partiql::StatementKind::exists &&
-      !partiql::split_single_item(s, *table, kExistsKey).rest)
-    throw ApiError::validation(std::string(kExistsKey));
   partiql::WritePlan plan = partiql::plan_write(s, *table, return_old);
   if (s.returning != expr::partiql::Returning::none) throw ApiError::validation(std::string(kReturning));
   TransactWriteRequest::Action a;

@@ -18,7 +18,7 @@ import subprocess
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import create_simple_table, err, rejected
+from conftest import TARGET_PREFIX, create_simple_table, err, error_message, error_type, raw_post, rejected
 
 AWS = shutil.which("aws")
 CANCELLED = "Transaction cancelled, please refer cancellation reasons for specific reasons [{}]"
@@ -51,6 +51,35 @@ def ranged(client, table_name):
     for sk in (1, 2):
         client.put_item(TableName=name, Item={"pk": {"S": "a"}, "sk": {"N": str(sk)}, "g": {"S": "x"}})
     return name
+
+
+class Wire:
+    """The two operations as JSON over HTTP, for members this botocore's model
+    lacks (ReturnValuesOnConditionCheckFailure in a statement); answers and
+    errors shaped as boto3's."""
+
+    def __init__(self, server):
+        self.url = server.url
+
+    def _call(self, op, body):
+        status, _, out = raw_post(self.url, TARGET_PREFIX + op, body)
+        if status != 200:
+            response = dict(out, Error={"Code": error_type(out), "Message": error_message(out)},
+                            ResponseMetadata={"HTTPStatusCode": status})
+            raise ClientError(response, op)
+        out["ResponseMetadata"] = {"HTTPStatusCode": status}
+        return out
+
+    def batch_execute_statement(self, **body):
+        return self._call("BatchExecuteStatement", body)
+
+    def execute_transaction(self, **body):
+        return self._call("ExecuteTransaction", body)
+
+
+@pytest.fixture
+def wire(server):
+    return Wire(server)
 
 
 def stmts(*items):
@@ -155,8 +184,8 @@ def test_batch_writes_each_on_its_own(client, users):
     assert get(client, users, "u4") == {"pk": {"S": "u4"}, "tag": {"S": "x"}}
 
 
-def test_batch_write_failures_are_per_statement(client, users, table_name):
-    out = batch(client,
+def test_batch_write_failures_are_per_statement(client, wire, users, table_name):
+    out = batch(wire,
                 f"INSERT INTO \"{users}\" VALUE {{'pk': 'u1', 'n': 100}}",
                 f"UPDATE \"{users}\" SET n = 5 WHERE pk = 'nobody'",
                 {"Statement": f"UPDATE \"{users}\" SET n = 5 WHERE pk = 'u2' AND n = 99",
@@ -255,7 +284,7 @@ def test_transaction_writes(client, users):
     assert get(client, users, "u2") is None
 
 
-def test_cancelled_transaction_writes_nothing(client, users):
+def test_cancelled_transaction_writes_nothing(client, wire, users):
     reasons = cancelled(client,
                         f"INSERT INTO \"{users}\" VALUE {{'pk': 'u3'}}",
                         f"UPDATE \"{users}\" SET n = 9 WHERE pk = 'u1'",
@@ -265,7 +294,7 @@ def test_cancelled_transaction_writes_nothing(client, users):
     assert get(client, users, "u1")["n"] == {"N": "1"}
     assert get(client, users, "u2")["n"] == {"N": "2"}
 
-    reasons = cancelled(client,
+    reasons = cancelled(wire,
                         f"UPDATE \"{users}\" SET n = 9 WHERE pk = 'nobody'",
                         {"Statement": f"DELETE FROM \"{users}\" WHERE pk = 'u1' AND n = 5",
                          "ReturnValuesOnConditionCheckFailure": "ALL_OLD"},

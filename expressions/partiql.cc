@@ -26,10 +26,11 @@
 // list is PartiQL's (partiql-docs, "PartiQL Reserved Keywords", spec version
 // 2019), which DynamoDB's parser inherits.
 //
-// IS NULL: PartiQL defines `x IS NULL` as true when x is NULL *or* MISSING
-// (PartiQL specification, "Absent values": MISSING IS NULL is true).  We keep
-// that: `x IS NULL` -> attribute_type(x, NULL) OR attribute_not_exists(x), and
-// `x IS NOT NULL` is its negation.
+// IS NULL: the PartiQL specification (the WHERE clause section) makes NULL
+// and MISSING behave identically for IS NULL, so `x IS NULL` holds when x is
+// NULL or absent.  We keep that: `x IS NULL` -> attribute_type(x, NULL) OR
+// attribute_not_exists(x), and `x IS NOT NULL` is its negation (present and
+// not NULL).  DynamoDB's documentation says nothing either way.
 //
 // Bounds: parentheses, NOT, unary signs, collection literals, calls and
 // nested statements count towards kMaxStatementNesting; the height of the
@@ -293,7 +294,7 @@ enum class NK {
   Call,      // text = function name as written, kids = arguments
   Binary,    // text = operator ("=", "<>", "and", "or", "+", "||", "like", ...), kids = 2 (or 3 with ESCAPE)
   Not,       // kids = 1
-  Neg,       // unary minus on something that is not a number literal
+  Neg,       // unary sign (text "-" or "+") on something that is not a number literal
   Between,   // kids = value, low, high; negated
   In,        // kids = value, set; negated
   Is,        // kids = value; text = type name (upper case); negated
@@ -386,7 +387,7 @@ class Parser {
     advance();
   }
   void expect_word(std::string_view kw) {
-    if (!word(kw)) malformed("Expected " + std::string(kw));
+    if (!word(kw)) malformed("Expected " + std::string(kw) + " keyword");
     advance();
   }
 
@@ -516,9 +517,9 @@ class Parser {
         if (minus) term.text = term.text[0] == '-' ? term.text.substr(1) : "-" + term.text;
         return term;
       }
-      if (!minus) return term;
       Node n;
       n.kind = NK::Neg;
+      n.text = minus ? "-" : "+";
       n.kids.push_back(std::move(term));
       grow(n);
       return n;
@@ -547,10 +548,8 @@ class Parser {
       if (peek().kind == Tok::Dot) {
         advance();
         const Token& t = peek();
-        if (t.kind == Tok::Word && !reserved(upper(t.text))) {
-          n.path.elems.push_back(PathElem{false, t.text, 0});
-        } else if (t.kind == Tok::Quoted) {
-          n.path.elems.push_back(PathElem{false, t.text, 0});
+        if ((t.kind == Tok::Word && !reserved(upper(t.text))) || t.kind == Tok::Quoted) {
+          n.path.elems.push_back(name_elem(t.text));
         } else if (t.kind == Tok::Star && !simple) {
           defer("Unpivot path component like a.*.b are not supported");
         } else {
@@ -577,7 +576,7 @@ class Parser {
             n.path.elems.push_back(PathElem{true, {}, static_cast<std::uint32_t>(std::stoul(digits))});
           }
         } else if (e.kind == NK::String) {
-          n.path.elems.push_back(PathElem{false, e.text, 0});
+          n.path.elems.push_back(name_elem(e.text));
         } else {
           defer("Unexpected path component");
         }
@@ -595,7 +594,7 @@ class Parser {
       malformed("Expected identifier for simple path");
     Node n;
     n.kind = NK::Path;
-    n.path.elems.push_back(PathElem{false, t.text, 0});
+    n.path.elems.push_back(name_elem(t.text));
     advance();
     path_steps(n, true);
     return n;
@@ -636,7 +635,7 @@ class Parser {
       case Tok::Quoted:
         if (peek(1).kind == Tok::LParen) return call();
         n.kind = NK::Path;
-        n.path.elems.push_back(PathElem{false, t.text, 0});
+        n.path.elems.push_back(name_elem(t.text));
         advance();
         return n;
       case Tok::String:
@@ -776,10 +775,25 @@ class Parser {
     malformed("Unexpected keyword");
   }
 
+  // A statement term; its height is that of the tallest expression in it,
+  // so that the height bound holds across nested statements too.
   Node wrap(std::shared_ptr<Dml> dml) {
+    int h = 0;
+    auto see = [&h](const Node& x) { h = std::max(h, x.height); };
+    for (const auto& x : dml->items) see(x);
+    for (const auto& x : dml->sources) see(x);
+    for (const auto& x : dml->where) see(x);
+    for (const auto& x : dml->insert_values) see(x);
+    for (const auto& o : dml->order_by) see(o.first);
+    for (const auto& o : dml->ops) {
+      see(o.target);
+      see(o.value);
+    }
     Node n;
     n.kind = NK::Dml;
     n.dml = std::move(dml);
+    n.height = h + 1;
+    if (n.height > kMaxStatementHeight) malformed("");
     return n;
   }
 
@@ -1053,6 +1067,8 @@ class Parser {
     while (peek().kind == Tok::Comma) {
       advance();
       dml.returning_multiple = true;
+      if (word("ALL") || word("MODIFIED")) advance();
+      if (word("OLD") || word("NEW")) advance();
       if (peek().kind == Tok::Star) advance();
       else (void)expression(-1);
     }
@@ -1133,6 +1149,12 @@ class Parser {
       expect(Tok::RParen, "RIGHT_PAREN");
     }
     return name;
+  }
+
+  // A path step naming an attribute; "" is refused (after the syntax pass).
+  PathElem name_elem(const std::string& name) {
+    if (name.empty()) defer("Path component cannot be an empty string");
+    return PathElem{false, name, 0};
   }
 
   void defer(std::string msg) {
@@ -1573,7 +1595,7 @@ class Translator {
                 " Expression. Operator: " + n.text);
       case NK::Neg:
         invalid(std::string("Unsupported operator in ") + (in_condition ? "Condition" : "Update") +
-                " Expression. Operator: -");
+                " Expression. Operator: " + n.text);
       default:
         invalid("Unsupported operation: " + operation_name(n));
     }

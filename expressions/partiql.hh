@@ -10,6 +10,7 @@
 //   update    := UPDATE name { SET path '=' expr {, path '=' expr}
 //                            | REMOVE path {, path} } WHERE cond [returning]
 //   delete    := DELETE FROM name WHERE cond [returning]
+//   (also UPDATE written FROM first: FROM name [WHERE cond] {SET ... | REMOVE ...})
 //   exists    := EXISTS '(' select ')'          (ExecuteTransaction writes only)
 //   returning := RETURNING (ALL|MODIFIED) (OLD|NEW) '*'
 //   cond      := or/and/not of: expr op expr (=, <>, !=, <, <=, >, >=),
@@ -23,7 +24,10 @@
 //                | '[' values ']' | '{' 'key': value, ... '}' | '<<' values '>>'
 //   name      := identifier | "quoted identifier"     (keywords in any case)
 //   path      := name { '.' name | '[' digits ']' }
-// Comments (-- to end of line, /* */) are allowed.
+// Comments (-- to end of line, /* */) are allowed.  Unquoted reserved words
+// (PartiQL's list) are keywords, so "WHERE pad = 1" is a syntax error and
+// "WHERE \"pad\" = 1" is not.  `x IS NULL` also holds for a missing x (PartiQL
+// semantics); the details are in partiql.cc.
 //
 // Parameters ('?') are bound at parse time, in order, from the request's
 // Parameters; their values are copied into the Statement.
@@ -33,7 +37,11 @@
 //   "Statement wasn't well formed, can't be processed: <detail>"  (syntax)
 //   "Number of parameters in request and statement don't match."
 //   "Aliasing is not supported", "Unsupported operation: ...", ...
-// Checks that need the table (the key in WHERE, key types) are api's.
+// Checks that need the table (the key in WHERE, key types, ORDER BY keys) are
+// api's; an UPDATE or DELETE without WHERE parses with `where` empty, for api
+// to refuse ("Where clause does not contain a mandatory equality on all key
+// attributes").  So is "EXISTS can only be used in ExecuteTransaction write
+// requests.": an EXISTS parses to kind exists.
 // Nesting is bounded: hostile input cannot recurse without limit.
 //
 // Thread-safety: plain values; a Statement is immutable after parsing.

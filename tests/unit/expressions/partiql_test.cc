@@ -332,6 +332,15 @@ TEST(PartiqlErrors, SyntaxDetails) {
       {"DELETE FROM;", "Expected identifier for simple path"},
       {"DELETE FROM WHERE pk = 'a'", "Expected identifier for simple path"},
       {"SLECT * FROM \"tbl\" WHERE pk = 'x'", "Expected data manipulation"},
+      {"SELECT * FROM \"tbl\" WHERE a BETWEEN 1 OR 2", "Expected AND keyword"},
+      {"SELECT * FROM \"tbl\" WHERE a BETWEEN 1 AND", "Expected expression after AND"},
+      {"SELECT a \"tbl\"", "Expected FROM after SELECT list"},
+      {"DELETE \"tbl\" WHERE pk = 'a'", "Expected FROM after DELETE"},
+      {"SELECT * FROM \"tbl\" WHERE a IN (1, 2", "Expected RIGHT_PAREN"},
+      {"INSERT INTO \"tbl\" VALUE {'pk' 'a'}", "Expected COLON"},
+      {"SELECT * FROM \"tbl\" WHERE a = [1 2]", "Expected RIGHT_BRACKET"},
+      {"SELECT * FROM \"tbl\" WHERE a = ()", "Expression group cannot be empty"},
+      {"SELECT * FROM \"tbl\" WHERE a.FROM = 1", "Invalid path dot component"},
   };
   for (const auto& [text, detail] : cases) EXPECT_EQ(error_of(text), kMalformed + detail) << text;
 }
@@ -426,6 +435,141 @@ TEST(PartiqlErrors, UnsupportedStatementsAndClauses) {
             "Only SET and REMOVE are supported in update expressions at this time");
   EXPECT_EQ(error_of("SELECT * FROM \"tbl\" ORDER BY pk"),
             "Must have WHERE clause in the statement when using ORDER BY clause.");
+}
+
+TEST(PartiqlErrors, MoreValidationMessages) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"SELECT VALUE a FROM \"tbl\"", "Select projection doesn't support value or pivot keywords"},
+      {"SELECT * FROM \"tbl\".\"idx\".\"more\"", "A path may contain at most 2 components in the FROM clause"},
+      {"SELECT * FROM [1, 2]", "Invalid list expression in source."},
+      {"SELECT * FROM \"ab\"",
+       "Table name should be within the length [3, 255] and only contain 'a-z', 'A-Z', '0-9', '-', '_', '.'."},
+      {"UPDATE \"tbl\".\"idx\" SET a = 1 WHERE pk = 'a'",
+       "FROM clause may only contain a single table name in data manipulation statements"},
+      {"INSERT INTO \"tbl\" VALUE {'pk': 'a'} AT 1", "AT is not supported in insert statements."},
+      {"INSERT INTO \"tbl\" VALUE {'pk': 'a', 'pk': 'b'}", "Duplicate keys in tuple. Key: pk under root"},
+      {"INSERT INTO \"tbl\" VALUE {'pk': 'a', 'm': {'x': 1, 'x': 2}}", "Duplicate keys in tuple. Key: x under root"},
+      {"INSERT INTO \"tbl\" VALUE {'pk': 'a', 1: 2}", "Tuple keys must be of type String. Actual type: DECIMAL under root"},
+      {"SELECT * FROM \"tbl\" WHERE a IN 1", "IN operator must have a left hand argument of type Variable Reference "
+                                           "and right hand argument of type Seq with at least one member"},
+      {"SELECT * FROM \"tbl\" WHERE a IN []", "IN operator must have a left hand argument of type Variable Reference "
+                                            "and right hand argument of type Seq with at least one member"},
+      {"SELECT * FROM \"tbl\" WHERE a", "WHERE clause must contain an expression that resolves to a boolean"},
+      {"SELECT * FROM \"tbl\" WHERE a = 1 AND 'x'", "The arguments to AND/OR must be Expressions"},
+      {"SELECT * FROM \"tbl\" WHERE NOT 'x'", "The argument to NOT must be a Type or Expression"},
+      {"SELECT * FROM \"tbl\" WHERE foo(a)", "Unrecognized function: foo"},
+      {"SELECT * FROM \"tbl\" WHERE pk = 'a' ORDER BY size(a)",
+       "Argument to ORDER BY must be of type VariableReference. Type: Call"},
+      {"SELECT a[-1] FROM \"tbl\"", "List index is not within the allowable range; index: [-1]"},
+      {"SELECT a[*].b FROM \"tbl\"", "Wildcard path component like a[*].b are not supported"},
+      {"SELECT a.*.b FROM \"tbl\"", "Unpivot path component like a.*.b are not supported"},
+      {"UPDATE \"tbl\" SET a = 1 WHERE pk = 'a' RETURNING ALL NEW *, ALL OLD *",
+       "Invalid syntax with multiple returning elements in RETURNING clause"},
+      {"UPDATE \"tbl\" SET a = 1 WHERE pk = 'a' RETURNING ALL NEW a",
+       "Expected '*' after ( MODIFIED | ALL ) ( NEW | OLD ) in RETURNING clause"},
+      {"UPDATE \"tbl\" SET a = 1, a.b = 2 WHERE pk = 'a'",
+       "Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these "
+       "paths; path one: [a], path two: [a, b]"},
+      {"UPDATE \"tbl\" SET a = set_add(a, <<1>>) + 1 WHERE pk = 'a'",
+       "Unsupported operator in Update Expression. Operator: set_add"},
+      {"SELECT * FROM \"tbl\" WHERE a = b + 1", "Unsupported operator in Condition Expression. Operator: +"},
+      {"UPDATE \"tbl\" SET a = -b WHERE pk = 'a'", "Unsupported operator in Update Expression. Operator: -"},
+      {"UPDATE \"tbl\" SET a = +b WHERE pk = 'a'", "Unsupported operator in Update Expression. Operator: +"},
+      {"SELECT * FROM \"tbl\" WHERE a = 'x' || 'y'", "Unsupported operator in Condition Expression. Operator: ||"},
+      {"SELECT DISTINCT a FROM \"tbl\"", "Unsupported clause: DISTINCT"},
+      {"SELECT a FROM \"tbl\" LIMIT 5", "Unsupported clause: LIMIT"},
+      {"SELECT 1 FROM \"tbl\"", "Unsupported operation: Literal"},
+      {"a = 1", "Unsupported operation: NAry"},
+      {"SELECT \"\" FROM \"tbl\"", "Path component cannot be an empty string"},
+      {"SELECT * FROM \"tbl\" WHERE a.\"\" = 1", "Path component cannot be an empty string"},
+  };
+  for (const auto& [text, message] : cases) EXPECT_EQ(error_of(text), message) << text;
+}
+
+TEST(PartiqlErrors, RemainingMessages) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"SELECT * FROM \"tbl\"[0]", "Invalid path dot component in this operation, expecting either an IDENTIFIER or STAR."},
+      {"SELECT * FROM 'tbl'", "Unexpected from source"},
+      {"UPDATE \"tbl\" SET l = list_append(l) WHERE pk = 'a'", "LIST_APPEND must have exactly two arguments"},
+      {"UPDATE \"tbl\" SET a = b IS NULL WHERE pk = 'a'", "IS operator is not supported in update expressions"},
+      {"SELECT * FROM \"tbl\" WHERE size(a) IS NULL",
+       "The left hand side argument to IS must be a Variable Reference, Literal, or Path"},
+      {"SELECT * FROM \"tbl\" WHERE begins_with(a)", "Incorrect number of arguments for function begins_with: expected 2, got 1"},
+      {"SELECT * FROM \"tbl\" WHERE attribute_exists('a')", "The first argument to attribute_exists must be a path"},
+      {"SELECT * FROM \"tbl\" WHERE size('a') > 1", "The argument to size must be a path"},
+      {"SELECT * FROM \"tbl\" WHERE a IS DECIMAL(x)", kMalformed + "Type parameter must be an unsigned integer literal"},
+      {"SELECT * FROM \"tbl\" AS WHERE a = 1", kMalformed + "Expected identifier for alias"},
+      {"UPDATE \"tbl\" SET a 1 WHERE pk = 'a'", kMalformed + "Expected EQ"},
+      {"INSERT INTO \"tbl\" VALUES 1", kMalformed + "Expected LEFT_PAREN"},
+      {"UPDATE \"tbl\" WHERE pk = 'a'", kMalformed + "Expected data manipulation"},
+      {"SELECT * FROM \"tbl\" WHERE a = 1 LIKE 'x'", "Unsupported operator in Condition Expression. Operator: like"},
+      {"EXISTS(1)", "Unsupported operation: Call"},
+  };
+  for (const auto& [text, message] : cases) EXPECT_EQ(error_of(text), message) << text;
+}
+
+TEST(PartiqlWhere, IsOnALiteralIsAConstant) {
+  Statement yes = parse("SELECT * FROM \"tbl\" WHERE 'a' IS STRING AND 1 IS NOT STRING AND MISSING IS MISSING");
+  Statement no = parse("SELECT * FROM \"tbl\" WHERE [1] IS STRUCT");
+  const Item it = item_of({{"pk", S("k")}});
+  EXPECT_TRUE(evaluate(*yes.where, &it));
+  EXPECT_TRUE(evaluate(*yes.where, nullptr));
+  EXPECT_FALSE(evaluate(*no.where, &it));
+}
+
+TEST(PartiqlErrors, LexerFailuresHaveAnEmptyDetail) {
+  for (const char* text : {"SELECT * FROM \"tbl", "SELECT * FROM \"tbl\" WHERE a ! b", "SELECT `ion` FROM \"tbl\"",
+                           "SELECT * FROM \"tbl\" WHERE a = 'x' \x01"})
+    EXPECT_EQ(error_of(text), kMalformed) << text;
+}
+
+TEST(PartiqlLiterals, EveryKindAsAnOperand) {
+  Statement st = parse("SELECT * FROM \"tbl\" WHERE a = TRUE AND b = FALSE AND c = NULL AND d = [1, [2]] AND "
+                       "e = {'k': 'v'} AND f = <<'x', 'x', 'y'>> AND g = <<1, 1.0, 2>> AND h = -0.5e1 AND i = .5");
+  std::vector<const AttributeValue*> v;
+  std::vector<const Condition*> stack = {&*st.where};
+  while (!stack.empty()) {
+    const Condition* c = stack.back();
+    stack.pop_back();
+    if (c->kind == CondKind::And) {
+      stack.push_back(&c->children[1]);
+      stack.push_back(&c->children[0]);
+    } else {
+      v.push_back(c->operands[1].value);
+    }
+  }
+  ASSERT_EQ(v.size(), 9u);
+  EXPECT_EQ(*v[0], AttributeValue::boolean_value(true));
+  EXPECT_EQ(*v[1], AttributeValue::boolean_value(false));
+  EXPECT_EQ(*v[2], AttributeValue::null());
+  EXPECT_EQ(*v[3], list_of({N("1"), list_of({N("2")})}));
+  AttributeValue m;
+  m.type = AttrType::M;
+  m.map = item_of({{"k", S("v")}});
+  EXPECT_EQ(*v[4], m);
+  EXPECT_EQ(*v[5], set_of(AttrType::SS, {"x", "y"}));  // a bag's duplicates collapse
+  EXPECT_EQ(*v[6], set_of(AttrType::NS, {"1", "2"}));
+  EXPECT_EQ(*v[7], N("-5"));
+  EXPECT_EQ(*v[8], N("0.5"));
+}
+
+TEST(PartiqlInsert, ParameterAsKeyOrWholeItem) {
+  Statement st = parse("INSERT INTO \"tbl\" VALUE {?: 'a'}", {S("pk")});
+  EXPECT_EQ(st.item, item_of({{"pk", S("a")}}));
+  AttributeValue whole;
+  whole.type = AttrType::M;
+  whole.map = item_of({{"pk", S("b")}});
+  Statement st2 = parse("INSERT INTO \"tbl\" VALUE ?", {whole});
+  EXPECT_EQ(st2.item, item_of({{"pk", S("b")}}));
+}
+
+TEST(PartiqlNames, UnquotedTableNamesAndNestedPaths) {
+  Statement st = parse("select m.\"x y\"[3].z, l[0] from Music_2024 where Artist = 'a' and m['k'] = 1");
+  EXPECT_EQ(st.table, "Music_2024");
+  EXPECT_EQ(st.projection[0].to_string(), "[m, x y, [3], z]");
+  EXPECT_EQ(projection_name(st.projection[0]), "z");
+  EXPECT_EQ(projection_name(st.projection[1]), "l");
+  EXPECT_EQ(st.where->children[1].operands[0].path, path_of({"m", "k"}));
 }
 
 // ---- bounds ----

@@ -86,6 +86,7 @@ KeyAndRest split_full_key(const Statement& s, const storage::TableDef& table) {
       continue;
     }
     const storage::KeyAttr& key = *keys[slot];
+    if (found[slot] && *found[slot] == *value) continue;  // the same equality again
     if (found[slot])
       throw ApiError::validation("Multiple conditions on same key " + key.name +
                                  ". Only single item Update/Insert/Delete are supported");

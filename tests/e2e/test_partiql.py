@@ -14,7 +14,10 @@ from decimal import Decimal
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import create_simple_table, err, index, key_schema, loose_client, rejected
+from conftest import (create_simple_table, err, error_message, error_type, index, key_schema, loose_client,
+                      raw_post, rejected)
+
+TARGET = "DynamoDB_20120810.ExecuteStatement"
 
 MALFORMED = "Statement wasn't well formed, can't be processed: "
 INCOMPLETE_KEY = "Where clause does not contain a mandatory equality on all key attributes"
@@ -183,10 +186,12 @@ def test_request_members_are_validated(server, table_name):
     assert rejected(loose.execute_statement, Statement=f"SELECT * FROM \"{t}\"", Parameters=[]) == (
         "1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: "
         "Member must have length greater than or equal to 1")
-    assert rejected(loose.execute_statement, Statement=f"SELECT * FROM \"{t}\"",
-                    ReturnValuesOnConditionCheckFailure="ALL_NEW") == (
+    # (This botocore does not know ExecuteStatement's ReturnValuesOnConditionCheckFailure.)
+    status, _, body = raw_post(server.url, TARGET, {"Statement": f"SELECT * FROM \"{t}\"",
+                                                    "ReturnValuesOnConditionCheckFailure": "ALL_NEW"})
+    assert (status, error_type(body), error_message(body)) == (400, "ValidationException", (
         "1 validation error detected: Value 'ALL_NEW' at 'returnValuesOnConditionCheckFailure' failed to "
-        "satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]")
+        "satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]"))
     long = f"SELECT * FROM \"{t}\" WHERE a = '" + "x" * 8192 + "'"
     assert "Member must have length less than or equal to 8192" in rejected(loose.execute_statement, Statement=long)
     # A parameter is an AttributeValue, checked as elsewhere.
@@ -399,7 +404,7 @@ def test_update_and_delete_of_missing_items(client, table_name):
     assert items(client, f"DELETE FROM \"{t}\" WHERE pk = 'none' RETURNING ALL OLD *") == []
 
 
-def test_conditions_in_the_where_of_writes(client, table_name):
+def test_conditions_in_the_where_of_writes(server, client, table_name):
     t = table_name("pql")
     create_simple_table(client, t)
     client.put_item(TableName=t, Item={"pk": {"S": "p"}, "name": {"S": "alpha"}, "n": {"N": "5"}})
@@ -407,10 +412,13 @@ def test_conditions_in_the_where_of_writes(client, table_name):
         run(client, f"UPDATE \"{t}\" SET n = 9 WHERE pk = 'p' AND \"name\" = 'beta'")
     assert err(e)[0] == "ConditionalCheckFailedException"
     assert "Item" not in e.value.response
-    with pytest.raises(ClientError) as e:
-        run(client, f"DELETE FROM \"{t}\" WHERE pk = 'p' AND n > 5", ReturnValuesOnConditionCheckFailure="ALL_OLD")
-    assert err(e)[0] == "ConditionalCheckFailedException"
-    assert e.value.response["Item"] == {"pk": {"S": "p"}, "name": {"S": "alpha"}, "n": {"N": "5"}}
+    status, _, body = raw_post(server.url, TARGET, {"Statement": f"DELETE FROM \"{t}\" WHERE pk = 'p' AND n > 5",
+                                                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD"})
+    assert (status, error_type(body)) == (400, "ConditionalCheckFailedException")
+    assert body["Item"] == {"pk": {"S": "p"}, "name": {"S": "alpha"}, "n": {"N": "5"}}
+    status, _, body = raw_post(server.url, TARGET, {"Statement": f"UPDATE \"{t}\" SET a = 1 WHERE pk = 'nobody'",
+                                                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD"})
+    assert (status, error_type(body)) == (400, "ConditionalCheckFailedException") and "Item" not in body
     assert get(client, t, pk="p")["n"] == {"N": "5"}
     run(client, f"UPDATE \"{t}\" SET n = n + 1 WHERE pk = 'p' AND \"name\" = 'alpha' AND n BETWEEN 1 AND 5")
     assert get(client, t, pk="p")["n"] == {"N": "6"}

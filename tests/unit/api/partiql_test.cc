@@ -99,6 +99,15 @@ TEST(PartiqlPlan, SplitsKeyFromRest) {
   EXPECT_EQ(kr.rest->op, CompareOp::GT);
 }
 
+TEST(PartiqlPlan, TheSameKeyEqualityTwiceIsOne) {
+  Builder b;
+  b.s.where = both(both(b.cmp("pk", CompareOp::EQ, S("x")), b.cmp("sk", CompareOp::EQ, N("2"))),
+                   b.cmp("pk", CompareOp::EQ, S("x")));
+  KeyAndRest kr = split_full_key(b.s, table());
+  EXPECT_EQ(kr.key.size(), 2u);
+  EXPECT_FALSE(kr.rest.has_value());
+}
+
 TEST(PartiqlPlan, KeyErrors) {
   const std::string incomplete(kIncompleteKey);
   {

@@ -24,7 +24,9 @@
 // Reserved words: an unquoted reserved word is a keyword token, so using one
 // as a name ("WHERE pad = 'x'") is a syntax error ("Unexpected keyword"); the
 // list is PartiQL's (partiql-docs, "PartiQL Reserved Keywords", spec version
-// 2019), which DynamoDB's parser inherits.
+// 2019), the keyword set of the partiql-lang-kotlin lexer DynamoDB's parser
+// is built on.  (The Developer Guide's "Reserved words" page is the list for
+// expressions, not PartiQL: "data" is reserved there and a name here.)
 //
 // IS NULL: the PartiQL specification (the WHERE clause section) makes NULL
 // and MISSING behave identically for IS NULL, so `x IS NULL` holds when x is
@@ -321,7 +323,6 @@ struct Node {
 // A SELECT, INSERT, UPDATE, DELETE or FROM-first DML, as written.
 struct Dml {
   StatementKind kind = StatementKind::select;
-  bool from_first = false;
 
   // SELECT
   bool select_value = false;
@@ -342,7 +343,8 @@ struct Dml {
   bool insert_at = false;
   std::vector<Node> insert_values;  // 1
 
-  // UPDATE: assignments and removals in order; ops other than SET/REMOVE
+  // UPDATE (and FROM-first): SET assignments, REMOVEs and INSERT INTOs, in
+  // the order written (INSERT INTO parses, and is refused in pass 2).
   struct Op {
     enum { Set, Remove, Insert } kind = Set;
     Node target;
@@ -354,6 +356,8 @@ struct Dml {
   bool returning_star_missing = false;
   bool returning_multiple = false;
 };
+
+std::string lower(std::string_view s);
 
 // ---- pass 1: the parser ----
 
@@ -384,6 +388,11 @@ class Parser {
   }
   void expect(Tok k, std::string_view name) {
     if (peek().kind != k) malformed("Expected " + std::string(name));
+    advance();
+  }
+  // A keyword the parser takes as a token of its own ("Expected BY").
+  void expect(Tok k, std::string_view upper_kw, std::string_view name) {
+    if (peek().kind != k || upper(peek().text) != upper_kw) malformed("Expected " + std::string(name));
     advance();
   }
   void expect_word(std::string_view kw) {
@@ -843,6 +852,13 @@ class Parser {
           dml->items.push_back(std::move(s));
           advance();
         } else {
+          const Token& t = peek();
+          if (t.kind == Tok::Word) {
+            const std::string u = upper(t.text);
+            if (reserved(u) && u != "TRUE" && u != "FALSE" && u != "NULL" && u != "MISSING")
+              malformed("Expected identifier or an expression but found unexpected keyword '" + lower(t.text) +
+                        "' in a select list.");
+          }
           Node item = expression(-1);
           if (word("AS")) {
             advance();
@@ -873,10 +889,28 @@ class Parser {
       }
     }
     optional_where(*dml);
+    // The clauses' order is DynamoDB's parser's: ORDER BY before GROUP BY.
+    if (word("ORDER")) {
+      advance();
+      expect(Tok::Word, "BY", "BY");
+      while (true) {
+        Node e = expression(-1);
+        bool desc = false;
+        if (word("ASC")) {
+          advance();
+        } else if (word("DESC")) {
+          advance();
+          desc = true;
+        }
+        dml->order_by.emplace_back(std::move(e), desc);
+        if (peek().kind != Tok::Comma) break;
+        advance();
+      }
+    }
     if (word("GROUP")) {
       advance();
       if (word("PARTIAL")) advance();
-      expect_word("BY");
+      expect(Tok::Word, "BY", "BY");
       dml->unsupported.push_back("GROUP BY");
       while (true) {
         (void)expression(-1);
@@ -892,23 +926,6 @@ class Parser {
       advance();
       dml->unsupported.push_back("HAVING");
       (void)expression(-1);
-    }
-    if (word("ORDER")) {
-      advance();
-      expect_word("BY");
-      while (true) {
-        Node e = expression(-1);
-        bool desc = false;
-        if (word("ASC")) {
-          advance();
-        } else if (word("DESC")) {
-          advance();
-          desc = true;
-        }
-        dml->order_by.emplace_back(std::move(e), desc);
-        if (peek().kind != Tok::Comma) break;
-        advance();
-      }
     }
     if (word("LIMIT")) {
       advance();
@@ -1004,6 +1021,10 @@ class Parser {
     dml.where.push_back(expression(-1));
   }
 
+  // After a ',' in a SET list: whether the next operation starts (DynamoDB's
+  // parser takes "SET k = 5, REMOVE t" as well as "SET k = 5 REMOVE t").
+  bool next_operation() const { return word("SET") || word("REMOVE") || (word("INSERT") && word("INTO", 1)); }
+
   // SET / REMOVE / INSERT INTO operations of UPDATE and FROM-first DML.
   bool dml_ops(Dml& dml) {
     bool any = false;
@@ -1014,23 +1035,22 @@ class Parser {
           Dml::Op op;
           op.kind = Dml::Op::Set;
           op.target = simple_path();
-          if (!(peek().kind == Tok::Op && peek().text == "=")) malformed("Expected EQ");
+          if (!(peek().kind == Tok::Op && peek().text == "=")) malformed("Expected '='");
           advance();
           op.value = expression(-1);
           dml.ops.push_back(std::move(op));
           if (peek().kind != Tok::Comma) break;
           advance();
+          if (next_operation()) break;
         }
       } else if (word("REMOVE")) {
+        // One path per REMOVE, as DynamoDB's parser reads it: "REMOVE a REMOVE b",
+        // not "REMOVE a, b" (the ',' is then a leftover token).
         advance();
-        while (true) {
-          Dml::Op op;
-          op.kind = Dml::Op::Remove;
-          op.target = simple_path();
-          dml.ops.push_back(std::move(op));
-          if (peek().kind != Tok::Comma) break;
-          advance();
-        }
+        Dml::Op op;
+        op.kind = Dml::Op::Remove;
+        op.target = simple_path();
+        dml.ops.push_back(std::move(op));
       } else if (word("INSERT") && word("INTO", 1)) {
         advance();
         advance();
@@ -1038,6 +1058,7 @@ class Parser {
         Dml::Op op = insert_op();
         op.target = std::move(target);
         dml.ops.push_back(std::move(op));
+        if (peek().kind == Tok::Comma && (word("SET", 1) || word("REMOVE", 1) || word("INSERT", 1))) advance();
       } else {
         return any;
       }
@@ -1045,32 +1066,38 @@ class Parser {
     }
   }
 
-  // RETURNING (ALL|MODIFIED) (OLD|NEW) *
+  // RETURNING elem {, elem};  elem := (ALL|MODIFIED) (OLD|NEW) ('*' | path | literal).
+  // Only one "... *" element passes pass 2.
   void optional_returning(Dml& dml) {
     if (!word("RETURNING")) return;
     advance();
-    const bool all = word("ALL");
-    if (!all && !word("MODIFIED")) malformed("Unexpected token after expression");
-    advance();
-    const bool old = word("OLD");
-    if (!old && !word("NEW")) malformed("Unexpected token after expression");
-    advance();
-    dml.returning = all ? (old ? Returning::all_old : Returning::all_new)
-                        : (old ? Returning::modified_old : Returning::modified_new);
-    if (peek().kind == Tok::Star) {
+    bool first = true;
+    while (true) {
+      const bool all = word("ALL"), modified = word("MODIFIED");
+      const bool old = word("OLD", 1), fresh = word("NEW", 1);
+      if (!(all || modified) || !(old || fresh))
+        malformed("Expected ( MODIFIED | ALL ) ( NEW | OLD ) in each returning element.");
       advance();
-    } else {
-      dml.returning_star_missing = true;
-      if (peek().kind != Tok::Comma && peek().kind != Tok::End && peek().kind != Tok::Semicolon)
-        (void)expression(-1);
-    }
-    while (peek().kind == Tok::Comma) {
+      advance();
+      if (peek().kind == Tok::Star) {
+        advance();
+      } else {
+        Node column = expression(-1);
+        const bool atom = column.kind == NK::String || column.kind == NK::Number || column.kind == NK::Bool ||
+                          column.kind == NK::Null || column.kind == NK::Missing || column.kind == NK::Param;
+        if (column.kind == NK::Path && column.path.elems.size() > 2)
+          malformed("More than two paths in RETURNING columns.");
+        if (column.kind != NK::Path && !atom) malformed("Unsupported syntax in RETURNING columns.");
+        if (first) dml.returning_star_missing = true;
+      }
+      if (first) {
+        dml.returning = all ? (old ? Returning::all_old : Returning::all_new)
+                            : (old ? Returning::modified_old : Returning::modified_new);
+      }
+      first = false;
+      if (peek().kind != Tok::Comma) break;
       advance();
       dml.returning_multiple = true;
-      if (word("ALL") || word("MODIFIED")) advance();
-      if (word("OLD") || word("NEW")) advance();
-      if (peek().kind == Tok::Star) advance();
-      else (void)expression(-1);
     }
   }
 
@@ -1109,7 +1136,6 @@ class Parser {
     advance();
     auto dml = std::make_shared<Dml>();
     dml->kind = StatementKind::update;
-    dml->from_first = true;
     sources(*dml);
     optional_where(*dml);
     if (!dml_ops(*dml)) malformed("Expected data manipulation");
@@ -1276,7 +1302,8 @@ class Translator {
 
     bool star = false;
     for (const auto& item : d.items) star = star || item.kind == NK::Star;
-    if (star && d.items.size() > 1) invalid("Other attributes should not be present in the projection when '*' is used.");
+    if (star && d.items.size() > 1)
+      invalid("Other attributes should not be present in the projection when '*' is used.");
     st_.select_all = star;
     std::vector<std::string> names;
     for (const auto& item : d.items) {
@@ -1344,7 +1371,8 @@ class Translator {
             if (v.kids.size() != 2) invalid("SET_" + tag + " must have exactly two arguments");
             if (v.kids[0].kind != NK::Path || !(v.kids[0].path == a.path))
               invalid("The first argument to SET_" + tag + " must equal the assignment value");
-            const bool set_literal = v.kids[1].kind == NK::Bag || (v.kids[1].kind == NK::Param && param(v.kids[1]).is_set());
+            const Node& arg = v.kids[1];
+            const bool set_literal = arg.kind == NK::Bag || (arg.kind == NK::Param && param(arg).is_set());
             if (!set_literal) invalid("The second argument to SET_" + tag + " must be a value with type SET");
             a.kind = f == "set_add" ? UpdateActionKind::Add : UpdateActionKind::Delete;
             a.value = operand(v.kids[1], false);
@@ -1704,9 +1732,8 @@ class Translator {
           if (m.kind != first) invalid(kBagType);
           std::string member = m.text;
           if (first == NK::Number) member = value(m, path + "[" + std::to_string(i) + "]", false).str;
-          const bool dup = first == NK::Number
-                               ? std::any_of(v.set.begin(), v.set.end(), [&](const std::string& s) { return s == member; })
-                               : std::find(v.set.begin(), v.set.end(), member) != v.set.end();
+          // Members are canonical (numbers too), so equal members are equal text.
+          const bool dup = std::find(v.set.begin(), v.set.end(), member) != v.set.end();
           if (!dup) v.set.push_back(std::move(member));
         }
         return v;

@@ -7,8 +7,8 @@
 //                [ORDER BY path [ASC|DESC] {, path [ASC|DESC]}]
 //   source    := name [ '.' name ]               (a table, or "table"."index")
 //   insert    := INSERT INTO name VALUE value    (value: a map literal)
-//   update    := UPDATE name { SET path '=' expr {, path '=' expr}
-//                            | REMOVE path {, path} } WHERE cond [returning]
+//   update    := UPDATE name { SET path '=' expr {, path '=' expr} [',']
+//                            | REMOVE path } WHERE cond [returning]
 //   delete    := DELETE FROM name WHERE cond [returning]
 //   (also UPDATE written FROM first: FROM name [WHERE cond] {SET ... | REMOVE ...})
 //   exists    := EXISTS '(' select ')'          (ExecuteTransaction writes only)

@@ -125,7 +125,7 @@ TEST(PartiqlInsert, ParametersAnywhereInTheItem) {
 
 TEST(PartiqlUpdate, SetRemoveArithmeticListAppendSetAddSetDelete) {
   Statement st = parse(
-      "UPDATE \"Users\" SET n = n + 1 SET tags = list_append(tags, ['x']), c = c - 2 REMOVE gone, m.k "
+      "UPDATE \"Users\" SET n = n + 1 SET tags = list_append(tags, ['x']), c = c - 2 REMOVE gone REMOVE m.k "
       "SET s = set_add(s, <<'a'>>), t = SET_DELETE(t, <<3>>) WHERE id = 'u1' RETURNING ALL NEW *");
   EXPECT_EQ(st.kind, StatementKind::update);
   EXPECT_EQ(st.table, "Users");
@@ -147,6 +147,21 @@ TEST(PartiqlUpdate, SetRemoveArithmeticListAppendSetAddSetDelete) {
   EXPECT_EQ(*a[6].value.value, set_of(AttrType::NS, {"3"}));
   EXPECT_EQ(st.returning, Returning::all_new);
   ASSERT_TRUE(st.where);
+}
+
+TEST(PartiqlUpdate, OperationsMaySeparateByCommas) {
+  Statement st = parse("UPDATE \"tbl\" SET k = 5, REMOVE t REMOVE u SET v = 1, w = 2 WHERE pk = 'a'");
+  const auto& a = st.update.actions;
+  ASSERT_EQ(a.size(), 5u);
+  EXPECT_EQ(a[0].kind, UpdateActionKind::Set);
+  EXPECT_EQ(a[1].kind, UpdateActionKind::Remove);
+  EXPECT_EQ(a[2].kind, UpdateActionKind::Remove);
+  EXPECT_EQ(a[2].path, path_of({"u"}));
+  EXPECT_EQ(a[3].kind, UpdateActionKind::Set);
+  EXPECT_EQ(a[4].path, path_of({"w"}));
+  EXPECT_EQ(parse("FROM \"tbl\" WHERE pk = 'a' SET k = 5, REMOVE t").update.actions.size(), 2u);
+  // One path per REMOVE.
+  EXPECT_EQ(error_of("UPDATE \"tbl\" REMOVE t, u WHERE pk = 'a'"), kMalformed + "Unexpected token after expression");
 }
 
 TEST(PartiqlUpdate, FromFirstForm) {
@@ -499,11 +514,23 @@ TEST(PartiqlErrors, RemainingMessages) {
       {"SELECT * FROM \"tbl\" WHERE size('a') > 1", "The argument to size must be a path"},
       {"SELECT * FROM \"tbl\" WHERE a IS DECIMAL(x)", kMalformed + "Type parameter must be an unsigned integer literal"},
       {"SELECT * FROM \"tbl\" AS WHERE a = 1", kMalformed + "Expected identifier for alias"},
-      {"UPDATE \"tbl\" SET a 1 WHERE pk = 'a'", kMalformed + "Expected EQ"},
+      {"UPDATE \"tbl\" SET a 1 WHERE pk = 'a'", kMalformed + "Expected '='"},
       {"INSERT INTO \"tbl\" VALUES 1", kMalformed + "Expected LEFT_PAREN"},
       {"UPDATE \"tbl\" WHERE pk = 'a'", kMalformed + "Expected data manipulation"},
       {"SELECT * FROM \"tbl\" WHERE a = 1 LIKE 'x'", "Unsupported operator in Condition Expression. Operator: like"},
       {"EXISTS(1)", "Unsupported operation: Call"},
+      {"UPDATE \"tbl\" SET a = 1 WHERE pk = 'a' RETURNING *",
+       kMalformed + "Expected ( MODIFIED | ALL ) ( NEW | OLD ) in each returning element."},
+      {"UPDATE \"tbl\" SET a = 1 WHERE pk = 'a' RETURNING ALL NEW a.b.c",
+       kMalformed + "More than two paths in RETURNING columns."},
+      {"UPDATE \"tbl\" SET a = 1 WHERE pk = 'a' RETURNING ALL NEW size(a)",
+       kMalformed + "Unsupported syntax in RETURNING columns."},
+      {"SELECT size FROM \"tbl\"",
+       kMalformed + "Expected identifier or an expression but found unexpected keyword 'size' in a select list."},
+      {"SELECT FROM \"tbl\"",
+       kMalformed + "Expected identifier or an expression but found unexpected keyword 'from' in a select list."},
+      {"SELECT a FROM \"tbl\" WHERE pk = 1 GROUP BY a ORDER BY a", kMalformed + "Unexpected token after expression"},
+      {"SELECT a FROM \"tbl\" WHERE pk = 1 ORDER pk", kMalformed + "Expected BY"},
   };
   for (const auto& [text, message] : cases) EXPECT_EQ(error_of(text), message) << text;
 }

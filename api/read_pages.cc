@@ -310,7 +310,8 @@ std::size_t run_page(storage::ReadTxn& txn, const PageRequest& req, ReadPage& pa
   const std::vector<expr::Path>* projection = req.exprs && req.exprs->projection ? &*req.exprs->projection : nullptr;
   // A local index without every attribute reads the table for the rest.
   const bool fetch_base = req.index && !req.index->global && req.index->projection != storage::ProjectionType::ALL &&
-                          (req.select == Select::all_attributes || req.select == Select::specific_attributes || filter);
+                          (req.select == Select::all_attributes || req.select == Select::specific_attributes ||
+                           (filter && !req.filter_on_entry));
   // Without a filter, a projection or a base-table read, items are kept in
   // their stored encoding and go straight to JSON (or are only counted): no
   // Item is built.  Profiled on a full Scan of 100,000 1 KB items, decoding
@@ -346,7 +347,7 @@ std::size_t run_page(storage::ReadTxn& txn, const PageRequest& req, ReadPage& pa
         storage::PrimaryKey k;
         if (storage::extract_key(req.table->key, entry, k) && txn.get(*req.table, k, &base)) item = &base;
       }
-      if (!filter || expr::evaluate(*filter, item)) {
+      if (!filter || expr::evaluate(*filter, req.filter_on_entry ? &entry : item)) {
         ++page.count;
         if (!page.count_only) page.items.push_back(projection ? expr::project(*item, *projection) : std::move(*item));
       }

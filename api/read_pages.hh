@@ -76,6 +76,10 @@ struct PageRequest {
   Select select = Select::all_attributes;
   bool consistent = false;
   const ReadExpressions* exprs = nullptr;
+  // The filter sees the index entry (its projected attributes), not the
+  // table's item, even on a local index that reads the table for the rest
+  // (PartiQL's SELECT on an index).
+  bool filter_on_entry = false;
 };
 
 // A page about to be read: the table (kept alive) and the request into it.

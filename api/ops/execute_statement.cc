@@ -513,6 +513,7 @@ void read_select(RequestContext& ctx, const ExecuteStatementRequest& req,
   PreparedPage prepared;
   prepared.table = table;
   resolve_index_and_select(*table, s.index, *params.exprs, req.consistent_read, ctx.now(), prepared.req);
+  prepared.req.filter_on_entry = true;
   const SelectPlan plan = plan_select(s, prepared.req.index ? prepared.req.index->key : table->key);
 
   std::size_t first = 0;

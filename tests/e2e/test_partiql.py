@@ -514,3 +514,31 @@ def test_resource_client_with_native_values(server, table_name):
         Parameters=[ser.serialize(doc[k]) for k in ("pk", "n", "tags", "nested")])
     got = items(client, f"SELECT * FROM \"{t}\" WHERE pk = ?", Parameters=[ser.serialize("d")])
     assert [{k: de.deserialize(v) for k, v in i.items()} for i in got] == [doc]
+
+
+def test_an_index_read_filters_on_the_index_view(client, table_name):
+    """A SELECT on an index filters what the index holds: an attribute it does
+    not project is missing, on a GSI and on an LSI alike (as on DynamoDB)."""
+    t = table_name("pql")
+    client.create_table(
+        TableName=t,
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in ("pk", "sk", "gsiPk", "lsiSk")],
+        KeySchema=key_schema("pk", "sk"),
+        GlobalSecondaryIndexes=[index("gsi-inc", "gsiPk", projection="INCLUDE", non_key=["projattr"])],
+        LocalSecondaryIndexes=[index("lsi-keys", "pk", "lsiSk")],
+        BillingMode="PAY_PER_REQUEST")
+    for n in ("1", "2"):
+        client.put_item(TableName=t, Item={"pk": {"S": "p"}, "sk": {"S": "s" + n}, "gsiPk": {"S": "y" + n},
+                                           "lsiSk": {"S": "k" + n}, "nonproj": {"S": "np" + n}})
+
+    def sks(source, where):
+        return sorted(i["sk"]["S"] for i in items(client, f"SELECT sk FROM {source} WHERE {where}"))
+    assert sks(f"\"{t}\".\"gsi-inc\"", "nonproj = 'np1'") == []
+    assert sks(f"\"{t}\".\"lsi-keys\"", "nonproj = 'np1'") == []
+    assert sks(f"\"{t}\".\"lsi-keys\"", "pk = 'p' AND nonproj = 'np1'") == []
+    assert sks(f"\"{t}\".\"gsi-inc\"", "NOT nonproj = 'np1'") == ["s1", "s2"]
+    assert sks(f"\"{t}\".\"lsi-keys\"", "pk = 'p' AND lsiSk > 'k1'") == ["s2"]
+    assert sks(f"\"{t}\"", "nonproj = 'np1'") == ["s1"]
+    # The items come back with what the index projects.
+    assert items(client, f"SELECT * FROM \"{t}\".\"lsi-keys\" WHERE pk = 'p' AND lsiSk = 'k2'") == [
+        {"pk": {"S": "p"}, "sk": {"S": "s2"}, "lsiSk": {"S": "k2"}}]

@@ -1,5 +1,9 @@
 #include "api/client_tokens.hh"
 
+#include <openssl/sha.h>
+
+#include "api/context.hh"
+#include "api/errors.hh"
 #include "storage/clock.hh"
 
 namespace ddbd::api {
@@ -79,5 +83,39 @@ std::size_t ClientTokenCache::size() const {
 }
 
 void ClientTokenCache::run(const ServiceContext&, std::stop_token stop) { sweep(stop); }
+
+std::string request_digest(std::string_view s) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), md);
+  return std::string(reinterpret_cast<const char*>(md), sizeof md);
+}
+
+ClientTokenClaim::ClientTokenClaim(RequestContext& ctx, const std::optional<std::string>& token,
+                                   const std::string& digest) {
+  if (!token) return;
+  tokens_ = ctx.config.client_tokens;
+  if (!tokens_) throw ApiError::internal("ClientRequestToken memory is not configured");
+  std::string key = ClientTokenCache::key(ctx.ns, *token);
+  switch (tokens_->claim(key, digest, &previous_)) {
+    case ClientTokenCache::Claim::claimed: key_ = std::move(key); break;
+    case ClientTokenCache::Claim::replay: replay_ = true; break;
+    case ClientTokenCache::Claim::in_progress:
+      throw ApiError(ErrorCode::TransactionInProgressException,
+                     "The transaction with the given request token is already in progress.");
+    case ClientTokenCache::Claim::mismatch:
+      throw ApiError(ErrorCode::IdempotentParameterMismatchException,
+                     "Request parameters do not match the previous request with the same client token");
+  }
+}
+
+ClientTokenClaim::~ClientTokenClaim() {
+  if (!key_.empty()) tokens_->release(key_);
+}
+
+void ClientTokenClaim::complete(const std::string& response) {
+  if (key_.empty()) return;
+  tokens_->complete(key_, response);
+  key_.clear();
+}
 
 }  // namespace ddbd::api

@@ -1,5 +1,6 @@
-// ClientTokenCache: TransactWriteItems' ClientRequestToken memory, and the
-// service that forgets expired tokens.
+// ClientTokenCache: the ClientRequestToken memory of TransactWriteItems and
+// ExecuteTransaction, and the service that forgets expired tokens; and
+// ClientTokenClaim, one request's hold on its token.
 //
 // "A client token is valid for 10 minutes after the first request that uses
 // it is completed.  After 10 minutes, any request with the same client token
@@ -17,19 +18,23 @@
 // Owned by main (with the other services) and reached by handlers through
 // ApiConfig::client_tokens; it outlives every request.
 //
-// Thread-safety: every method may be called from any thread.
+// Thread-safety: every method of the cache may be called from any thread; a
+// ClientTokenClaim belongs to one request.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "api/services.hh"
 
 namespace ddbd::api {
+
+struct RequestContext;
 
 class ClientTokenCache final : public Service {
  public:
@@ -81,6 +86,33 @@ class ClientTokenCache final : public Service {
   const std::chrono::milliseconds sweep_interval_;
   mutable std::mutex mu_;
   std::map<std::string, Entry> map_;
+};
+
+// The digest a token remembers: SHA-256 of the request's minified JSON, so
+// that the same token with another request is a mismatch.
+std::string request_digest(std::string_view minified_json);
+
+// One request's ClientRequestToken (none: `token` empty), claimed for the
+// request's lifetime and released unless complete() stored the answer.
+// Throws TransactionInProgressException (the first request with the token
+// is still running) or IdempotentParameterMismatchException (another
+// request used it within the window).
+class ClientTokenClaim {
+ public:
+  ClientTokenClaim(RequestContext& ctx, const std::optional<std::string>& token, const std::string& digest);
+  ClientTokenClaim(const ClientTokenClaim&) = delete;
+  ClientTokenClaim& operator=(const ClientTokenClaim&) = delete;
+  ~ClientTokenClaim();
+  // The answer stored for this token when the request is a replay.
+  const std::string* replay() const { return replay_ ? &previous_ : nullptr; }
+  // The request succeeded with `response`: stored for replays.
+  void complete(const std::string& response);
+
+ private:
+  ClientTokenCache* tokens_ = nullptr;
+  std::string key_;  // claimed, not yet completed
+  std::string previous_;
+  bool replay_ = false;
 };
 
 }  // namespace ddbd::api

@@ -10,6 +10,7 @@ namespace ddbd::api {
 
 struct ReadProjection::Impl {
   std::vector<expr::Path> paths;
+  bool columns = false;  // PartiQL's SELECT list (make_read_projection)
 };
 
 ReadProjection::ReadProjection() = default;
@@ -19,7 +20,23 @@ ReadProjection& ReadProjection::operator=(ReadProjection&&) noexcept = default;
 
 bool ReadProjection::active() const { return impl != nullptr; }
 
-Item ReadProjection::apply(const Item& item) const { return impl ? expr::project(item, impl->paths) : item; }
+Item ReadProjection::apply(const Item& item) const {
+  if (!impl) return item;
+  if (!impl->columns) return expr::project(item, impl->paths);
+  Item out;
+  for (const auto& p : impl->paths)
+    if (const AttributeValue* v = expr::resolve_path(item, p)) map_set(out, select_column_name(p), *v);
+  return out;
+}
+
+std::string select_column_name(const expr::Path& p) {
+  std::size_t last = 0;
+  for (std::size_t i = 0; i < p.elems.size(); ++i)
+    if (!p.elems[i].is_index) last = i;
+  std::string s = p.elems[last].name;
+  for (std::size_t i = last + 1; i < p.elems.size(); ++i) s += "[" + std::to_string(p.elems[i].index) + "]";
+  return s;
+}
 
 ReadProjection decode_read_projection(json::object body) {
   auto expression = get_string(body, "ProjectionExpression");
@@ -48,6 +65,15 @@ ReadProjection decode_read_projection(json::object body) {
       p.impl->paths.push_back(std::move(path));
     }
   }
+  return p;
+}
+
+ReadProjection make_read_projection(std::vector<expr::Path> paths) {
+  ReadProjection p;
+  if (paths.empty()) return p;
+  p.impl = std::make_unique<ReadProjection::Impl>();
+  p.impl->paths = std::move(paths);
+  p.impl->columns = true;
   return p;
 }
 

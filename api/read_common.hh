@@ -1,13 +1,16 @@
-// What the reads (GetItem, and later Query, Scan, BatchGetItem) share: the
-// projection (ProjectionExpression with ExpressionAttributeNames, or the
-// legacy AttributesToGet).
+// What the reads (GetItem, Query, Scan, BatchGetItem, TransactGetItems and
+// PartiQL's SELECT) share: the projection (ProjectionExpression with
+// ExpressionAttributeNames, the legacy AttributesToGet, or a SELECT list).
 //
 // Thread-safety: immutable after decoding.
 #pragma once
 
 #include <memory>
 
+#include <vector>
+
 #include "api/json_reader.hh"
+#include "expressions/ast.hh"
 
 namespace ddbd::api {
 
@@ -31,5 +34,13 @@ class ReadProjection {
 // parameters in the same request: Non-expression parameters:
 // {AttributesToGet} Expression parameters: {ProjectionExpression}").
 ReadProjection decode_read_projection(json::object body);
+
+// PartiQL's SELECT list as a projection: each path's value, when the item
+// has one, under the name DynamoDB gives its column (the path's last name
+// and the indexes after it: "m.k[0]" -> "k[0]").  No paths: none (the whole
+// item, SELECT *).
+ReadProjection make_read_projection(std::vector<expr::Path> paths);
+// The column name of a SELECT path, as above.
+std::string select_column_name(const expr::Path& p);
 
 }  // namespace ddbd::api

@@ -35,6 +35,7 @@ using Result = asio::awaitable<std::string>;
 // handler from here, and a name here that DynamoDB does not have fails to
 // compile), so adding an operation is its own files plus one line here.
 #define DDBD_SERVED_OPERATIONS(X)                 \
+  X("BatchExecuteStatement", batch_execute_statement) \
   X("BatchGetItem", batch_get_item)               \
   X("BatchWriteItem", batch_write_item)           \
   X("CreateTable", create_table)                  \
@@ -45,6 +46,7 @@ using Result = asio::awaitable<std::string>;
   X("DescribeTable", describe_table)              \
   X("DescribeTimeToLive", describe_time_to_live)  \
   X("ExecuteStatement", execute_statement)        \
+  X("ExecuteTransaction", execute_transaction)    \
   X("GetItem", get_item)                          \
   X("ListTables", list_tables)                    \
   X("PutItem", put_item)                          \

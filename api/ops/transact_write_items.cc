@@ -8,19 +8,18 @@
 // the items as they are, and either applies them all or cancels with
 // TransactionCanceledException and one CancellationReason per action, in
 // order (ConditionalCheckFailed, with the item for
-// ReturnValuesOnConditionCheckFailure=ALL_OLD; ValidationError for an update
-// that cannot apply; None for the others).
+// ReturnValuesOnConditionCheckFailure=ALL_OLD; DuplicateItem for a PartiQL
+// INSERT of an existing key (ExecuteTransaction runs its writes here);
+// ValidationError for an update that cannot apply; None for the others).
 //
 // Isolation: the whole transaction is one op on the single writer, so it is
 // serialised with every other write.  ClientRequestToken makes a successful
 // request idempotent for 10 minutes: the same token with the same request
 // returns the first answer without writing again; with a different request
 // it is IdempotentParameterMismatchException (api/client_tokens.hh keeps the
-// tokens; the JSON handler below claims and completes them, as the token is
-// about the request's JSON).
+// tokens; the JSON handler below claims and completes them with a
+// ClientTokenClaim, as the token is about the request's JSON).
 #include "api/ops/transact_write_items.hh"
-
-#include <openssl/sha.h>
 
 #include <set>
 
@@ -32,12 +31,6 @@
 namespace ddbd::api::ops {
 
 namespace {
-
-std::string digest_of(std::string_view s) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), md);
-  return std::string(reinterpret_cast<const char*>(md), sizeof md);
-}
 
 [[noreturn]] void missing(std::string_view member) {
   ValidationErrors::throw_one(std::nullopt, "transactItems.member." + std::string(member), "Member must not be null");
@@ -106,7 +99,10 @@ struct Reason {
 
 Reason reason_for(const TransactWriteRequest::Action& t, const WriteOutcome& out) {
   Reason r;
-  if (out.condition_failed) {
+  if (out.condition_failed && t.cond.duplicate_item()) {
+    r.code = "DuplicateItem";
+    r.message = "Duplicate primary key exists in table";
+  } else if (out.condition_failed) {
     r.code = "ConditionalCheckFailed";
     r.message = "The conditional request failed";
     if (t.cond.returns_old_item() && out.had_old) r.item = &out.old_item;
@@ -155,46 +151,6 @@ Reason reason_for(const TransactWriteRequest::Action& t, const WriteOutcome& out
       .with_extra_json(rw.take());
 }
 
-// The ClientRequestToken of one request, claimed for its lifetime: released
-// unless complete() stored the answer.
-class TokenClaim {
- public:
-  TokenClaim(RequestContext& ctx, const TransactWriteRequest& req) {
-    if (!req.client_token) return;
-    tokens_ = ctx.config.client_tokens;
-    if (!tokens_) throw ApiError::internal("ClientRequestToken memory is not configured");
-    std::string key = ClientTokenCache::key(ctx.ns, *req.client_token);
-    switch (tokens_->claim(key, req.digest, &previous_)) {
-      case ClientTokenCache::Claim::claimed: key_ = std::move(key); break;
-      case ClientTokenCache::Claim::replay: replay_ = true; break;
-      case ClientTokenCache::Claim::in_progress:
-        throw ApiError(ErrorCode::TransactionInProgressException,
-                       "The transaction with the given request token is already in progress.");
-      case ClientTokenCache::Claim::mismatch:
-        throw ApiError(ErrorCode::IdempotentParameterMismatchException,
-                       "Request parameters do not match the previous request with the same client token");
-    }
-  }
-  TokenClaim(const TokenClaim&) = delete;
-  TokenClaim& operator=(const TokenClaim&) = delete;
-  ~TokenClaim() {
-    if (!key_.empty()) tokens_->release(key_);
-  }
-  // The answer stored for this token when the request is a replay.
-  const std::string* replay() const { return replay_ ? &previous_ : nullptr; }
-  void complete(const std::string& response) {
-    if (key_.empty()) return;
-    tokens_->complete(key_, response);
-    key_.clear();
-  }
-
- private:
-  ClientTokenCache* tokens_ = nullptr;
-  std::string key_;  // claimed, not yet completed
-  std::string previous_;
-  bool replay_ = false;
-};
-
 }  // namespace
 
 TransactWriteRequest decode_transact_write_items(json::object body) {
@@ -210,7 +166,7 @@ TransactWriteRequest decode_transact_write_items(json::object body) {
   req.capacity = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
   if (auto token = get_string(body, "ClientRequestToken")) {
     req.client_token = std::string(*token);
-    req.digest = digest_of(simdjson::minify(body));
+    req.digest = request_digest(simdjson::minify(body));
   }
   const json::array items = *get_array(body, "TransactItems");
   for (json::element e : items) req.actions.push_back(decode_action(e));
@@ -255,7 +211,7 @@ std::string to_json(const TransactWriteRequest& req, const TransactWriteResponse
 
 Result transact_write_items(RequestContext& ctx, json::object body) {
   const TransactWriteRequest req = decode_transact_write_items(body);
-  TokenClaim claim(ctx, req);
+  ClientTokenClaim claim(ctx, req.client_token, req.digest);
   if (const std::string* previous = claim.replay()) co_return *previous;
   std::string response = to_json(req, co_await execute(ctx, req));
   claim.complete(response);

@@ -421,3 +421,98 @@ def test_streams_and_lambda_fuzz(fuzz):
     assert status == 200, data
     keys = [r["dynamodb"]["Keys"]["pk"]["S"] for r in json.loads(data)["Records"]]
     assert "after" in keys
+
+
+# ------------------------------------------------------------------ PartiQL
+
+def mutate_statement(rnd, text):
+    """A PartiQL text cut, spliced or padded where a parser can trip."""
+    kind = rnd.choice(["cut", "splice", "repeat", "nest", "quote", "params"])
+    if kind == "cut":
+        return text[:rnd.randrange(len(text) + 1)]
+    if kind == "splice":
+        at = rnd.randrange(len(text) + 1)
+        return text[:at] + rnd.choice(["?", "'", '"', "(", ")", "[", "]", "{", "}", "<<", ">>", ",", ".", "--",
+                                       "/*", "AND", "OR", "NOT", "WHERE", "SELECT", "1e999", "-0", "\u0000",
+                                       "\ufffd", "EXISTS(", "RETURNING ALL OLD *"]) + text[at:]
+    if kind == "repeat":
+        return text + " " + text
+    if kind == "nest":
+        n = rnd.choice([50, 500, 5000])
+        return text.replace("= ?", "= " + "(" * n + "?" + ")" * n, 1) if "= ?" in text else "(" * n + text
+    if kind == "quote":
+        return text.replace("'", '"') if rnd.random() < 0.5 else text.replace('"', "'")
+    return text.replace("?", "'x'", 1)
+
+
+def partiql_templates(table, rnd):
+    """Valid PartiQL requests of the three operations against `table`."""
+    sk = rnd.randint(0, 9)
+    t = f'"{table}"'
+    return [
+        ("ExecuteStatement", {"Statement": f"SELECT pk, sk, l[1], m.k FROM {t} WHERE pk = ? AND sk BETWEEN ? AND ?",
+                              "Parameters": [{"S": "p1"}, {"N": "0"}, {"N": "9"}], "Limit": 5,
+                              "ConsistentRead": True, "ReturnConsumedCapacity": "TOTAL"}),
+        ("ExecuteStatement", {"Statement": f"UPDATE {t} SET n = n + ? SET l = list_append(l, ?) REMOVE m.z "
+                                           f"WHERE pk = 'p1' AND sk = {sk} RETURNING ALL NEW *",
+                              "Parameters": [{"N": "1"}, {"L": [{"S": "y"}]}]}),
+        ("ExecuteStatement", {"Statement": f"INSERT INTO {t} VALUE {{'pk': ?, 'sk': ?, 's': <<'a', 'b'>>}}",
+                              "Parameters": [{"S": "p5"}, {"N": str(sk)}]}),
+        ("BatchExecuteStatement", {"Statements": [
+            {"Statement": f"SELECT * FROM {t} WHERE pk = ? AND sk = ?", "Parameters": [{"S": "p1"}, {"N": str(i)}],
+             "ConsistentRead": True} for i in range(3)], "ReturnConsumedCapacity": "TOTAL"}),
+        ("BatchExecuteStatement", {"Statements": [
+            {"Statement": f"DELETE FROM {t} WHERE pk = 'p2' AND sk = {sk} AND n > 0"},
+            {"Statement": f"UPDATE {t} SET v = ? WHERE pk = 'p4' AND sk = 1", "Parameters": [{"S": "x"}],
+             "ReturnValuesOnConditionCheckFailure": "ALL_OLD"},
+            {"Statement": f"INSERT INTO {t} VALUE {{'pk': 'p5', 'sk': 99}}"}]}),
+        ("ExecuteTransaction", {"TransactStatements": [
+            {"Statement": f"SELECT * FROM {t} WHERE pk = 'p1' AND sk = {i}"} for i in range(2)]}),
+        ("ExecuteTransaction", {"TransactStatements": [
+            {"Statement": f"EXISTS(SELECT * FROM {t} WHERE pk = 'p1' AND sk = 0 AND attribute_exists(l))"},
+            {"Statement": f"UPDATE {t} SET v = 'x' WHERE pk = 'p4' AND sk = 2"},
+            {"Statement": f"DELETE FROM {t} WHERE pk = 'p4' AND sk = 3",
+             "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}],
+            "ClientRequestToken": f"tok-{rnd.randint(0, 5)}", "ReturnConsumedCapacity": "INDEXES"}),
+    ]
+
+
+def test_partiql_fuzz(fuzz):
+    """Mutated ExecuteStatement, BatchExecuteStatement and ExecuteTransaction
+    requests (their JSON and their statements' text) get 200 or a 4xx, never a
+    5xx or a hang; a rejected one leaves the sentinel table as it was."""
+    rnd = random.Random(SEED + 2)
+    expected = fuzz.snapshot()
+    counts = {}
+    for i in range(max(300, ITERATIONS // 3)):
+        table = SENTINEL if rnd.random() < 0.5 else TARGET
+        op, body = rnd.choice(partiql_templates(table, rnd))
+        r = rnd.random()
+        if r < 0.45:
+            body = copy.deepcopy(body)
+            members = body.get("Statements") or body.get("TransactStatements") or [body]
+            m = rnd.choice(members)
+            m["Statement"] = mutate_statement(rnd, m["Statement"])
+            raw = json.dumps(body).encode()
+        elif r < 0.6:
+            raw = mutate_bytes(rnd, json.dumps(body).encode())
+        else:
+            try:
+                raw = json.dumps(mutate_tree(rnd, body)).encode()
+            except RecursionError:
+                raw = mutate_bytes(rnd, b"")
+        context = {"seed": SEED + 2, "iteration": i, "op": op, "body": raw[:3000]}
+        try:
+            status, data = fuzz.call(op, raw)
+        except Exception as e:  # a hang or a dropped connection
+            pytest.fail(f"request failed: {e!r} {context}")
+        check_answer(status, data, context)
+        counts[status] = counts.get(status, 0) + 1
+        if SENTINEL.encode() in raw:
+            now = fuzz.snapshot()
+            if status != 200:
+                assert now == expected, ("sentinel changed by a rejected request", context, data[:2000])
+            expected = now
+    assert fuzz.srv.alive()
+    assert 200 in counts and any(400 <= s < 500 for s in counts), counts
+    assert fuzz.snapshot() == expected

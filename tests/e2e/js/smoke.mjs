@@ -15,7 +15,15 @@ import {
   ResourceNotFoundException,
   UpdateItemCommand,
   DeleteItemCommand,
+  ExecuteStatementCommand,
+  BatchExecuteStatementCommand,
+  ExecuteTransactionCommand,
+  TransactionCanceledException,
 } from "@aws-sdk/client-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  ExecuteStatementCommand as DocExecuteStatementCommand,
+} from "@aws-sdk/lib-dynamodb";
 import {
   DynamoDBStreamsClient,
   ListStreamsCommand,
@@ -126,6 +134,7 @@ async function main() {
     assert.equal(notFound.message, "Requested resource not found: Table: NoSuchTable not found");
 
     await streamsSmoke(port);
+    await partiqlSmoke(port);
     console.log("js smoke: OK");
   } finally {
     await stopServer(child);
@@ -195,6 +204,85 @@ async function streamsSmoke(port) {
   }
   assert.ok(bad && !(bad instanceof ExpiredIteratorException) && bad.name === "ValidationException",
             `expected ValidationException for a garbled iterator, got ${bad}`);
+}
+
+// PartiQL through the client's ExecuteStatement, BatchExecuteStatement and
+// ExecuteTransaction commands, and lib-dynamodb's ExecuteStatement with
+// native JS values.
+async function partiqlSmoke(port) {
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKIDJS", secretAccessKey: "secret" },
+    maxAttempts: 1,
+  });
+  const doc = DynamoDBDocumentClient.from(client);
+  await client.send(new CreateTableCommand({
+    TableName: "Pql",
+    AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+    KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+    BillingMode: "PAY_PER_REQUEST",
+  }));
+
+  const inserted = await client.send(new ExecuteStatementCommand({
+    Statement: `INSERT INTO "Pql" VALUE {'id': 'u0', 'n': 0}`,
+  }));
+  assert.deepEqual(inserted.Items, []);
+  const selected = await client.send(new ExecuteStatementCommand({
+    Statement: `SELECT id, n FROM "Pql" WHERE id = ?`, Parameters: [{ S: "u0" }],
+  }));
+  assert.deepEqual(selected.Items, [{ id: { S: "u0" }, n: { N: "0" } }]);
+
+  const batch = await client.send(new BatchExecuteStatementCommand({
+    Statements: [
+      { Statement: `INSERT INTO "Pql" VALUE {'id': 'u1', 'n': 1}` },
+      { Statement: `INSERT INTO "Pql" VALUE {'id': ?, 'n': ?}`, Parameters: [{ S: "u2" }, { N: "2" }] },
+      { Statement: `INSERT INTO "Pql" VALUE {'id': 'u0'}` },
+    ],
+  }));
+  assert.deepEqual(batch.Responses, [
+    { TableName: "Pql" },
+    { TableName: "Pql" },
+    { TableName: "Pql", Error: { Code: "DuplicateItem", Message: "Duplicate primary key exists in table" } },
+  ]);
+
+  await client.send(new ExecuteTransactionCommand({
+    TransactStatements: [
+      { Statement: `UPDATE "Pql" SET n = n + 2 WHERE id = 'u1'` },
+      { Statement: `DELETE FROM "Pql" WHERE id = 'u0'` },
+    ],
+  }));
+  const reads = await client.send(new ExecuteTransactionCommand({
+    TransactStatements: [
+      { Statement: `SELECT n FROM "Pql" WHERE id = 'u1'` },
+      { Statement: `SELECT * FROM "Pql" WHERE id = ?`, Parameters: [{ S: "u0" }] },
+    ],
+  }));
+  assert.deepEqual(reads.Responses, [{ Item: { n: { N: "3" } } }, {}]);
+
+  let cancelled = null;
+  try {
+    await client.send(new ExecuteTransactionCommand({
+      TransactStatements: [
+        { Statement: `INSERT INTO "Pql" VALUE {'id': 'u3'}` },
+        { Statement: `INSERT INTO "Pql" VALUE {'id': 'u2'}` },
+      ],
+    }));
+  } catch (e) {
+    cancelled = e;
+  }
+  assert.ok(cancelled instanceof TransactionCanceledException, `expected TransactionCanceledException, got ${cancelled}`);
+  assert.deepEqual(cancelled.CancellationReasons, [
+    { Code: "None" },
+    { Code: "DuplicateItem", Message: "Duplicate primary key exists in table" },
+  ]);
+  const u3 = await client.send(new GetItemCommand({ TableName: "Pql", Key: { id: { S: "u3" } } }));
+  assert.equal(u3.Item, undefined, "a cancelled transaction writes nothing");
+
+  const native = await doc.send(new DocExecuteStatementCommand({
+    Statement: `SELECT id, n FROM "Pql" WHERE id = ? AND n = ?`, Parameters: ["u1", 3],
+  }));
+  assert.deepEqual(native.Items, [{ id: "u1", n: 3 }]);
 }
 
 main().catch((e) => {

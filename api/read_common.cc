@@ -5,6 +5,7 @@
 #include "api/errors.hh"
 #include "api/expression_inputs.hh"
 #include "expressions/eval.hh"
+#include "expressions/partiql.hh"
 
 namespace ddbd::api {
 
@@ -23,19 +24,14 @@ bool ReadProjection::active() const { return impl != nullptr; }
 Item ReadProjection::apply(const Item& item) const {
   if (!impl) return item;
   if (!impl->columns) return expr::project(item, impl->paths);
-  Item out;
-  for (const auto& p : impl->paths)
-    if (const AttributeValue* v = expr::resolve_path(item, p)) map_set(out, select_column_name(p), *v);
-  return out;
+  return select_columns(item, impl->paths);
 }
 
-std::string select_column_name(const expr::Path& p) {
-  std::size_t last = 0;
-  for (std::size_t i = 0; i < p.elems.size(); ++i)
-    if (!p.elems[i].is_index) last = i;
-  std::string s = p.elems[last].name;
-  for (std::size_t i = last + 1; i < p.elems.size(); ++i) s += "[" + std::to_string(p.elems[i].index) + "]";
-  return s;
+Item select_columns(const Item& item, const std::vector<expr::Path>& paths) {
+  Item out;
+  for (const auto& p : paths)
+    if (const AttributeValue* v = expr::resolve_path(item, p)) map_set(out, expr::partiql::projection_name(p), *v);
+  return out;
 }
 
 ReadProjection decode_read_projection(json::object body) {

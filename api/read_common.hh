@@ -40,7 +40,8 @@ ReadProjection decode_read_projection(json::object body);
 // and the indexes after it: "m.k[0]" -> "k[0]").  No paths: none (the whole
 // item, SELECT *).
 ReadProjection make_read_projection(std::vector<expr::Path> paths);
-// The column name of a SELECT path, as above.
-std::string select_column_name(const expr::Path& p);
+// The columns of `item` that a SELECT list names, as above
+// (expr::partiql::projection_name).
+Item select_columns(const Item& item, const std::vector<expr::Path>& paths);
 
 }  // namespace ddbd::api

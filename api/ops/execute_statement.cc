@@ -33,6 +33,7 @@
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
 #include "api/partiql.hh"
+#include "api/read_common.hh"
 #include "api/write_ops.hh"
 #include "expressions/eval.hh"
 #include "storage/encoded_item.hh"
@@ -470,14 +471,6 @@ SelectPlan plan_select(const Statement& s, const storage::KeySchema& ks) {
   return plan;
 }
 
-// ---- SELECT projection --------------------------------------------------------
-
-Item columns(const Item& item, const std::vector<expr::Path>& paths) {
-  Item out;
-  for (const auto& p : paths)
-    if (const AttributeValue* v = expr::resolve_path(item, p)) map_set(out, expr::partiql::projection_name(p), *v);
-  return out;
-}
 
 // ---- execution ------------------------------------------------------------------
 
@@ -631,12 +624,12 @@ std::string to_json(const ExecuteStatementRequest& req, const ExecuteStatementRe
       if (projection) {
         decoded.clear();
         if (!storage::decode_item(encoded, decoded)) throw storage::StorageError("corrupt item");
-        w.item(columns(decoded, *projection));
+        w.item(select_columns(decoded, *projection));
       } else if (!w.encoded_item(encoded)) {
         throw storage::StorageError("corrupt item");
       }
     }
-    for (const Item& item : page.items) w.item(projection ? columns(item, *projection) : item);
+    for (const Item& item : page.items) w.item(projection ? select_columns(item, *projection) : item);
   }
   if (resp.returned) w.item(*resp.returned);
   w.end_array();

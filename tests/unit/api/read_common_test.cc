@@ -1,6 +1,7 @@
 // api/read_common.hh: make_read_projection, PartiQL's SELECT list as a
 // ReadProjection (the reads of BatchExecuteStatement and ExecuteTransaction).
 #include "api/read_common.hh"
+#include "expressions/partiql.hh"
 
 #include <gtest/gtest.h>
 
@@ -58,10 +59,10 @@ TEST(ReadProjectionTest, SelectPathsAreNamedByTheirColumn) {
 }
 
 TEST(ReadProjectionTest, ColumnNames) {
-  EXPECT_EQ(select_column_name(path({name("a")})), "a");
-  EXPECT_EQ(select_column_name(path({name("a"), name("b")})), "b");
-  EXPECT_EQ(select_column_name(path({name("a"), at(0), at(2)})), "a[0][2]");
-  EXPECT_EQ(select_column_name(path({name("a"), at(0), name("c"), at(1)})), "c[1]");
+  EXPECT_EQ(expr::partiql::projection_name(path({name("a")})), "a");
+  EXPECT_EQ(expr::partiql::projection_name(path({name("a"), name("b")})), "b");
+  EXPECT_EQ(expr::partiql::projection_name(path({name("a"), at(0), at(2)})), "a[0][2]");
+  EXPECT_EQ(expr::partiql::projection_name(path({name("a"), at(0), name("c"), at(1)})), "c[1]");
 }
 
 }  // namespace

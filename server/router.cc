@@ -159,7 +159,11 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
   constexpr std::string_view kStreamsPrefix = "DynamoDBStreams_20120810.";
   if (target.starts_with(kStreamsPrefix)) op = api::find_streams_operation(target.substr(kStreamsPrefix.size()));
   if (!op) {
-    co_return fail(api::ApiError(api::ErrorCode::UnknownOperationException, "Unknown operation: " + std::string(target)));
+    HttpResponse failed = fail(api::ApiError(api::ErrorCode::UnknownOperationException, "Unknown operation: " + std::string(target)));
+    if (config_.log_requests)
+      spdlog::info("request {} {} table=- status={} latency_ms=0.000", request_id, target.empty() ? "-" : target,
+                   failed.result_int());
+    co_return failed;
   }
 
   // --log-requests: the table is read before serve() takes the body.

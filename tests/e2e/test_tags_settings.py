@@ -153,7 +153,7 @@ def test_arn_errors(server, client, table):
             msg = rejected(op, "AccessDeniedException", ResourceArn=bad, **kw)
             assert msg == (f"User: arn:aws:iam::{ACCOUNT}:root is not authorized to perform: "
                            f"dynamodb:{name} on resource: {bad}")
-        msg = rejected(op, "AccessDeniedException", ResourceArn="", **kw)
+        msg = rejected(getattr(loose, op.__name__), "AccessDeniedException", ResourceArn="", **kw)
         assert msg.endswith(f"dynamodb:{name} on resource: *")
         for bad in ("a:b:c:d:e:f/g", arn_of("ab"), arn_of(table) + "/index/gsi",
                     f"arn:aws:s3:{REGION}:{ACCOUNT}:table/{table}"):
@@ -215,84 +215,92 @@ def test_tagging_a_table_being_created_or_deleted(server_factory, table_name):
     assert c.list_tags_of_resource(ResourceArn=arn_of(name))["Tags"] == []
 
 
+def call(server, op, body, code=None):
+    """POSTs `op` with the JSON `body` (raw, as this botocore does not know
+    every settings member and drops unknown response members).  Returns the
+    answer's JSON; with `code`, the request must fail with it (HTTP 400) and
+    the message is returned."""
+    status, _, answer = raw_post(server.url, "DynamoDB_20120810." + op, body)
+    if code is None:
+        assert status == 200, (op, answer)
+        return answer
+    assert status == 400 and answer["__type"].rsplit("#", 1)[-1] == code, (op, status, answer)
+    return answer.get("message", answer.get("Message"))
+
+
+KEYS = {"AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}
+
+
 def test_tags_and_settings_survive_a_restart(server_factory, table_name):
     srv = server_factory()
-    c = srv.client()
     name = table_name("TagsRestart")
-    c.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                   KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                   Tags=[{"Key": "a", "Value": "1"}], TableClass="STANDARD_INFREQUENT_ACCESS",
-                   SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": "alias/mine"},
-                   OnDemandThroughput={"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 50},
-                   WarmThroughput={"ReadUnitsPerSecond": 15000, "WriteUnitsPerSecond": 5000},
-                   DeletionProtectionEnabled=True)
-    c.tag_resource(ResourceArn=arn_of(name), Tags=[{"Key": "b", "Value": "2"}])
-    before = c.describe_table(TableName=name)["Table"]
+    call(srv, "CreateTable", {
+        "TableName": name, "BillingMode": "PAY_PER_REQUEST", **KEYS,
+        "Tags": [{"Key": "a", "Value": "1"}], "TableClass": "STANDARD_INFREQUENT_ACCESS",
+        "SSESpecification": {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": "alias/mine"},
+        "OnDemandThroughput": {"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 50},
+        "WarmThroughput": {"ReadUnitsPerSecond": 15000, "WriteUnitsPerSecond": 5000},
+        "DeletionProtectionEnabled": True})
+    srv.client().tag_resource(ResourceArn=arn_of(name), Tags=[{"Key": "b", "Value": "2"}])
+    before = call(srv, "DescribeTable", {"TableName": name})["Table"]
     srv.restart()
-    c = srv.client()
-    assert as_dict(all_tags(c, arn_of(name))) == {"a": "1", "b": "2"}
-    after = c.describe_table(TableName=name)["Table"]
+    assert as_dict(all_tags(srv.client(), arn_of(name))) == {"a": "1", "b": "2"}
+    after = call(srv, "DescribeTable", {"TableName": name})["Table"]
     for k in ("TableClassSummary", "SSEDescription", "OnDemandThroughput", "WarmThroughput",
               "DeletionProtectionEnabled"):
         assert after[k] == before[k], k
+    assert after["SSEDescription"]["KMSMasterKeyArn"] == f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/mine"
 
 
 # ---- settings ----
 
-def test_default_settings(client, table_name):
+def test_default_settings(server, table_name):
     name = table_name("SetDefault")
-    created = create_simple_table(client, name)["TableDescription"]
-    try:
-        t = client.describe_table(TableName=name)["Table"]
-        for d in (created, t):
-            assert "SSEDescription" not in d  # the default AWS-owned key
-            assert "TableClassSummary" not in d
-            assert d["OnDemandThroughput"] == {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}
-            assert d["WarmThroughput"] == {"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000,
-                                           "Status": "ACTIVE"}
-            assert d["DeletionProtectionEnabled"] is False
-    finally:
-        client.delete_table(TableName=name)
+    created = call(server, "CreateTable", {"TableName": name, "BillingMode": "PAY_PER_REQUEST", **KEYS})
+    t = call(server, "DescribeTable", {"TableName": name})["Table"]
+    call(server, "DeleteTable", {"TableName": name})
+    for d in (created["TableDescription"], t):
+        assert "SSEDescription" not in d  # the default AWS-owned key
+        assert "TableClassSummary" not in d
+        assert d["OnDemandThroughput"] == {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}
+        assert d["WarmThroughput"] == {"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000, "Status": "ACTIVE"}
+        assert d["DeletionProtectionEnabled"] is False
     name = table_name("SetDefaultProv")
-    created = create_simple_table(client, name, billing="PROVISIONED")["TableDescription"]
-    try:
-        assert "OnDemandThroughput" not in created
-        assert created["WarmThroughput"]["ReadUnitsPerSecond"] == 12000
-    finally:
-        client.delete_table(TableName=name)
+    d = call(server, "CreateTable", {"TableName": name, **KEYS,
+                                     "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}})
+    call(server, "DeleteTable", {"TableName": name})
+    assert "OnDemandThroughput" not in d["TableDescription"]
+    assert d["TableDescription"]["WarmThroughput"]["ReadUnitsPerSecond"] == 12000
 
 
-def test_settings_at_create_table(client, table_name):
+def test_settings_at_create_table(server, table_name):
     name = table_name("SetCreate")
-    created = client.create_table(
-        TableName=name, BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        TableClass="STANDARD_INFREQUENT_ACCESS",
-        SSESpecification={"Enabled": True, "SSEType": "KMS",
-                          "KMSMasterKeyId": "1234abcd-12ab-34cd-56ef-1234567890ab"},
-        OnDemandThroughput={"MaxReadRequestUnits": 200},
-        WarmThroughput={"ReadUnitsPerSecond": 20000, "WriteUnitsPerSecond": 8000},
-        DeletionProtectionEnabled=True)["TableDescription"]
-    try:
-        t = client.describe_table(TableName=name)["Table"]
-        for d in (created, t):
-            assert d["TableClassSummary"]["TableClass"] == "STANDARD_INFREQUENT_ACCESS"
-            assert d["TableClassSummary"]["LastUpdateDateTime"] == d["CreationDateTime"]
-            assert d["SSEDescription"] == {
-                "Status": "ENABLED", "SSEType": "KMS",
-                "KMSMasterKeyArn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"}
-            assert d["OnDemandThroughput"] == {"MaxReadRequestUnits": 200, "MaxWriteRequestUnits": -1}
-            assert d["WarmThroughput"] == {"ReadUnitsPerSecond": 20000, "WriteUnitsPerSecond": 8000,
-                                           "Status": "ACTIVE"}
-            assert d["DeletionProtectionEnabled"] is True
-    finally:
-        client.update_table(TableName=name, DeletionProtectionEnabled=False)
-        client.delete_table(TableName=name)
+    created = call(server, "CreateTable", {
+        "TableName": name, "BillingMode": "PAY_PER_REQUEST", **KEYS,
+        "TableClass": "STANDARD_INFREQUENT_ACCESS",
+        "SSESpecification": {"Enabled": True, "SSEType": "KMS",
+                             "KMSMasterKeyId": "1234abcd-12ab-34cd-56ef-1234567890ab"},
+        "OnDemandThroughput": {"MaxReadRequestUnits": 200},
+        "WarmThroughput": {"ReadUnitsPerSecond": 20000, "WriteUnitsPerSecond": 8000},
+        "DeletionProtectionEnabled": True})["TableDescription"]
+    t = call(server, "DescribeTable", {"TableName": name})["Table"]
+    msg = call(server, "DeleteTable", {"TableName": name}, "ValidationException")
+    assert "deletion protection" in msg.lower()
+    call(server, "UpdateTable", {"TableName": name, "DeletionProtectionEnabled": False})
+    call(server, "DeleteTable", {"TableName": name})
+    for d in (created, t):
+        assert d["TableClassSummary"] == {"TableClass": "STANDARD_INFREQUENT_ACCESS",
+                                          "LastUpdateDateTime": d["CreationDateTime"]}
+        assert d["SSEDescription"] == {
+            "Status": "ENABLED", "SSEType": "KMS",
+            "KMSMasterKeyArn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"}
+        assert d["OnDemandThroughput"] == {"MaxReadRequestUnits": 200, "MaxWriteRequestUnits": -1}
+        assert d["WarmThroughput"] == {"ReadUnitsPerSecond": 20000, "WriteUnitsPerSecond": 8000, "Status": "ACTIVE"}
+        assert d["DeletionProtectionEnabled"] is True
 
 
-def test_sse_keys(client, table_name):
+def test_sse_keys(server, table_name):
     """Without KMSMasterKeyId the key is the account's AWS-managed key, the
     same for every table; an alias or a key ARN is shown as an ARN."""
     arns = []
@@ -300,11 +308,9 @@ def test_sse_keys(client, table_name):
                  {"Enabled": True, "KMSMasterKeyId": "alias/app"},
                  {"Enabled": True, "KMSMasterKeyId": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/k1"}):
         name = table_name("Sse")
-        d = client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                                SSESpecification=spec)["TableDescription"]
-        client.delete_table(TableName=name)
+        d = call(server, "CreateTable", {"TableName": name, "BillingMode": "PAY_PER_REQUEST", **KEYS,
+                                         "SSESpecification": spec})["TableDescription"]
+        call(server, "DeleteTable", {"TableName": name})
         assert d["SSEDescription"]["Status"] == "ENABLED" and d["SSEDescription"]["SSEType"] == "KMS"
         arns.append(d["SSEDescription"]["KMSMasterKeyArn"])
     assert arns[0] == arns[1]
@@ -313,82 +319,87 @@ def test_sse_keys(client, table_name):
     assert arns[2] == f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/app"
     assert arns[3] == f"arn:aws:kms:{REGION}:{ACCOUNT}:key/k1"
     name = table_name("SseOff")
-    d = client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                            SSESpecification={"Enabled": False})["TableDescription"]
-    client.delete_table(TableName=name)
+    d = call(server, "CreateTable", {"TableName": name, "BillingMode": "PAY_PER_REQUEST", **KEYS,
+                                     "SSESpecification": {"Enabled": False}})["TableDescription"]
+    call(server, "DeleteTable", {"TableName": name})
     assert "SSEDescription" not in d
 
 
-def test_settings_at_update_table(client, table_name):
+def test_settings_at_update_table(server, table_name):
     name = table_name("SetUpdate")
-    create_simple_table(client, name)
+    call(server, "CreateTable", {"TableName": name, "BillingMode": "PAY_PER_REQUEST", **KEYS})
+
+    def update(**kw):
+        return call(server, "UpdateTable", {"TableName": name, **kw})["TableDescription"]
+
     try:
-        d = client.update_table(TableName=name, TableClass="STANDARD_INFREQUENT_ACCESS")["TableDescription"]
+        d = update(TableClass="STANDARD_INFREQUENT_ACCESS")
         assert d["TableClassSummary"]["TableClass"] == "STANDARD_INFREQUENT_ACCESS"
         assert d["TableClassSummary"]["LastUpdateDateTime"] >= d["CreationDateTime"]
-        d = client.update_table(TableName=name, SSESpecification={"Enabled": True})["TableDescription"]
-        assert d["SSEDescription"]["SSEType"] == "KMS"
-        d = client.update_table(TableName=name,
-                                OnDemandThroughput={"MaxReadRequestUnits": 10, "MaxWriteRequestUnits": 20})
-        assert d["TableDescription"]["OnDemandThroughput"] == {"MaxReadRequestUnits": 10, "MaxWriteRequestUnits": 20}
-        d = client.update_table(TableName=name, OnDemandThroughput={"MaxWriteRequestUnits": -1})["TableDescription"]
+        assert update(SSESpecification={"Enabled": True})["SSEDescription"]["SSEType"] == "KMS"
+        d = update(OnDemandThroughput={"MaxReadRequestUnits": 10, "MaxWriteRequestUnits": 20})
+        assert d["OnDemandThroughput"] == {"MaxReadRequestUnits": 10, "MaxWriteRequestUnits": 20}
+        d = update(OnDemandThroughput={"MaxWriteRequestUnits": -1})
         assert d["OnDemandThroughput"] == {"MaxReadRequestUnits": 10, "MaxWriteRequestUnits": -1}
-        d = client.update_table(TableName=name, WarmThroughput={"ReadUnitsPerSecond": 13000})["TableDescription"]
-        assert d["WarmThroughput"]["ReadUnitsPerSecond"] == 13000
-        assert d["WarmThroughput"]["WriteUnitsPerSecond"] == 4000
-        d = client.update_table(TableName=name, SSESpecification={"Enabled": False})["TableDescription"]
-        assert "SSEDescription" not in d
-        d = client.update_table(TableName=name, DeletionProtectionEnabled=True)["TableDescription"]
-        assert d["DeletionProtectionEnabled"] is True
-        t = client.describe_table(TableName=name)["Table"]
+        d = update(WarmThroughput={"ReadUnitsPerSecond": 13000})
+        assert d["WarmThroughput"] == {"ReadUnitsPerSecond": 13000, "WriteUnitsPerSecond": 4000, "Status": "ACTIVE"}
+        # Warm throughput does not go down.
+        assert update(WarmThroughput={"ReadUnitsPerSecond": 12500})["WarmThroughput"]["ReadUnitsPerSecond"] == 13000
+        assert "SSEDescription" not in update(SSESpecification={"Enabled": False})
+        assert update(DeletionProtectionEnabled=True)["DeletionProtectionEnabled"] is True
+        t = call(server, "DescribeTable", {"TableName": name})["Table"]
         assert t["TableClassSummary"]["TableClass"] == "STANDARD_INFREQUENT_ACCESS"
         assert t["OnDemandThroughput"] == {"MaxReadRequestUnits": 10, "MaxWriteRequestUnits": -1}
         assert t["WarmThroughput"]["ReadUnitsPerSecond"] == 13000
-        assert "SSEDescription" not in t
+        assert "SSEDescription" not in t and t["DeletionProtectionEnabled"] is True
         # Switching to PROVISIONED drops the on-demand maximums.
-        d = client.update_table(TableName=name, DeletionProtectionEnabled=False, BillingMode="PROVISIONED",
-                                ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
-        assert "OnDemandThroughput" not in d["TableDescription"]
+        d = update(DeletionProtectionEnabled=False, BillingMode="PROVISIONED",
+                   ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
+        assert "OnDemandThroughput" not in d
     finally:
-        client.delete_table(TableName=name)
+        call(server, "DeleteTable", {"TableName": name})
 
 
-def test_settings_validation(server, client, table_name):
-    loose = loose_client(server)
-    base = dict(AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+def test_settings_validation(server, table_name):
     name = table_name("SetBad")
-    msg = rejected(loose.create_table, TableName=name, BillingMode="PAY_PER_REQUEST", TableClass="COLD", **base)
+    ppr = {"TableName": name, "BillingMode": "PAY_PER_REQUEST", **KEYS}
+    msg = call(server, "CreateTable", {**ppr, "TableClass": "COLD"}, "ValidationException")
     assert msg == ("1 validation error detected: Value 'COLD' at 'tableClass' failed to satisfy constraint: "
                    "Member must satisfy enum value set: [STANDARD, STANDARD_INFREQUENT_ACCESS]")
-    msg = rejected(loose.create_table, TableName=name, BillingMode="PAY_PER_REQUEST",
-                   SSESpecification={"Enabled": True, "SSEType": "DES"}, **base)
+    msg = call(server, "CreateTable", {**ppr, "SSESpecification": {"Enabled": True, "SSEType": "DES"}},
+               "ValidationException")
     assert msg == ("1 validation error detected: Value 'DES' at 'sSESpecification.sSEType' failed to satisfy "
                    "constraint: Member must satisfy enum value set: [AES256, KMS]")
-    msg = rejected(client.create_table, TableName=name,
-                   ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
-                   OnDemandThroughput={"MaxReadRequestUnits": 5}, **base)
+    msg = call(server, "CreateTable", {**ppr, "SSESpecification": {"Enabled": True, "SSEType": "AES256"}},
+               "ValidationException")
+    assert msg == "One or more parameter values were invalid: Unsupported SSEType: AES256"
+    msg = call(server, "CreateTable", {"TableName": name, **KEYS,
+                                       "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+                                       "OnDemandThroughput": {"MaxReadRequestUnits": 5}}, "ValidationException")
     assert msg == ("One or more parameter values were invalid: OnDemandThroughput can only be specified when "
                    "BillingMode is PAY_PER_REQUEST")
-    msg = rejected(client.create_table, TableName=name, BillingMode="PAY_PER_REQUEST",
-                   OnDemandThroughput={"MaxReadRequestUnits": 0}, **base)
+    msg = call(server, "CreateTable", {**ppr, "OnDemandThroughput": {"MaxReadRequestUnits": 0}}, "ValidationException")
     assert "MaxReadRequestUnits must be -1 (no maximum) or at least 1" in msg
-    msg = rejected(loose.create_table, TableName=name, BillingMode="PAY_PER_REQUEST",
-                   WarmThroughput={"ReadUnitsPerSecond": 0}, **base)
-    assert "at 'warmThroughput.readUnitsPerSecond' failed to satisfy constraint: Member must have value greater than or equal to 1" in msg
-    msg = rejected(client.create_table, TableName=name, BillingMode="PAY_PER_REQUEST",
-                   SSESpecification={"Enabled": False, "KMSMasterKeyId": "k"}, **base)
+    msg = call(server, "CreateTable", {**ppr, "WarmThroughput": {"ReadUnitsPerSecond": 0}}, "ValidationException")
+    assert ("Value '0' at 'warmThroughput.readUnitsPerSecond' failed to satisfy constraint: "
+            "Member must have value greater than or equal to 1") in msg
+    msg = call(server, "CreateTable", {**ppr, "WarmThroughput": {}}, "ValidationException")
+    assert "WarmThroughput must specify ReadUnitsPerSecond, WriteUnitsPerSecond or both" in msg
+    msg = call(server, "CreateTable", {**ppr, "SSESpecification": {"Enabled": False, "KMSMasterKeyId": "k"}},
+               "ValidationException")
     assert "can only be specified when SSE is enabled" in msg
-    rejected(client.describe_table, "ResourceNotFoundException", TableName=name)
-    create_simple_table(client, name, billing="PROVISIONED")
+    msg = call(server, "CreateTable", {**ppr, "OnDemandThroughput": {"MaxReadRequestUnits": "x"}},
+               "SerializationException")
+    call(server, "DescribeTable", {"TableName": name}, "ResourceNotFoundException")
+    call(server, "CreateTable", {"TableName": name, **KEYS,
+                                 "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}})
     try:
-        msg = rejected(client.update_table, TableName=name, OnDemandThroughput={"MaxReadRequestUnits": 5})
+        msg = call(server, "UpdateTable", {"TableName": name, "OnDemandThroughput": {"MaxReadRequestUnits": 5}},
+                   "ValidationException")
         assert "OnDemandThroughput can only be specified when BillingMode is PAY_PER_REQUEST" in msg
-        assert "OnDemandThroughput" not in client.describe_table(TableName=name)["Table"]
+        assert "OnDemandThroughput" not in call(server, "DescribeTable", {"TableName": name})["Table"]
     finally:
-        client.delete_table(TableName=name)
+        call(server, "DeleteTable", {"TableName": name})
 
 
 # ---- the AWS CLI ----

@@ -116,9 +116,11 @@ TableSettingsRequest decode_table_settings(json::object body) {
 
 void apply_table_settings(const TableSettingsRequest& req, storage::TableDef& def, const std::string& region,
                           const std::string& account) {
+  // Every check before the first change (apply_sse checks before it writes).
+  if (def.billing_mode != "PAY_PER_REQUEST" && req.has_on_demand)
+    invalid("OnDemandThroughput can only be specified when BillingMode is PAY_PER_REQUEST");
   if (req.sse) apply_sse(*req.sse, def, region, account);
   if (def.billing_mode != "PAY_PER_REQUEST") {
-    if (req.has_on_demand) invalid("OnDemandThroughput can only be specified when BillingMode is PAY_PER_REQUEST");
     def.on_demand_max_read = def.on_demand_max_write = 0;
   } else if (req.has_on_demand) {
     if (req.on_demand_max_read) def.on_demand_max_read = *req.on_demand_max_read;

@@ -1,5 +1,7 @@
 #include "server/options.hh"
 
+#include "ddbd_version.hh"  // generated: DDBD_VERSION, DDBD_GIT_SHA (cmake/Version.cmake)
+
 #include <charconv>
 #include <cstdlib>
 #include <utility>
@@ -285,12 +287,6 @@ A DynamoDB-compatible server.
 }
 
 std::string version_string() {
-#ifndef DDBD_VERSION
-#define DDBD_VERSION "unknown"
-#endif
-#ifndef DDBD_GIT_SHA
-#define DDBD_GIT_SHA "unknown"
-#endif
   return std::string("ddbd ") + DDBD_VERSION + " (git " + DDBD_GIT_SHA + ")";
 }
 

@@ -1,5 +1,6 @@
 #include "api/shapes.hh"
 
+#include "api/table_settings.hh"
 #include "streams/stream_store.hh"
 
 #include <cmath>
@@ -300,6 +301,7 @@ void write_table_description(JsonWriter& w, const storage::TableDef& t, const st
     w.end_array();
   }
   write_stream_members(w, t);
+  write_table_settings(w, t, status_override.empty() ? effective_status(t, now) : status_override);
   w.key("DeletionProtectionEnabled");
   w.boolean(t.deletion_protection);
   w.end_object();

@@ -108,7 +108,7 @@ void raise_fd_limit(spdlog::logger& log) {
 void serve(boost::asio::io_context& ioc, unsigned threads, ddbd::server::Listener& listener, unsigned shutdown_timeout);
 
 // Parses the command line into `opt` and checks --log-level.  Returns the
-// exit code when ddbd stops here (0 after --help, 1 for a bad command line,
+// exit code when ddbd stops here (0 after --help or --version, 1 for a bad command line,
 // with the message on stderr), nullopt when it goes on.
 std::optional<int> read_options(int argc, char** argv, ddbd::server::Options& opt) {
   std::string error;
@@ -120,6 +120,10 @@ std::optional<int> read_options(int argc, char** argv, ddbd::server::Options& op
   opt = *parsed;
   if (opt.help) {
     std::cout << ddbd::server::usage();
+    return 0;
+  }
+  if (opt.version) {
+    std::cout << ddbd::server::version_string() << "\n";
     return 0;
   }
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "warning", "error", "err", "critical", "off"};
@@ -276,6 +280,7 @@ int main(int argc, char** argv) {
   router_config.shared_db = opt.shared_db;
   router_config.heavy = heavy.get_executor();
   router_config.heavy_slots = kHeavyThreads;
+  router_config.log_requests = opt.log_requests;
   // POST /_ddbd/services/ttl/run (server/router.hh): a sweep now.
   router_config.run_ttl_sweep = [&services, ttl]() -> std::optional<std::size_t> {
     if (!services.run_now(ttl->name())) return std::nullopt;

@@ -1,5 +1,7 @@
 #include "server/options.hh"
 
+#include "ddbd_version.hh"  // generated: DDBD_VERSION, DDBD_GIT_SHA (cmake/Version.cmake)
+
 #include <charconv>
 #include <cstdlib>
 #include <utility>
@@ -113,6 +115,8 @@ Flag switch_flag(Args& args, Options& o) {
   else if (a == "--in-memory" || a == "-inMemory") o.in_memory = true;
   else if (a == "--shared-db" || a == "-sharedDb") o.shared_db = true;
   else if (a == "--sync") o.sync = true;
+  else if (a == "--version" || a == "-version") o.version = true;
+  else if (a == "--log-requests") o.log_requests = true;
   else if (a == "--delay-transient-statuses" || a == "-delayTransientStatuses") return result(delay_flag(args, o));
   else if (a == "-optimizeDbBeforeStartup" || a == "-disableTelemetry") {}  // DynamoDB Local flags with no meaning here
   else return Flag::kNotMine;
@@ -275,8 +279,15 @@ A DynamoDB-compatible server.
                                time between stream delivery passes (default 0.5)
   -optimizeDbBeforeStartup, -disableTelemetry
                                accepted for DynamoDB Local compatibility; no effect
+  --log-requests               log one line per request: time, request id,
+                               operation, table, HTTP status, latency in ms
+  --version                    print the version and exit
   --help, -help                this text
 )";
+}
+
+std::string version_string() {
+  return std::string("ddbd ") + DDBD_VERSION + " (git " + DDBD_GIT_SHA + ")";
 }
 
 std::optional<Options> parse_options(int argc, char** argv, std::string& error) {

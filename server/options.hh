@@ -22,6 +22,8 @@
 //   --lambda-endpoint URL (none)
 //   --lambda-function NAME=URL (repeatable)
 //   --lambda-poll-interval SECONDS (0.5)
+//   --log-requests                 one log line per request (off)
+//   --version                      print the version and exit
 //   -optimizeDbBeforeStartup, -disableTelemetry: accepted and ignored.
 //
 // Thread-safety: plain value.
@@ -61,6 +63,8 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> lambda_functions;
   double lambda_poll_interval = 0.5;  // seconds between delivery passes
   bool help = false;
+  bool version = false;       // --version: print version_string() and exit 0
+  bool log_requests = false;  // --log-requests: one info line per request (server/router.cc)
   // Hidden, for tests: DynamoDB Streams' shard rollover, record retention
   // and shard iterator lifetime in seconds (defaults: 4 h, 24 h, 15 min).
   double stream_shard_rollover_seconds = 4 * 3600;
@@ -74,5 +78,8 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error);
 
 // The --help text.
 std::string usage();
+
+// "ddbd <version> (git <short sha>)", from CMake at build time.
+std::string version_string();
 
 }  // namespace ddbd::server

@@ -1,11 +1,13 @@
 #include "server/router.hh"
 
+#include <simdjson.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <thread>
 
 #include "api/dispatch.hh"
@@ -72,6 +74,19 @@ bool origin_allowed(const std::optional<std::string>& cors, std::string_view ori
     list.remove_prefix(comma + 1);
   }
   return false;
+}
+
+// The top-level TableName of a request body, for --log-requests ("-" when
+// there is none, as in BatchGetItem, or the body is not JSON).  Reads only
+// as far as the member; runs only when request logging is on.
+std::string logged_table_name(const std::string& body) {
+  thread_local simdjson::ondemand::parser parser;
+  if (body.capacity() < body.size() + simdjson::SIMDJSON_PADDING) return "-";
+  simdjson::ondemand::document doc;
+  if (parser.iterate(body.data(), body.size(), body.capacity()).get(doc) != simdjson::SUCCESS) return "-";
+  std::string_view name;
+  if (doc.find_field_unordered("TableName").get_string().get(name) != simdjson::SUCCESS) return "-";
+  return std::string(name);
 }
 
 }  // namespace
@@ -144,14 +159,26 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
   constexpr std::string_view kStreamsPrefix = "DynamoDBStreams_20120810.";
   if (target.starts_with(kStreamsPrefix)) op = api::find_streams_operation(target.substr(kStreamsPrefix.size()));
   if (!op) {
-    co_return fail(api::ApiError(api::ErrorCode::UnknownOperationException, "Unknown operation: " + std::string(target)));
+    HttpResponse failed = fail(api::ApiError(api::ErrorCode::UnknownOperationException, "Unknown operation: " + std::string(target)));
+    if (config_.log_requests)
+      spdlog::info("request {} {} table=- status={} latency_ms=0.000", request_id, target.empty() ? "-" : target,
+                   failed.result_int());
+    co_return failed;
   }
 
+  // --log-requests: the table is read before serve() takes the body.
+  const auto started = config_.log_requests ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  const std::string table = config_.log_requests ? logged_table_name(req.body()) : std::string();
   if (config_.heavy && req.body().size() >= kHeavyRequestBytes) {
     HeavyGate::Ticket slot = co_await heavy_gate_.enter();
     co_await asio::co_spawn(config_.heavy, serve(req, *op, res, request_id, reply_type, true), asio::use_awaitable);
   } else {
     co_await serve(req, *op, res, request_id, reply_type, false);
+  }
+  if (config_.log_requests) {
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info("request {} {} table={} status={} latency_ms={:.3f}", request_id, api::operation_name(*op), table,
+                 res.result_int(), ms);
   }
   co_return std::move(res);
 }

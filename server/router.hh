@@ -62,6 +62,10 @@ struct RouterConfig {
   // own); the items deleted, or nullopt when the sweeper is not running.
   // Empty: the admin path answers 404.
   std::function<std::optional<std::size_t>()> run_ttl_sweep;
+  // --log-requests: one info line per DynamoDB request on the "server"
+  // logger (time, request id, operation, table, HTTP status, latency in ms).
+  // Off: no formatting and no extra parsing on the request path.
+  bool log_requests = false;
 };
 
 class Router {

@@ -40,6 +40,14 @@ enum Tag : uint32_t {
   kTtlEnabled = 27,
   kTtlAttribute = 28,
   kTtlUpdated = 29,
+  // 30-39: table settings (issue 14).
+  kTableClassUpdate = 30,
+  kSseKms = 31,
+  kKmsKeyArn = 32,
+  kOnDemandMaxRead = 33,   // int64 as its two's complement u64 (-1: no maximum)
+  kOnDemandMaxWrite = 34,
+  kWarmRead = 35,
+  kWarmWrite = 36,
 };
 
 // Index sub-fields.  On disk: frozen.
@@ -186,6 +194,13 @@ void encode_table_def(const TableDef& d, std::string& out) {
   if (d.ttl_enabled) field_u64(out, kTtlEnabled, 1);
   if (!d.ttl_attribute.empty()) field(out, kTtlAttribute, d.ttl_attribute);
   if (d.ttl_updated_time != 0) field_double(out, kTtlUpdated, d.ttl_updated_time);
+  if (d.table_class_last_update != 0) field_double(out, kTableClassUpdate, d.table_class_last_update);
+  if (d.sse_kms) field_u64(out, kSseKms, 1);
+  if (!d.kms_master_key_arn.empty()) field(out, kKmsKeyArn, d.kms_master_key_arn);
+  if (d.on_demand_max_read != 0) field_u64(out, kOnDemandMaxRead, static_cast<uint64_t>(d.on_demand_max_read));
+  if (d.on_demand_max_write != 0) field_u64(out, kOnDemandMaxWrite, static_cast<uint64_t>(d.on_demand_max_write));
+  if (d.warm_read != 0) field_u64(out, kWarmRead, static_cast<uint64_t>(d.warm_read));
+  if (d.warm_write != 0) field_u64(out, kWarmWrite, static_cast<uint64_t>(d.warm_write));
 }
 
 bool decode_table_def(std::string_view in, TableDef& d) {
@@ -238,6 +253,13 @@ bool decode_table_def(std::string_view in, TableDef& d) {
       case kTtlEnabled: if (!as_u64(p, v)) return false; d.ttl_enabled = v != 0; break;
       case kTtlAttribute: d.ttl_attribute.assign(p); break;
       case kTtlUpdated: if (!as_u64(p, v)) return false; d.ttl_updated_time = std::bit_cast<double>(v); break;
+      case kTableClassUpdate: if (!as_u64(p, v)) return false; d.table_class_last_update = std::bit_cast<double>(v); break;
+      case kSseKms: if (!as_u64(p, v)) return false; d.sse_kms = v != 0; break;
+      case kKmsKeyArn: d.kms_master_key_arn.assign(p); break;
+      case kOnDemandMaxRead: if (!as_u64(p, v)) return false; d.on_demand_max_read = static_cast<int64_t>(v); break;
+      case kOnDemandMaxWrite: if (!as_u64(p, v)) return false; d.on_demand_max_write = static_cast<int64_t>(v); break;
+      case kWarmRead: if (!as_u64(p, v)) return false; d.warm_read = static_cast<int64_t>(v); break;
+      case kWarmWrite: if (!as_u64(p, v)) return false; d.warm_write = static_cast<int64_t>(v); break;
       default: break;  // a field from a newer version
     }
   }

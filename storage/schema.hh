@@ -72,6 +72,20 @@ struct TableDef {
   std::vector<std::pair<std::string, std::string>> tags;
   bool deletion_protection = false;
   std::string table_class = "STANDARD";
+  double table_class_last_update = 0;  // TableClassSummary.LastUpdateDateTime; 0: never changed
+
+  // SSESpecification.  sse_kms false: the default AWS-owned key (DynamoDB
+  // then shows no SSEDescription); true: a KMS key, kms_master_key_arn.
+  bool sse_kms = false;
+  std::string kms_master_key_arn;
+
+  // OnDemandThroughput (PAY_PER_REQUEST tables); 0: not set, -1: no maximum.
+  int64_t on_demand_max_read = 0;
+  int64_t on_demand_max_write = 0;
+
+  // WarmThroughput as requested; 0: DynamoDB's default for the table.
+  int64_t warm_read = 0;
+  int64_t warm_write = 0;
 
   // DynamoDB Streams (streams/).  The latest stream of the table: while
   // stream_enabled, changes are recorded to it; after it is disabled its

@@ -13,7 +13,10 @@
 //   3. key schema vs attribute definitions, HASH first / RANGE second;
 //   4. attribute definitions not used by any key;
 //   5. LSI rules, GSI rules, index name duplicates, index count limits;
-//   6. the table must not exist (ResourceInUseException).
+//   6. Tags (characters, the aws: prefix, at most 50), TableClass,
+//      SSESpecification, OnDemandThroughput (PAY_PER_REQUEST only),
+//      WarmThroughput (api/table_settings.hh);
+//   7. the table must not exist (ResourceInUseException).
 #include "api/ops/create_table.hh"
 
 #include <openssl/rand.h>
@@ -27,6 +30,8 @@
 #include "api/table_ops.hh"
 #include "api/shapes.hh"
 #include "api/table_schema.hh"
+#include "api/table_settings.hh"
+#include "api/tags.hh"
 
 namespace ddbd::api::ops {
 
@@ -65,6 +70,8 @@ const std::vector<FieldSpec>& specs() {
                                                   FieldSpec{.name = "Value", .not_null = true, .min_length = 0, .max_length = 256}}}}},
       stream_specification_spec(),
       sse_specification_spec(),
+      on_demand_throughput_spec(),
+      warm_throughput_spec(),
   };
   return s;
 }
@@ -194,13 +201,24 @@ CreateTableRequest decode_create_table(json::object body) {
   KeyContext kc;
   decode_table_keys(body, def, kc);
   decode_indexes(body, def, kc);
-  if (auto tags = get_array(body, "Tags"))
+  if (auto tags = get_array(body, "Tags")) {
+    TagList given;
     for (json::element e : *tags) {
       json::object o = expect_object(e);
-      def.tags.emplace_back(std::string(*get_string(o, "Key")), std::string(*get_string(o, "Value")));
+      given.emplace_back(std::string(*get_string(o, "Key")), std::string(*get_string(o, "Value")));
     }
+    check_tag_content(given);
+    def.tags = merge_tags({}, given, {});  // a key given twice keeps its last value
+    check_tag_count(def.tags.size());
+  }
   if (auto dp = get_bool(body, "DeletionProtectionEnabled")) def.deletion_protection = *dp;
-  if (auto tc = get_string(body, "TableClass")) def.table_class = std::string(*tc);
+  if (auto tc = get_string(body, "TableClass")) {
+    def.table_class = std::string(*tc);
+    req.table_class_given = true;
+  }
+  req.settings = decode_table_settings(body);
+  if (req.settings.has_on_demand && def.billing_mode != "PAY_PER_REQUEST")
+    invalid("OnDemandThroughput can only be specified when BillingMode is PAY_PER_REQUEST");
   if (auto spec = decode_stream_specification(body); spec && spec->enabled) {
     def.stream_enabled = true;  // CreateTableOp opens the stream
     def.stream_view_type = spec->view_type;
@@ -220,6 +238,8 @@ asio::awaitable<CreateTableResponse> execute(RequestContext& ctx, const CreateTa
   def->status = ctx.config.transient_status_seconds > 0 ? "CREATING" : "ACTIVE";
   def->status_ready_time = now + ctx.config.transient_status_seconds;
   for (auto& ix : def->indexes) ix.status = def->status;
+  apply_table_settings(req.settings, *def, def->region, def->account_id);
+  if (req.table_class_given) apply_table_class(def->table_class, *def, now, true);
 
   CreateTableOp op(*def);
   CreateTableOp::Result created;

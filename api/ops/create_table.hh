@@ -8,6 +8,7 @@
 
 #include "api/context.hh"
 #include "api/shapes.hh"
+#include "api/table_settings.hh"
 
 namespace ddbd::api::ops {
 
@@ -17,6 +18,10 @@ struct CreateTableRequest {
   // deletion protection.  execute() adds what depends on the caller and
   // the time (namespace, region, account, TableId, times, status).
   storage::TableDef table;
+  // SSESpecification, OnDemandThroughput, WarmThroughput; applied by
+  // execute() (the KMS key ARN names the caller's region and account).
+  TableSettingsRequest settings;
+  bool table_class_given = false;  // TableClassSummary then shows it
 };
 
 struct CreateTableResponse {

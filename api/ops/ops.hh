@@ -49,11 +49,14 @@ using Result = asio::awaitable<std::string>;
   X("ExecuteTransaction", execute_transaction)    \
   X("GetItem", get_item)                          \
   X("ListTables", list_tables)                    \
+  X("ListTagsOfResource", list_tags_of_resource)  \
   X("PutItem", put_item)                          \
   X("Query", query)                               \
   X("Scan", scan)                                 \
+  X("TagResource", tag_resource)                  \
   X("TransactGetItems", transact_get_items)       \
   X("TransactWriteItems", transact_write_items)   \
+  X("UntagResource", untag_resource)              \
   X("UpdateItem", update_item)                    \
   X("UpdateTable", update_table)                  \
   X("UpdateTimeToLive", update_time_to_live)

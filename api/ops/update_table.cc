@@ -9,7 +9,9 @@
 //   2. at least one change requested;
 //   3. the table exists; it is ACTIVE;
 //   4. billing mode / throughput combination; a throughput equal to the
-//      current one is rejected.
+//      current one is rejected;
+//   5. TableClass, SSESpecification, OnDemandThroughput (PAY_PER_REQUEST
+//      only), WarmThroughput (api/table_settings.hh).
 #include "api/ops/update_table.hh"
 
 #include <algorithm>
@@ -61,6 +63,8 @@ const std::vector<FieldSpec>& specs() {
       FieldSpec{.name = "ReplicaUpdates", .type = FieldType::List},
       FieldSpec{.name = "DeletionProtectionEnabled", .type = FieldType::Boolean},
       FieldSpec{.name = "TableClass", .enum_values = {"STANDARD", "STANDARD_INFREQUENT_ACCESS"}},
+      on_demand_throughput_spec(),
+      warm_throughput_spec(),
   };
   return s;
 }
@@ -113,7 +117,7 @@ void apply_billing(const UpdateTableRequest& req, storage::TableDef& def, double
       if (wcu > 1000000000000)
         throw ApiError::validation("Given value " + std::to_string(wcu) + " for WriteCapacityUnits is out of bounds");
       if (def.billing_mode == "PROVISIONED" && rcu == def.read_capacity && wcu == def.write_capacity &&
-          !req.deletion_protection_enabled && !req.table_class)
+          !req.deletion_protection_enabled && !req.table_class && req.settings.empty())
         throw ApiError::validation(
             "The provisioned throughput for the table will not change. The requested value equals the current value. "
             "Current ReadCapacityUnits provisioned for the table: " + std::to_string(def.read_capacity) +
@@ -283,8 +287,9 @@ UpdateTableRequest decode_update_table(json::object body) {
     req.stream_enabled = spec->enabled;
     req.stream_view_type = spec->view_type;
   }
+  req.settings = decode_table_settings(body);
   if (!req.billing_mode && !req.provisioned_throughput && !req.deletion_protection_enabled && !req.table_class &&
-      !req.global_secondary_index_updates && !get_object(body, "SSESpecification") && !req.stream_enabled)
+      !req.global_secondary_index_updates && req.settings.empty() && !req.stream_enabled)
     throw ApiError::validation(
         "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or "
         "SSESpecification or ReplicaUpdates is required");
@@ -301,7 +306,8 @@ asio::awaitable<UpdateTableResponse> execute(RequestContext& ctx, const UpdateTa
   GsiChanges ch;
   if (req.global_secondary_index_updates) ch = apply_gsi_updates(req, *def);
   if (req.deletion_protection_enabled) def->deletion_protection = *req.deletion_protection_enabled;
-  if (req.table_class) def->table_class = *req.table_class;
+  if (req.table_class) apply_table_class(*req.table_class, *def, now, false);
+  apply_table_settings(req.settings, *def, def->region, def->account_id);
   const StreamChange stream = apply_stream_change(req, *def, now);
   const double delay = ctx.config.transient_status_seconds;
   if (delay > 0) {

@@ -13,6 +13,7 @@
 #include "api/context.hh"
 #include "api/shapes.hh"
 #include "api/table_schema.hh"
+#include "api/table_settings.hh"
 
 namespace ddbd::api::ops {
 
@@ -47,6 +48,9 @@ struct UpdateTableRequest {
   std::optional<ThroughputRequest> provisioned_throughput;
   std::optional<bool> deletion_protection_enabled;
   std::optional<std::string> table_class;
+  // SSESpecification, OnDemandThroughput, WarmThroughput as given
+  // (api/table_settings.hh).
+  TableSettingsRequest settings;
   std::optional<std::vector<GsiUpdateAction>> global_secondary_index_updates;
   std::vector<std::pair<std::string, AttrType>> attribute_definitions;
   // StreamSpecification: enable (with a view type) or disable.

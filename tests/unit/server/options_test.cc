@@ -142,5 +142,20 @@ TEST(Options, HelpKeepsParsing) {
   EXPECT_EQ(error_of({"-h", "--port", "x"}), "invalid port: x");
 }
 
+TEST(Options, VersionAndLogRequests) {
+  auto o = parse({});
+  ASSERT_TRUE(o);
+  EXPECT_FALSE(o->version);
+  EXPECT_FALSE(o->log_requests);
+  o = parse({"--version", "--log-requests"});
+  ASSERT_TRUE(o);
+  EXPECT_TRUE(o->version);
+  EXPECT_TRUE(o->log_requests);
+  EXPECT_TRUE(version_string().starts_with("ddbd "));
+  EXPECT_NE(version_string().find(" (git "), std::string::npos);
+  EXPECT_NE(usage().find("--log-requests"), std::string::npos);
+  EXPECT_NE(usage().find("--version"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ddbd::server

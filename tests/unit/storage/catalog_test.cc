@@ -57,6 +57,13 @@ TableDef full_table() {
   d.ttl_enabled = true;
   d.ttl_attribute = "expires";
   d.ttl_updated_time = 1764000005.5;
+  d.table_class_last_update = 1764000006.25;
+  d.sse_kms = true;
+  d.kms_master_key_arn = "arn:aws:kms:eu-west-1:000000000000:key/abc";
+  d.on_demand_max_read = -1;  // no maximum: a negative value survives
+  d.on_demand_max_write = 2000;
+  d.warm_read = 15000;
+  d.warm_write = 6000;
   return d;
 }
 
@@ -113,6 +120,13 @@ void expect_same(const TableDef& a, const TableDef& b) {
   EXPECT_EQ(a.ttl_enabled, b.ttl_enabled);
   EXPECT_EQ(a.ttl_attribute, b.ttl_attribute);
   EXPECT_EQ(a.ttl_updated_time, b.ttl_updated_time);
+  EXPECT_EQ(a.table_class_last_update, b.table_class_last_update);
+  EXPECT_EQ(a.sse_kms, b.sse_kms);
+  EXPECT_EQ(a.kms_master_key_arn, b.kms_master_key_arn);
+  EXPECT_EQ(a.on_demand_max_read, b.on_demand_max_read);
+  EXPECT_EQ(a.on_demand_max_write, b.on_demand_max_write);
+  EXPECT_EQ(a.warm_read, b.warm_read);
+  EXPECT_EQ(a.warm_write, b.warm_write);
 }
 
 TEST(Catalog, RoundTripsEveryMember) {

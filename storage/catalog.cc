@@ -40,6 +40,15 @@ enum Tag : uint32_t {
   kTtlEnabled = 27,
   kTtlAttribute = 28,
   kTtlUpdated = 29,
+  // 30-39: tags/settings.  40-49: backups and PITR.
+  kPitrEnabled = 40,
+  kPitrRecoveryDays = 41,
+  kPitrEnabledTime = 42,
+  kRestoreBackupArn = 43,
+  kRestoreTableArn = 44,
+  kRestoreTime = 45,
+  kRestoreInProgress = 46,
+  // 50-59: capacity.
 };
 
 // Index sub-fields.  On disk: frozen.
@@ -186,6 +195,13 @@ void encode_table_def(const TableDef& d, std::string& out) {
   if (d.ttl_enabled) field_u64(out, kTtlEnabled, 1);
   if (!d.ttl_attribute.empty()) field(out, kTtlAttribute, d.ttl_attribute);
   if (d.ttl_updated_time != 0) field_double(out, kTtlUpdated, d.ttl_updated_time);
+  if (d.pitr_enabled) field_u64(out, kPitrEnabled, 1);
+  if (d.pitr_recovery_days != 35) field_u64(out, kPitrRecoveryDays, static_cast<uint64_t>(d.pitr_recovery_days));
+  if (d.pitr_enabled_time != 0) field_double(out, kPitrEnabledTime, d.pitr_enabled_time);
+  if (!d.restore_source_backup_arn.empty()) field(out, kRestoreBackupArn, d.restore_source_backup_arn);
+  if (!d.restore_source_table_arn.empty()) field(out, kRestoreTableArn, d.restore_source_table_arn);
+  if (d.restore_time != 0) field_double(out, kRestoreTime, d.restore_time);
+  if (d.restore_in_progress) field_u64(out, kRestoreInProgress, 1);
 }
 
 bool decode_table_def(std::string_view in, TableDef& d) {
@@ -238,10 +254,25 @@ bool decode_table_def(std::string_view in, TableDef& d) {
       case kTtlEnabled: if (!as_u64(p, v)) return false; d.ttl_enabled = v != 0; break;
       case kTtlAttribute: d.ttl_attribute.assign(p); break;
       case kTtlUpdated: if (!as_u64(p, v)) return false; d.ttl_updated_time = std::bit_cast<double>(v); break;
+      case kPitrEnabled: if (!as_u64(p, v)) return false; d.pitr_enabled = v != 0; break;
+      case kPitrRecoveryDays: if (!as_u64(p, v)) return false; d.pitr_recovery_days = static_cast<int64_t>(v); break;
+      case kPitrEnabledTime: if (!as_u64(p, v)) return false; d.pitr_enabled_time = std::bit_cast<double>(v); break;
+      case kRestoreBackupArn: d.restore_source_backup_arn.assign(p); break;
+      case kRestoreTableArn: d.restore_source_table_arn.assign(p); break;
+      case kRestoreTime: if (!as_u64(p, v)) return false; d.restore_time = std::bit_cast<double>(v); break;
+      case kRestoreInProgress: if (!as_u64(p, v)) return false; d.restore_in_progress = v != 0; break;
       default: break;  // a field from a newer version
     }
   }
   return true;
 }
+
+std::string encode_definition(const TableDef& def) {
+  std::string out;
+  encode_table_def(def, out);
+  return out;
+}
+
+bool decode_definition(std::string_view bytes, TableDef& out) { return decode_table_def(bytes, out); }
 
 }  // namespace ddbd::storage

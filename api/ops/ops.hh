@@ -37,20 +37,27 @@ using Result = asio::awaitable<std::string>;
 #define DDBD_SERVED_OPERATIONS(X)                 \
   X("BatchGetItem", batch_get_item)               \
   X("BatchWriteItem", batch_write_item)           \
+  X("CreateBackup", create_backup)                \
   X("CreateTable", create_table)                  \
+  X("DeleteBackup", delete_backup)                \
   X("DeleteItem", delete_item)                    \
   X("DeleteTable", delete_table)                  \
+  X("DescribeBackup", describe_backup)            \
+  X("DescribeContinuousBackups", describe_continuous_backups) \
   X("DescribeEndpoints", describe_endpoints)      \
   X("DescribeLimits", describe_limits)            \
   X("DescribeTable", describe_table)              \
   X("DescribeTimeToLive", describe_time_to_live)  \
   X("GetItem", get_item)                          \
+  X("ListBackups", list_backups)                  \
   X("ListTables", list_tables)                    \
   X("PutItem", put_item)                          \
   X("Query", query)                               \
+  X("RestoreTableFromBackup", restore_table_from_backup) \
   X("Scan", scan)                                 \
   X("TransactGetItems", transact_get_items)       \
   X("TransactWriteItems", transact_write_items)   \
+  X("UpdateContinuousBackups", update_continuous_backups) \
   X("UpdateItem", update_item)                    \
   X("UpdateTable", update_table)                  \
   X("UpdateTimeToLive", update_time_to_live)

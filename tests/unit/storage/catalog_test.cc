@@ -57,6 +57,13 @@ TableDef full_table() {
   d.ttl_enabled = true;
   d.ttl_attribute = "expires";
   d.ttl_updated_time = 1764000005.5;
+  d.pitr_enabled = true;
+  d.pitr_recovery_days = 7;
+  d.pitr_enabled_time = 1764000006.5;
+  d.restore_source_backup_arn = "arn:aws:dynamodb:eu-west-1:000000000000:table/Src/backup/01764000000000-0a1b2c3d";
+  d.restore_source_table_arn = "arn:aws:dynamodb:eu-west-1:000000000000:table/Src";
+  d.restore_time = 1764000007.25;
+  d.restore_in_progress = true;
   return d;
 }
 
@@ -113,6 +120,13 @@ void expect_same(const TableDef& a, const TableDef& b) {
   EXPECT_EQ(a.ttl_enabled, b.ttl_enabled);
   EXPECT_EQ(a.ttl_attribute, b.ttl_attribute);
   EXPECT_EQ(a.ttl_updated_time, b.ttl_updated_time);
+  EXPECT_EQ(a.pitr_enabled, b.pitr_enabled);
+  EXPECT_EQ(a.pitr_recovery_days, b.pitr_recovery_days);
+  EXPECT_EQ(a.pitr_enabled_time, b.pitr_enabled_time);
+  EXPECT_EQ(a.restore_source_backup_arn, b.restore_source_backup_arn);
+  EXPECT_EQ(a.restore_source_table_arn, b.restore_source_table_arn);
+  EXPECT_EQ(a.restore_time, b.restore_time);
+  EXPECT_EQ(a.restore_in_progress, b.restore_in_progress);
 }
 
 TEST(Catalog, RoundTripsEveryMember) {

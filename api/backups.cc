@@ -192,6 +192,7 @@ std::optional<BackupRecord> load_backup(const storage::ReadTxn& txn, std::string
 storage::Status AuxPutOp::apply(storage::WriteTxn& txn, storage::WriteResult&) const { return txn.aux_put(key_, value_); }
 
 storage::Status EraseBackupOp::apply(storage::WriteTxn& txn, storage::WriteResult&) const {
+  if (service_ && service_->in_use(id_)) return storage::Status::aborted;
   if (txn.aux_erase(backup_meta_key(ns_, id_)) == storage::Status::not_found) return storage::Status::not_found;
   std::vector<std::string> keys;
   {
@@ -229,6 +230,11 @@ void BackupService::enqueue_restore(std::string ns, std::string table_name, uint
 bool BackupService::in_use(std::string_view id) const {
   std::lock_guard lock(mu_);
   return busy_.find(id) != busy_.end();
+}
+
+void BackupService::claim(const std::string& id) {
+  std::lock_guard lock(mu_);
+  busy_.insert(id);
 }
 
 void BackupService::release(const std::string& id) {

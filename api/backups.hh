@@ -86,14 +86,22 @@ class AuxPutOp final : public storage::WriteOp {
   std::string key_, value_;
 };
 
+class BackupService;
+
 // Erases a backup's metadata and every chunk (not_found: no such backup).
+// With `service`, refuses (aborted) when the backup is in use at the moment
+// the op is applied: a restore claims its backup before its own write
+// (RestoreTableFromBackup checks, in that write, that the backup is still
+// there), so one of the two always sees the other.
 class EraseBackupOp final : public storage::WriteOp {
  public:
-  EraseBackupOp(std::string ns, std::string id) : ns_(std::move(ns)), id_(std::move(id)) {}
+  EraseBackupOp(std::string ns, std::string id, const BackupService* service = nullptr)
+      : ns_(std::move(ns)), id_(std::move(id)), service_(service) {}
   storage::Status apply(storage::WriteTxn& txn, storage::WriteResult& result) const override;
 
  private:
   std::string ns_, id_;
+  const BackupService* service_;
 };
 
 class BackupService final : public Service {
@@ -112,6 +120,10 @@ class BackupService final : public Service {
   void enqueue_restore(std::string ns, std::string table_name, uint64_t table_id, std::string backup_id);
   // Whether backup `id` is being created or restored from.
   bool in_use(std::string_view id) const;
+  // Marks backup `id` in use until release() (a restore, from before its
+  // table is created until its job is queued).
+  void claim(const std::string& id);
+  void release(const std::string& id);
 
  private:
   struct Job {
@@ -124,7 +136,6 @@ class BackupService final : public Service {
   };
   void run_backup(const ServiceContext& ctx, Job& job, std::stop_token stop);
   void run_restore(const ServiceContext& ctx, Job& job, std::stop_token stop);
-  void release(const std::string& id);
 
   mutable std::mutex mu_;
   std::deque<Job> jobs_;

@@ -319,9 +319,12 @@ asio::awaitable<DeleteBackupResponse> execute(RequestContext& ctx, const DeleteB
   if (resp.record.status != "AVAILABLE" || svc.in_use(resp.record.id))
     throw ApiError(ErrorCode::BackupInUseException,
                    "Backup is in use: " + req.arn + " (it is being created, or a table is being restored from it)");
-  EraseBackupOp op(ctx.ns, resp.record.id);
+  EraseBackupOp op(ctx.ns, resp.record.id, &svc);
   storage::NoResult none;
   storage::Status st = co_await ctx.write(op, none);
+  if (st == storage::Status::aborted)
+    throw ApiError(ErrorCode::BackupInUseException,
+                   "Backup is in use: " + req.arn + " (it is being created, or a table is being restored from it)");
   if (st == storage::Status::not_found) throw ApiError(ErrorCode::BackupNotFoundException, "Backup not found: " + req.arn);
   check_storage(st);
   resp.record.status = "DELETED";
@@ -568,6 +571,35 @@ storage::TableDef restored_definition(const RestoreTableFromBackupRequest& req, 
   return def;
 }
 
+struct RestoreCreateOutcome {
+  storage::TableDef def;
+  bool exists = false;
+  bool backup_gone = false;
+};
+
+// Creates the restored table if backup record `meta_key` still exists.
+class RestoreCreateOp final : public storage::WriteOpOf<RestoreCreateOutcome> {
+ public:
+  RestoreCreateOp(const storage::TableDef& def, std::string meta_key) : def_(def), meta_key_(std::move(meta_key)) {}
+
+ protected:
+  storage::Status run(storage::WriteTxn& txn, RestoreCreateOutcome& out) const override {
+    std::string record;
+    if (!txn.aux_get(meta_key_, record)) {
+      out.backup_gone = true;
+      return storage::Status::aborted;
+    }
+    out.def = def_;
+    const storage::Status s = txn.find_table(def_.ns, def_.name) ? storage::Status::already_exists : txn.create_table(out.def);
+    out.exists = s == storage::Status::already_exists;
+    return out.exists ? storage::Status::aborted : s;
+  }
+
+ private:
+  const storage::TableDef& def_;
+  std::string meta_key_;
+};
+
 }  // namespace
 
 RestoreTableFromBackupRequest decode_restore_table_from_backup(json::object body) {
@@ -617,7 +649,6 @@ asio::awaitable<RestoreTableFromBackupResponse> execute(RequestContext& ctx, con
   def->ns = ctx.ns;
   def->region = ctx.region;
   def->account_id = ctx.config.account_id;
-  def->table_uuid = src.table_uuid;  // replaced below
   {
     unsigned char b[16];
     RAND_bytes(b, sizeof b);
@@ -641,9 +672,19 @@ asio::awaitable<RestoreTableFromBackupResponse> execute(RequestContext& ctx, con
   def->restore_time = backup.creation_time;
   def->restore_in_progress = true;
 
-  CreateTableOp op(*def);
-  CreateTableOp::Result created;
+  // The backup is claimed from here until the job holds it; the table is
+  // created only if the backup is still there in that transaction (see
+  // EraseBackupOp).
+  struct Claim {
+    BackupService& svc;
+    const std::string& id;
+    ~Claim() { svc.release(id); }
+  } claim{svc, backup.id};
+  svc.claim(backup.id);
+  RestoreCreateOp op(*def, backup_meta_key(ctx.ns, backup.id));
+  RestoreCreateOp::Result created;
   storage::Status st = co_await ctx.write(op, created);
+  if (created.out.backup_gone) throw ApiError(ErrorCode::BackupNotFoundException, "Backup not found: " + req.arn);
   if (created.out.exists) throw ApiError(ErrorCode::TableAlreadyExistsException, "Table already exists: " + req.target);
   check_storage(st);
   *def = std::move(created.out.def);

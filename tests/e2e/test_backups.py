@@ -380,7 +380,6 @@ def test_cli(server, table_name):
     c.delete_item(TableName=src, Key={"pk": {"S": "k0"}})
     dst = table_name("clir")
     aws("restore-table-from-backup", "--target-table-name", dst, "--backup-arn", arn)
-    aws("wait", "table-exists", "--table-name", dst)
     wait_active(c, dst)
     assert len(scan_all(c, dst)) == 10
     listed = json.loads(aws("list-backups", "--table-name", src).stdout)["BackupSummaries"]

@@ -12,7 +12,7 @@ import time
 import botocore
 import pytest
 
-from conftest import create_simple_table, err, index, key_schema, rejected
+from conftest import create_simple_table, error_message, error_type, index, key_schema, raw_post, rejected
 
 AWS = shutil.which("aws")
 ARN_PREFIX = "arn:aws:dynamodb:us-east-1:000000000000:table/"
@@ -134,14 +134,14 @@ def test_list_describe_delete(client, table_name):
     create_simple_table(client, b)
     client.put_item(TableName=a, Item={"pk": {"S": "1"}})
     t0 = time.time()
-    arns_a = [create_backup(client, a, f"a{i}") for i in range(3)]
-    arn_b = create_backup(client, b, "b0")
+    arns_a = [create_backup(client, a, f"bka{i}") for i in range(3)]
+    arn_b = create_backup(client, b, "bkb0")
     for arn in arns_a + [arn_b]:
         wait_backup(client, arn)
     s = client.list_backups(TableName=a)["BackupSummaries"]
     assert [x["BackupArn"] for x in s] == arns_a
     assert all(x["TableName"] == a and x["BackupType"] == "USER" and x["BackupStatus"] == "AVAILABLE" for x in s)
-    assert [x["BackupName"] for x in s] == ["a0", "a1", "a2"]
+    assert [x["BackupName"] for x in s] == ["bka0", "bka1", "bka2"]
     # Paging.
     p1 = client.list_backups(TableName=a, Limit=2)
     assert [x["BackupArn"] for x in p1["BackupSummaries"]] == arns_a[:2]
@@ -204,16 +204,16 @@ def test_restore_overrides(client, table_name):
                    "can be specified when BillingMode is PAY_PER_REQUEST")
     # An override's key attribute must be one the backup defines.
     rejected(client.restore_table_from_backup, TargetTableName=table_name("x"), BackupArn=arn,
-             GlobalSecondaryIndexOverride=[{"IndexName": "g", "KeySchema": key_schema("nope"),
+             GlobalSecondaryIndexOverride=[{"IndexName": "gidx", "KeySchema": key_schema("nope"),
                                             "Projection": {"ProjectionType": "ALL"}}])
 
 
-def test_errors(client, table_name):
+def test_errors(client, loose, table_name):
     src = table_name("esrc")
     create_simple_table(client, src)
     client.put_item(TableName=src, Item={"pk": {"S": "a"}})
     missing = table_name("missing")
-    msg = rejected(client.create_backup, "TableNotFoundException", TableName=missing, BackupName="bk")
+    msg = rejected(client.create_backup, "TableNotFoundException", TableName=missing, BackupName="bkx")
     assert msg == f"Table not found: {missing}"
     arn = create_backup(client, src)
     wait_backup(client, arn)
@@ -226,9 +226,15 @@ def test_errors(client, table_name):
     msg = rejected(client.create_backup, TableName=src, BackupName="a b")
     assert msg.startswith("1 validation error detected: Value 'a b' at 'backupName' failed to satisfy constraint: "
                           "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
-    rejected(client.create_backup, TableName=src, BackupName="ab")
-    rejected(client.describe_backup, BackupArn="short")
-    rejected(client.list_backups, Limit=0)
+    msg = rejected(loose.create_backup, TableName=src, BackupName="ab")
+    assert msg == ("1 validation error detected: Value 'ab' at 'backupName' failed to satisfy constraint: "
+                   "Member must have length greater than or equal to 3")
+    msg = rejected(loose.describe_backup, BackupArn="short")
+    assert msg == ("1 validation error detected: Value 'short' at 'backupArn' failed to satisfy constraint: "
+                   "Member must have length greater than or equal to 37")
+    msg = rejected(loose.list_backups, Limit=0)
+    assert msg == ("1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: "
+                   "Member must have value greater than or equal to 1")
     # The source is untouched by all of it.
     assert scan_all(client, src) == [{"pk": {"S": "a"}}]
 
@@ -318,31 +324,43 @@ def test_backup_survives_restart(server_factory, table_name):
     rejected(srv.client().describe_backup, "BackupNotFoundException", BackupArn=arn)
 
 
-def test_continuous_backups(client, table_name):
+def pitr(server, op, body):
+    """A raw call (this botocore's model predates RecoveryPeriodInDays)."""
+    return raw_post(server.url, f"DynamoDB_20120810.{op}", body)
+
+
+def test_continuous_backups(server, client, table_name):
     name = table_name("pitr")
     create_simple_table(client, name)
     d = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
     assert d == {"ContinuousBackupsStatus": "ENABLED",
                  "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}}
     t0 = time.time()
-    d = client.update_continuous_backups(
-        TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})["ContinuousBackupsDescription"]
-    p = d["PointInTimeRecoveryDescription"]
+    st, _, body = pitr(server, "UpdateContinuousBackups",
+                       {"TableName": name, "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True}})
+    assert st == 200, body
+    p = body["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
     assert p["PointInTimeRecoveryStatus"] == "ENABLED" and p["RecoveryPeriodInDays"] == 35
-    assert abs(p["EarliestRestorableDateTime"].timestamp() - t0) < 5
+    assert abs(p["EarliestRestorableDateTime"] - t0) < 5
     assert p["LatestRestorableDateTime"] >= p["EarliestRestorableDateTime"]
-    d = client.update_continuous_backups(
-        TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True, "RecoveryPeriodInDays": 7})
-    assert d["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]["RecoveryPeriodInDays"] == 7
-    p = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+    st, _, body = pitr(server, "UpdateContinuousBackups", {
+        "TableName": name, "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True, "RecoveryPeriodInDays": 7}})
+    assert st == 200 and body["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]["RecoveryPeriodInDays"] == 7
+    st, _, body = pitr(server, "DescribeContinuousBackups", {"TableName": name})
+    p = body["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
     assert p["RecoveryPeriodInDays"] == 7 and p["PointInTimeRecoveryStatus"] == "ENABLED"
+    # Enabling again keeps the window's start and the period.
+    assert abs(p["EarliestRestorableDateTime"] - t0) < 5
+    p2 = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+    assert p2["PointInTimeRecoveryStatus"] == "ENABLED"
     for bad in (0, 36):
-        msg = rejected(client.update_continuous_backups, TableName=name,
-                       PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True, "RecoveryPeriodInDays": bad})
+        st, _, body = pitr(server, "UpdateContinuousBackups", {
+            "TableName": name, "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True, "RecoveryPeriodInDays": bad}})
         bound = "greater than or equal to 1" if bad == 0 else "less than or equal to 35"
-        assert msg == (f"1 validation error detected: Value '{bad}' at "
-                       f"'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed to satisfy constraint: "
-                       f"Member must have value {bound}")
+        assert st == 400 and error_type(body) == "ValidationException"
+        assert error_message(body) == (f"1 validation error detected: Value '{bad}' at "
+                                       f"'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed to satisfy constraint: "
+                                       f"Member must have value {bound}")
     client.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False})
     p = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
     assert p == {"PointInTimeRecoveryStatus": "DISABLED"}

@@ -29,6 +29,7 @@ namespace ddbd::api {
 namespace asio = boost::asio;
 
 class ClientTokenCache;
+class BackupService;
 
 struct ApiConfig {
   bool shared_db = false;
@@ -45,6 +46,9 @@ struct ApiConfig {
   // service owned by main beside the other services, outliving every
   // request.  Null: a request with a token is an InternalServerError.
   ClientTokenCache* client_tokens = nullptr;
+  // On-demand backups and restores (api/backups.hh), a service owned by
+  // main.  Null: the backup operations answer InternalServerError.
+  BackupService* backups = nullptr;
   // DynamoDB Streams: shard rollover and retention (the recorder and the
   // trim service use the same values), and how long a shard iterator stays
   // valid (DynamoDB: 15 minutes).  Tests shorten them with hidden flags.

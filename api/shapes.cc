@@ -304,6 +304,19 @@ void write_table_description(JsonWriter& w, const storage::TableDef& t, const st
   write_table_settings(w, t, status_override.empty() ? effective_status(t, now) : status_override);
   w.key("DeletionProtectionEnabled");
   w.boolean(t.deletion_protection);
+  if (!t.restore_source_backup_arn.empty()) {
+    w.key("RestoreSummary");
+    w.begin_object();
+    w.key("SourceBackupArn");
+    w.string(t.restore_source_backup_arn);
+    w.key("SourceTableArn");
+    w.string(t.restore_source_table_arn);
+    w.key("RestoreDateTime");
+    w.number_double(t.restore_time);
+    w.key("RestoreInProgress");
+    w.boolean(t.restore_in_progress);
+    w.end_object();
+  }
   w.end_object();
 }
 

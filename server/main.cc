@@ -35,6 +35,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/backups.hh"
 #include "api/client_tokens.hh"
 #include "api/context.hh"
 #include "api/lambda/poller.hh"
@@ -269,12 +270,15 @@ int main(int argc, char** argv) {
   services.add(ttl);
   services.add(std::make_shared<api::lambda::Poller>(lambda_config(opt), lambda_interval(opt), stream_options));
   services.add(std::make_shared<api::StreamTrimService>(stream_options));
+  auto backups = std::make_shared<api::BackupService>();
+  services.add(backups);
   services.start();
 
   // The router keeps a reference to api_config.
   api::ApiConfig api_config = api_config_of(opt, client_tokens.get());
   api_config.stream_options = stream_options;
   api_config.stream_iterator_seconds = opt.stream_iterator_seconds;
+  api_config.backups = backups.get();
   server::RouterConfig router_config;
   router_config.cors = opt.cors;
   router_config.shared_db = opt.shared_db;

@@ -48,6 +48,15 @@ enum Tag : uint32_t {
   kOnDemandMaxWrite = 34,
   kWarmRead = 35,
   kWarmWrite = 36,
+  // 40-49: backups and PITR (issue 14).
+  kPitrEnabled = 40,
+  kPitrRecoveryDays = 41,
+  kPitrEnabledTime = 42,
+  kRestoreBackupArn = 43,
+  kRestoreTableArn = 44,
+  kRestoreTime = 45,
+  kRestoreInProgress = 46,
+  // 50-59: capacity.
 };
 
 // Index sub-fields.  On disk: frozen.
@@ -201,6 +210,13 @@ void encode_table_def(const TableDef& d, std::string& out) {
   if (d.on_demand_max_write != 0) field_u64(out, kOnDemandMaxWrite, static_cast<uint64_t>(d.on_demand_max_write));
   if (d.warm_read != 0) field_u64(out, kWarmRead, static_cast<uint64_t>(d.warm_read));
   if (d.warm_write != 0) field_u64(out, kWarmWrite, static_cast<uint64_t>(d.warm_write));
+  if (d.pitr_enabled) field_u64(out, kPitrEnabled, 1);
+  if (d.pitr_recovery_days != 35) field_u64(out, kPitrRecoveryDays, static_cast<uint64_t>(d.pitr_recovery_days));
+  if (d.pitr_enabled_time != 0) field_double(out, kPitrEnabledTime, d.pitr_enabled_time);
+  if (!d.restore_source_backup_arn.empty()) field(out, kRestoreBackupArn, d.restore_source_backup_arn);
+  if (!d.restore_source_table_arn.empty()) field(out, kRestoreTableArn, d.restore_source_table_arn);
+  if (d.restore_time != 0) field_double(out, kRestoreTime, d.restore_time);
+  if (d.restore_in_progress) field_u64(out, kRestoreInProgress, 1);
 }
 
 bool decode_table_def(std::string_view in, TableDef& d) {
@@ -260,10 +276,25 @@ bool decode_table_def(std::string_view in, TableDef& d) {
       case kOnDemandMaxWrite: if (!as_u64(p, v)) return false; d.on_demand_max_write = static_cast<int64_t>(v); break;
       case kWarmRead: if (!as_u64(p, v)) return false; d.warm_read = static_cast<int64_t>(v); break;
       case kWarmWrite: if (!as_u64(p, v)) return false; d.warm_write = static_cast<int64_t>(v); break;
+      case kPitrEnabled: if (!as_u64(p, v)) return false; d.pitr_enabled = v != 0; break;
+      case kPitrRecoveryDays: if (!as_u64(p, v)) return false; d.pitr_recovery_days = static_cast<int64_t>(v); break;
+      case kPitrEnabledTime: if (!as_u64(p, v)) return false; d.pitr_enabled_time = std::bit_cast<double>(v); break;
+      case kRestoreBackupArn: d.restore_source_backup_arn.assign(p); break;
+      case kRestoreTableArn: d.restore_source_table_arn.assign(p); break;
+      case kRestoreTime: if (!as_u64(p, v)) return false; d.restore_time = std::bit_cast<double>(v); break;
+      case kRestoreInProgress: if (!as_u64(p, v)) return false; d.restore_in_progress = v != 0; break;
       default: break;  // a field from a newer version
     }
   }
   return true;
 }
+
+std::string encode_definition(const TableDef& def) {
+  std::string out;
+  encode_table_def(def, out);
+  return out;
+}
+
+bool decode_definition(std::string_view bytes, TableDef& out) { return decode_table_def(bytes, out); }
 
 }  // namespace ddbd::storage

@@ -231,6 +231,12 @@ using WriteDone = std::function<void(Status)>;
 // duplicate-key checks (BatchGetItem, BatchWriteItem, Transact*Items).
 std::string stored_key(const TableDef& table, const PrimaryKey& key);
 
+// A table definition as bytes (the catalog's own encoding, catalog.cc) and
+// back, for records that keep a copy of one (backups).  decode returns false
+// on malformed input.
+std::string encode_definition(const TableDef& def);
+bool decode_definition(std::string_view bytes, TableDef& out);
+
 class Engine {
  public:
   // Opens (creating if needed) the store.  Throws StorageError with a clear

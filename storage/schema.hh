@@ -103,6 +103,21 @@ struct TableDef {
   std::string ttl_attribute;
   double ttl_updated_time = 0;
 
+  // Point-in-time recovery settings (UpdateContinuousBackups); disabled by
+  // default.  pitr_enabled_time: when it was last enabled (the start of the
+  // restorable window).
+  bool pitr_enabled = false;
+  int64_t pitr_recovery_days = 35;
+  double pitr_enabled_time = 0;
+
+  // RestoreSummary of a table made by RestoreTableFromBackup (empty
+  // restore_source_backup_arn: not a restored table).  While
+  // restore_in_progress the table is CREATING and api/backups fills it.
+  std::string restore_source_backup_arn;
+  std::string restore_source_table_arn;
+  double restore_time = 0;
+  bool restore_in_progress = false;
+
   const IndexDef* find_index(std::string_view index_name) const {
     for (const auto& i : indexes)
       if (i.name == index_name) return &i;

@@ -38,9 +38,13 @@ using Result = asio::awaitable<std::string>;
   X("BatchExecuteStatement", batch_execute_statement) \
   X("BatchGetItem", batch_get_item)               \
   X("BatchWriteItem", batch_write_item)           \
+  X("CreateBackup", create_backup)                \
   X("CreateTable", create_table)                  \
+  X("DeleteBackup", delete_backup)                \
   X("DeleteItem", delete_item)                    \
   X("DeleteTable", delete_table)                  \
+  X("DescribeBackup", describe_backup)            \
+  X("DescribeContinuousBackups", describe_continuous_backups) \
   X("DescribeEndpoints", describe_endpoints)      \
   X("DescribeLimits", describe_limits)            \
   X("DescribeTable", describe_table)              \
@@ -48,15 +52,18 @@ using Result = asio::awaitable<std::string>;
   X("ExecuteStatement", execute_statement)        \
   X("ExecuteTransaction", execute_transaction)    \
   X("GetItem", get_item)                          \
+  X("ListBackups", list_backups)                  \
   X("ListTables", list_tables)                    \
   X("ListTagsOfResource", list_tags_of_resource)  \
   X("PutItem", put_item)                          \
   X("Query", query)                               \
+  X("RestoreTableFromBackup", restore_table_from_backup) \
   X("Scan", scan)                                 \
   X("TagResource", tag_resource)                  \
   X("TransactGetItems", transact_get_items)       \
   X("TransactWriteItems", transact_write_items)   \
   X("UntagResource", untag_resource)              \
+  X("UpdateContinuousBackups", update_continuous_backups) \
   X("UpdateItem", update_item)                    \
   X("UpdateTable", update_table)                  \
   X("UpdateTimeToLive", update_time_to_live)

@@ -95,12 +95,12 @@ def test_missing_authorization(server):
 
 
 def test_unsupported_operation(server):
-    payload = json.dumps({"TableName": "whatever", "BackupName": "b"}).encode()
-    status, hdrs, data = post_bytes(server.url, TARGET_PREFIX + "CreateBackup", payload)
+    payload = json.dumps({"SourceTableName": "whatever", "TargetTableName": "other"}).encode()
+    status, hdrs, data = post_bytes(server.url, TARGET_PREFIX + "RestoreTableToPointInTime", payload)
     assert status == 400
     body = json.loads(data)
     assert "__type" in body
-    assert "CreateBackup" in error_message(body), body
+    assert "RestoreTableToPointInTime" in error_message(body), body
     check_common_headers(hdrs, data)
 
 

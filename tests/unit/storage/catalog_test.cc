@@ -64,6 +64,13 @@ TableDef full_table() {
   d.on_demand_max_write = 2000;
   d.warm_read = 15000;
   d.warm_write = 6000;
+  d.pitr_enabled = true;
+  d.pitr_recovery_days = 7;
+  d.pitr_enabled_time = 1764000006.5;
+  d.restore_source_backup_arn = "arn:aws:dynamodb:eu-west-1:000000000000:table/Src/backup/01764000000000-0a1b2c3d";
+  d.restore_source_table_arn = "arn:aws:dynamodb:eu-west-1:000000000000:table/Src";
+  d.restore_time = 1764000007.25;
+  d.restore_in_progress = true;
   return d;
 }
 
@@ -127,6 +134,13 @@ void expect_same(const TableDef& a, const TableDef& b) {
   EXPECT_EQ(a.on_demand_max_write, b.on_demand_max_write);
   EXPECT_EQ(a.warm_read, b.warm_read);
   EXPECT_EQ(a.warm_write, b.warm_write);
+  EXPECT_EQ(a.pitr_enabled, b.pitr_enabled);
+  EXPECT_EQ(a.pitr_recovery_days, b.pitr_recovery_days);
+  EXPECT_EQ(a.pitr_enabled_time, b.pitr_enabled_time);
+  EXPECT_EQ(a.restore_source_backup_arn, b.restore_source_backup_arn);
+  EXPECT_EQ(a.restore_source_table_arn, b.restore_source_table_arn);
+  EXPECT_EQ(a.restore_time, b.restore_time);
+  EXPECT_EQ(a.restore_in_progress, b.restore_in_progress);
 }
 
 TEST(Catalog, RoundTripsEveryMember) {

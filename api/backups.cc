@@ -11,30 +11,14 @@
 
 #include "api/lambda/poller.hh"
 #include "storage/encoded_item.hh"
+#include "storage/item_codec.hh"
 
 namespace ddbd::api {
 
 namespace {
 
-void put_varint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-bool get_varint(std::string_view& in, uint64_t& v) {
-  v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (in.empty()) return false;
-    const auto b = static_cast<unsigned char>(in.front());
-    in.remove_prefix(1);
-    v |= uint64_t(b & 0x7f) << shift;
-    if (!(b & 0x80)) return true;
-  }
-  return false;
-}
+using storage::get_varint;
+using storage::put_varint;
 
 void put_str(std::string& out, std::string_view s) {
   put_varint(out, s.size());

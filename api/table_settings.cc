@@ -34,14 +34,9 @@ std::string aws_managed_key_arn(const std::string& region, const std::string& ac
   const std::string seed = "aws/dynamodb:" + region + ":" + account;
   unsigned char d[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(seed.data()), seed.size(), d);
-  d[6] = (d[6] & 0x0f) | 0x40;
-  d[8] = (d[8] & 0x3f) | 0x80;
-  std::string id;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) id.push_back('-');
-    append_hex_byte(id, d[i]);
-  }
-  return "arn:aws:kms:" + region + ":" + account + ":key/" + id;
+  unsigned char b[16];
+  std::copy(d, d + 16, b);
+  return "arn:aws:kms:" + region + ":" + account + ":key/" + uuid_text(b);
 }
 
 // KMSMasterKeyId (a key id, a key ARN, an alias name or an alias ARN) as the
@@ -50,21 +45,6 @@ std::string kms_key_arn(const std::string& key_id, const std::string& region, co
   if (key_id.starts_with("arn:")) return key_id;
   if (key_id.starts_with("alias/")) return "arn:aws:kms:" + region + ":" + account + ":" + key_id;
   return "arn:aws:kms:" + region + ":" + account + ":key/" + key_id;
-}
-
-void apply_sse(const SseRequest& sse, storage::TableDef& def, const std::string& region, const std::string& account) {
-  const bool enabled = sse.enabled.value_or(false);
-  if (!enabled) {
-    if (sse.sse_type || sse.kms_key_id)
-      invalid("SSEType and KMSMasterKeyId can only be specified when SSE is enabled");
-    def.sse_kms = false;
-    def.kms_master_key_arn.clear();
-    return;
-  }
-  if (sse.sse_type && *sse.sse_type != "KMS") invalid("Unsupported SSEType: " + *sse.sse_type);
-  def.sse_kms = true;
-  def.kms_master_key_arn = sse.kms_key_id && !sse.kms_key_id->empty() ? kms_key_arn(*sse.kms_key_id, region, account)
-                                                                      : aws_managed_key_arn(region, account);
 }
 
 void check_on_demand_value(std::string_view member, int64_t v) {
@@ -88,15 +68,34 @@ FieldSpec warm_throughput_spec() {
                                FieldSpec{.name = "WriteUnitsPerSecond", .type = FieldType::Long, .min_value = 1}}};
 }
 
+std::optional<SseRequest> decode_sse(json::object body, std::string_view member) {
+  auto sse = get_object(body, member);
+  if (!sse) return std::nullopt;
+  SseRequest s;
+  s.enabled = get_bool(*sse, "Enabled");
+  if (auto t = get_string(*sse, "SSEType")) s.sse_type = std::string(*t);
+  if (auto k = get_string(*sse, "KMSMasterKeyId")) s.kms_key_id = std::string(*k);
+  return s;
+}
+
+void apply_sse(const SseRequest& sse, storage::TableDef& def, const std::string& region, const std::string& account) {
+  const bool enabled = sse.enabled.value_or(false);
+  if (!enabled) {
+    if (sse.sse_type || sse.kms_key_id)
+      invalid("SSEType and KMSMasterKeyId can only be specified when SSE is enabled");
+    def.sse_kms = false;
+    def.kms_master_key_arn.clear();
+    return;
+  }
+  if (sse.sse_type && *sse.sse_type != "KMS") invalid("Unsupported SSEType: " + *sse.sse_type);
+  def.sse_kms = true;
+  def.kms_master_key_arn = sse.kms_key_id && !sse.kms_key_id->empty() ? kms_key_arn(*sse.kms_key_id, region, account)
+                                                                      : aws_managed_key_arn(region, account);
+}
+
 TableSettingsRequest decode_table_settings(json::object body) {
   TableSettingsRequest r;
-  if (auto sse = get_object(body, "SSESpecification")) {
-    SseRequest s;
-    s.enabled = get_bool(*sse, "Enabled");
-    if (auto t = get_string(*sse, "SSEType")) s.sse_type = std::string(*t);
-    if (auto k = get_string(*sse, "KMSMasterKeyId")) s.kms_key_id = std::string(*k);
-    r.sse = std::move(s);
-  }
+  r.sse = decode_sse(body, "SSESpecification");
   if (auto od = get_object(body, "OnDemandThroughput")) {
     r.has_on_demand = true;
     r.on_demand_max_read = get_long(*od, "MaxReadRequestUnits");

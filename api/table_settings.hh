@@ -52,6 +52,12 @@ FieldSpec on_demand_throughput_spec();
 FieldSpec warm_throughput_spec();
 
 TableSettingsRequest decode_table_settings(json::object body);
+// An SSESpecification-shaped member (SSESpecification, or RestoreTableFromBackup's
+// SSESpecificationOverride), checked by check_request already.
+std::optional<SseRequest> decode_sse(json::object body, std::string_view member);
+// Applies an SSE request to `def` (as apply_table_settings does for its
+// SSESpecification).  Throws ApiError (ValidationException), changing nothing.
+void apply_sse(const SseRequest& sse, storage::TableDef& def, const std::string& region, const std::string& account);
 
 // Checks `req` against the table (its billing mode as it will be after the
 // request) and applies it to `def`.  `region` and `account` name the KMS key

@@ -27,6 +27,7 @@
 
 #include "api/backups.hh"
 #include "api/hex.hh"
+#include "api/table_settings.hh"
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
 #include "api/shapes.hh"
@@ -460,6 +461,7 @@ struct RestoreTableFromBackupRequest {
   std::optional<std::string> billing;
   std::optional<std::pair<int64_t, int64_t>> throughput;
   std::optional<std::vector<IndexOverride>> gsis, lsis;
+  std::optional<SseRequest> sse;  // SSESpecificationOverride
 };
 
 struct RestoreTableFromBackupResponse {
@@ -628,6 +630,7 @@ RestoreTableFromBackupRequest decode_restore_table_from_backup(json::object body
     req.throughput.emplace(*get_long(*pt, "ReadCapacityUnits"), *get_long(*pt, "WriteCapacityUnits"));
   if (auto g = get_array(body, "GlobalSecondaryIndexOverride")) req.gsis = decode_index_overrides(*g, true);
   if (auto l = get_array(body, "LocalSecondaryIndexOverride")) req.lsis = decode_index_overrides(*l, false);
+  req.sse = decode_sse(body, "SSESpecificationOverride");
   if (req.gsis && req.gsis->size() > limits::kMaxGlobalSecondaryIndexes)
     invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
   if (req.lsis && req.lsis->size() > limits::kMaxLocalSecondaryIndexes)
@@ -649,17 +652,14 @@ asio::awaitable<RestoreTableFromBackupResponse> execute(RequestContext& ctx, con
   def->ns = ctx.ns;
   def->region = ctx.region;
   def->account_id = ctx.config.account_id;
+  // The source's encryption unless SSESpecificationOverride says otherwise.
+  def->sse_kms = src.sse_kms;
+  def->kms_master_key_arn = src.kms_master_key_arn;
+  if (req.sse) apply_sse(*req.sse, *def, def->region, def->account_id);
   {
     unsigned char b[16];
     RAND_bytes(b, sizeof b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    std::string s;
-    for (int i = 0; i < 16; ++i) {
-      if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-      append_hex_byte(s, b[i]);
-    }
-    def->table_uuid = s;
+    def->table_uuid = uuid_text(b);
   }
   def->creation_time = now;
   def->billing_mode_last_update = def->billing_mode == "PAY_PER_REQUEST" ? now : 0;

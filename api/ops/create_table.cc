@@ -79,14 +79,7 @@ const std::vector<FieldSpec>& specs() {
 std::string new_uuid() {
   unsigned char b[16];
   RAND_bytes(b, sizeof b);
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  std::string s;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-    append_hex_byte(s, b[i]);
-  }
-  return s;
+  return uuid_text(b);
 }
 
 // What decoding the table's and its indexes' key schemas shares.

@@ -191,6 +191,9 @@ def test_restore_overrides(client, table_name):
     assert [g["IndexName"] for g in t["GlobalSecondaryIndexes"]] == ["by_n"]
     assert t["GlobalSecondaryIndexes"][0]["ProvisionedThroughput"]["ReadCapacityUnits"] == 2
     assert "LocalSecondaryIndexes" not in t
+    # SSESpecificationOverride: KMS with the account's AWS-managed key.
+    assert t["SSEDescription"]["Status"] == "ENABLED" and t["SSEDescription"]["SSEType"] == "KMS"
+    assert t["SSEDescription"]["KMSMasterKeyArn"].startswith("arn:aws:kms:us-east-1:")
     assert sorted(a["AttributeName"] for a in t["AttributeDefinitions"]) == ["n", "pk", "sk"]
     q = client.query(TableName=dst, IndexName="by_n", KeyConditionExpression="n = :n",
                      ExpressionAttributeValues={":n": {"N": "7"}})["Items"]
@@ -202,6 +205,18 @@ def test_restore_overrides(client, table_name):
                    ProvisionedThroughputOverride={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
     assert msg == ("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits "
                    "can be specified when BillingMode is PAY_PER_REQUEST")
+    # Without an override the source's encryption is kept; an override can turn it off.
+    client.update_table(TableName=src, SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": "k-1"})
+    arn2 = create_backup(client, src, "bk2")
+    wait_backup(client, arn2)
+    kept, plain = table_name("okept"), table_name("oplain")
+    client.restore_table_from_backup(TargetTableName=kept, BackupArn=arn2)
+    client.restore_table_from_backup(TargetTableName=plain, BackupArn=arn2, SSESpecificationOverride={"Enabled": False})
+    assert wait_active(client, kept)["SSEDescription"]["KMSMasterKeyArn"].endswith(":key/k-1")
+    assert "SSEDescription" not in wait_active(client, plain)
+    msg = rejected(client.restore_table_from_backup, TargetTableName=table_name("x"), BackupArn=arn2,
+                   SSESpecificationOverride={"Enabled": False, "SSEType": "KMS"})
+    assert msg == "One or more parameter values were invalid: SSEType and KMSMasterKeyId can only be specified when SSE is enabled"
     # An override's key attribute must be one the backup defines.
     rejected(client.restore_table_from_backup, TargetTableName=table_name("x"), BackupArn=arn,
              GlobalSecondaryIndexOverride=[{"IndexName": "gidx", "KeySchema": key_schema("nope"),

@@ -14,7 +14,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
+#include <optional>
 
 #include "api/errors.hh"
 
@@ -92,28 +92,76 @@ void arn_not_found(std::string_view arn) {
   throw ApiError::resource_not_found("Requested resource not found: ResourcArn: " + std::string(arn) + " not found");
 }
 
-void check_arn_syntax(const RequestContext& ctx, const std::optional<std::string>& arn, std::string_view operation) {
-  if (!arn) throw ApiError::validation("Invalid TableArn");
-  static const std::regex shape(R"(^.+:.+:.+:.+:.+:.+/.+$)");
-  if (!std::regex_match(*arn, shape)) access_denied(ctx, *arn, operation);
+namespace {
+
+// The ARN shape DynamoDB checks first ("a:b:c:d:e:f/g", every part
+// non-empty; a part may hold ':' or '/').  Hand-written: std::regex recurses
+// per character and overflows the stack on a long ARN.
+bool arn_shaped(std::string_view arn) {
+  std::size_t at = 0;  // the earliest place the next part may end
+  for (int colons = 0; colons < 5; ++colons) {
+    const std::size_t c = arn.find(':', at + 1);
+    if (c == std::string_view::npos) return false;
+    at = c + 1;  // the next part starts here and needs one character
+  }
+  if (at + 1 >= arn.size()) return false;
+  const std::size_t slash = arn.find('/', at + 1);
+  return slash != std::string_view::npos && slash + 1 < arn.size();
 }
 
+struct TableArn {
+  std::string_view region, account, name;
+};
+
+// arn:aws:dynamodb:<region>:<digits>:table/<name without '/', 3 or more characters>
+std::optional<TableArn> parse_table_arn(std::string_view arn) {
+  constexpr std::string_view prefix = "arn:aws:dynamodb:";
+  constexpr std::string_view table = ":table";
+  if (!arn.starts_with(prefix)) return std::nullopt;
+  const std::size_t slash = arn.rfind('/');
+  if (slash == std::string_view::npos || slash < prefix.size()) return std::nullopt;
+  TableArn out;
+  out.name = arn.substr(slash + 1);
+  std::string_view mid = arn.substr(prefix.size(), slash - prefix.size());  // <region>:<account>:table
+  if (out.name.size() < 3 || !mid.ends_with(table)) return std::nullopt;
+  mid.remove_suffix(table.size());
+  const std::size_t colon = mid.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  out.region = mid.substr(0, colon);
+  out.account = mid.substr(colon + 1);
+  if (out.account.empty()) return std::nullopt;
+  for (char c : out.account)
+    if (c < '0' || c > '9') return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+void check_arn_syntax(const RequestContext& ctx, const std::optional<std::string>& arn, std::string_view operation) {
+  if (!arn) throw ApiError::validation("Invalid TableArn");
+  if (!arn_shaped(*arn)) access_denied(ctx, *arn, operation);
+}
+
+namespace {
+
+TableArn checked_table_arn(const RequestContext& ctx, const std::string& arn, std::string_view operation) {
+  auto parsed = parse_table_arn(arn);
+  if (!parsed) throw ApiError::validation("Invalid TableArn: Invalid ResourceArn provided as input " + arn);
+  if (parsed->account != ctx.config.account_id) access_denied(ctx, arn, operation);
+  return *parsed;
+}
+
+}  // namespace
+
 std::string table_name_of_arn(const RequestContext& ctx, const std::string& arn, std::string_view operation) {
-  static const std::regex table_arn(R"(^arn:aws:dynamodb:(.+):(\d+):table/([^/]{3,})$)");
-  std::smatch m;
-  if (!std::regex_match(arn, m, table_arn))
-    throw ApiError::validation("Invalid TableArn: Invalid ResourceArn provided as input " + arn);
-  if (m[2].str() != ctx.config.account_id) access_denied(ctx, arn, operation);
-  return m[3].str();
+  return std::string(checked_table_arn(ctx, arn, operation).name);
 }
 
 std::shared_ptr<const storage::TableDef> table_of_arn(const RequestContext& ctx, const std::string& arn,
                                                       std::string_view operation) {
-  const std::string name = table_name_of_arn(ctx, arn, operation);
-  static const std::regex region_of(R"(^arn:aws:dynamodb:(.+):\d+:table/)");
-  std::smatch m;
-  if (std::regex_search(arn, m, region_of) && m[1].str() != ctx.region) return nullptr;
-  return ctx.engine.find_table(ctx.ns, name);
+  const TableArn parsed = checked_table_arn(ctx, arn, operation);
+  if (parsed.region != ctx.region) return nullptr;
+  return ctx.engine.find_table(ctx.ns, parsed.name);
 }
 
 storage::Status TagsOp::run(storage::WriteTxn& txn, TagOutcome& out) const {

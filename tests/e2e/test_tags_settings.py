@@ -163,6 +163,10 @@ def test_arn_errors(server, client, table):
         other = arn_of(table, account="123456789012")
         msg = rejected(op, "AccessDeniedException", ResourceArn=other, **kw)
         assert msg.endswith(f"dynamodb:{name} on resource: {other}")
+    # Long ARNs are answered, not a crash (a regex once recursed per character).
+    for bad, code in (("z" * 40000, "AccessDeniedException"), ("a:b:c:d:e:" + "f/" * 20000, "ValidationException")):
+        rejected(loose.list_tags_of_resource, code, ResourceArn=bad)
+    assert client.list_tags_of_resource(ResourceArn=arn_of(table))["Tags"] is not None
     # An unknown table, or one of another region (this endpoint has none there).
     for arn in (arn_of("no-such-table"), arn_of(table, region="eu-west-1")):
         for op, kw in ((client.tag_resource, {"Tags": [{"Key": "a", "Value": "b"}]}),

@@ -367,7 +367,8 @@ ReadPage read_page(RequestContext& ctx, const PreparedPage& prepared, const Read
     bytes = run_page(txn, prepared.req, page);
   }
   page.bytes_read = bytes;
-  page.consumed_capacity = ConsumedCapacity{prepared.table->name, read_units(bytes, params.consistent_read)};
+  page.consumed_capacity =
+      ConsumedCapacity{.table_name = prepared.table->name, .table = CapacityUnits::reading(read_units(bytes, params.consistent_read))};
   return page;
 }
 

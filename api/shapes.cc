@@ -358,12 +358,12 @@ void write_capacity_entry(JsonWriter& w, ReturnConsumedCapacity mode, const Cons
   w.key("TableName");
   w.string(c.table_name);
   w.key("CapacityUnits");
-  w.number_double(c.units);
+  w.number_double(c.total());
   if (mode == ReturnConsumedCapacity::INDEXES) {
     w.key("Table");
     w.begin_object();
     w.key("CapacityUnits");
-    w.number_double(c.units);
+    w.number_double(c.table.total());
     w.end_object();
   }
   w.end_object();
@@ -371,13 +371,20 @@ void write_capacity_entry(JsonWriter& w, ReturnConsumedCapacity mode, const Cons
 
 }  // namespace
 
-void add_capacity(std::vector<ConsumedCapacity>& per_table, std::string_view table_name, double units) {
+double ConsumedCapacity::total() const {
+  double t = table.total();
+  for (const auto& i : global_indexes) t += i.units.total();
+  for (const auto& i : local_indexes) t += i.units.total();
+  return t;
+}
+
+void add_capacity(std::vector<ConsumedCapacity>& per_table, std::string_view table_name, CapacityUnits units) {
   for (auto& c : per_table)
     if (c.table_name == table_name) {
-      c.units += units;
+      c.table += units;
       return;
     }
-  per_table.push_back(ConsumedCapacity{std::string(table_name), units});
+  per_table.push_back(ConsumedCapacity{.table_name = std::string(table_name), .table = units});
 }
 
 void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, const ConsumedCapacity& c) {

@@ -102,15 +102,40 @@ std::string table_description_response(std::string_view member, const DescribedT
 enum class ReturnConsumedCapacity { NONE, TOTAL, INDEXES };
 FieldSpec return_consumed_capacity_spec();
 ReturnConsumedCapacity parse_return_consumed_capacity(std::optional<std::string_view> v);
-// One table's share of an operation's capacity (ConsumedCapacity).  Response
-// structs carry these; the writers below turn them into JSON.
+// Capacity units of one kind or both (a transaction's check reads, its
+// writes write).
+struct CapacityUnits {
+  double read = 0;
+  double write = 0;
+  double total() const { return read + write; }
+  CapacityUnits& operator+=(const CapacityUnits& o) {
+    read += o.read;
+    write += o.write;
+    return *this;
+  }
+  static CapacityUnits reading(double u) { return CapacityUnits{u, 0}; }
+  static CapacityUnits writing(double u) { return CapacityUnits{0, u}; }
+};
+// One index's share of an operation's capacity.
+struct IndexCapacity {
+  std::string index_name;
+  CapacityUnits units;
+};
+// One table's share of an operation's capacity (ConsumedCapacity): the base
+// table's own units and each index's.  Response structs carry these; the
+// writers below turn them into JSON, and the server's meter (counters,
+// throttling) reads them after every operation.
 struct ConsumedCapacity {
   std::string table_name;
-  double units = 0;
+  CapacityUnits table;
+  std::vector<IndexCapacity> global_indexes;
+  std::vector<IndexCapacity> local_indexes;
+  // CapacityUnits: the table's and every index's units together.
+  double total() const;
 };
-// Adds `units` to `table_name`'s entry of `per_table`, appending one in
-// first-use order when the table has none yet.
-void add_capacity(std::vector<ConsumedCapacity>& per_table, std::string_view table_name, double units);
+// Adds `units` to `table_name`'s base-table entry of `per_table`, appending
+// one in first-use order when the table has none yet.
+void add_capacity(std::vector<ConsumedCapacity>& per_table, std::string_view table_name, CapacityUnits units);
 // Writes "ConsumedCapacity":{...} when `mode` asks for it.
 void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, const ConsumedCapacity& c);
 // Writes "ConsumedCapacity":[{...}...] for batch and transaction operations,

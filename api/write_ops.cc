@@ -273,7 +273,7 @@ asio::awaitable<SingleWriteResponse> execute(RequestContext& ctx, const SingleWr
   check_storage(st);
 
   SingleWriteResponse resp;
-  resp.capacity = ConsumedCapacity{table.name, write_units(written_size(action, out))};
+  resp.capacity = ConsumedCapacity{.table_name = table.name, .table = CapacityUnits::writing(write_units(written_size(action, out)))};
   resp.attributes = returned_attributes(req, out);
   if (req.item_collection_metrics && has_lsi(table))
     resp.metrics = ItemCollectionMetrics{table.key.hash.name, action.key.hash,

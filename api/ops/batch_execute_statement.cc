@@ -191,11 +191,11 @@ asio::awaitable<BatchExecuteStatementResponse> execute(RequestContext& ctx, cons
       if (p.get) {
         GetItemResponse out = co_await execute(ctx, *p.get);
         r.item = std::move(out.item);
-        add_capacity(resp.capacity, out.consumed_capacity.table_name, out.consumed_capacity.units);
+        add_capacity(resp.capacity, out.consumed_capacity.table_name, out.consumed_capacity.table);
       } else {
         SingleWriteResponse out = co_await api::execute(ctx, *p.write);
         r.item = std::move(out.attributes);
-        add_capacity(resp.capacity, out.capacity.table_name, out.capacity.units);
+        add_capacity(resp.capacity, out.capacity.table_name, out.capacity.table);
       }
     } catch (...) {
       set_error(r);

@@ -95,7 +95,7 @@ std::optional<BatchGetItemResponse> read_items(RequestContext& ctx, const BatchG
       units += read_units(size, t.consistent_read);
       resp.responses[ti].push_back(t.projection.active() ? t.projection.apply(item) : std::move(item));
     }
-    resp.consumed_capacity.push_back(ConsumedCapacity{tables[ti].table->name, units});
+    resp.consumed_capacity.push_back(ConsumedCapacity{.table_name = tables[ti].table->name, .table = CapacityUnits::reading(units)});
   }
   resp.item_bytes = bytes;
   return resp;

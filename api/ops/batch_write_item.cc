@@ -87,7 +87,7 @@ asio::awaitable<BatchWriteResponse> execute(RequestContext& ctx, const BatchWrit
   std::set<std::string> seen;
   for (const auto& t : req.tables) {
     auto table = require_table(ctx, t.name, true);
-    resp.capacity.push_back(ConsumedCapacity{table->name, 0.0});
+    resp.capacity.push_back(ConsumedCapacity{.table_name = table->name});
     for (const auto& e : t.entries) {
       ItemAction& a = actions.emplace_back();
       a.table = table;
@@ -101,7 +101,7 @@ asio::awaitable<BatchWriteResponse> execute(RequestContext& ctx, const BatchWrit
       }
       if (!seen.insert(storage::stored_key(*table, a.key)).second)
         throw ApiError::validation("Provided list of item keys contains duplicates");
-      resp.capacity.back().units += write_units(e.put ? item_size(e.item) : 0);
+      resp.capacity.back().table.write += write_units(e.put ? item_size(e.item) : 0);
     }
   }
   BatchWriteOp op(actions);

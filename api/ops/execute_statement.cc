@@ -526,7 +526,7 @@ void read_select(RequestContext& ctx, const ExecuteStatementRequest& req,
 
     ReadPage p = read_page(ctx, page, params);
     read_any = true;
-    units += p.consumed_capacity.units;
+    units += p.consumed_capacity.table.read;
     if (limit) *limit -= p.scanned_count;
     bytes_left = p.bytes_read >= bytes_left ? 0 : bytes_left - p.bytes_read;
     std::optional<Item> stopped_at = std::move(p.last_evaluated_key);
@@ -542,7 +542,7 @@ void read_select(RequestContext& ctx, const ExecuteStatementRequest& req,
     }
   }
   if (!read_any) units = read_units(0, req.consistent_read);
-  resp.consumed_capacity = ConsumedCapacity{table->name, units};
+  resp.consumed_capacity = ConsumedCapacity{.table_name = table->name, .table = CapacityUnits::reading(units)};
 }
 
 }  // namespace

@@ -48,7 +48,8 @@ asio::awaitable<GetItemResponse> execute(RequestContext& ctx, const GetItemReque
     storage::ReadTxn txn = ctx.engine.begin_read();
     found = txn.get(*table, key, &item);
   }
-  resp.consumed_capacity = ConsumedCapacity{table->name, read_units(found ? item_size(item) : 0, req.consistent_read)};
+  resp.consumed_capacity = ConsumedCapacity{
+      .table_name = table->name, .table = CapacityUnits::reading(read_units(found ? item_size(item) : 0, req.consistent_read))};
   if (found) resp.item = req.projection.active() ? req.projection.apply(item) : std::move(item);
   co_return resp;
 }

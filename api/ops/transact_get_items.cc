@@ -76,7 +76,7 @@ asio::awaitable<TransactGetItemsResponse> execute(RequestContext& ctx, const Tra
       units = 2 * read_units(item_size(item), true);
       out = req.gets[i].projection.active() ? req.gets[i].projection.apply(item) : std::move(item);
     }
-    add_capacity(resp.consumed_capacity, tables[i]->name, units);
+    add_capacity(resp.consumed_capacity, tables[i]->name, CapacityUnits::reading(units));
   }
   co_return resp;
 }

@@ -196,7 +196,8 @@ asio::awaitable<TransactWriteResponse> execute(RequestContext& ctx, const Transa
     const ItemAction& a = actions[i];
     const std::size_t bytes = written_size(a, out.actions[i]);
     add_capacity(resp.capacity, a.table->name,
-                 2 * (a.kind == ActionKind::check ? read_units(bytes, true) : write_units(bytes)));
+                 a.kind == ActionKind::check ? CapacityUnits::reading(2 * read_units(bytes, true))
+                                             : CapacityUnits::writing(2 * write_units(bytes)));
   }
   co_return resp;
 }

@@ -27,6 +27,24 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 
+
+def find_aws_cli():
+    """The AWS CLI's executable, or None.  A pyenv shim is resolved to the
+    interpreter's own `aws` once: the shim's bash and `pyenv exec` cost about
+    1.4 s per call, which the CLI tests pay hundreds of times."""
+    path = shutil.which("aws")
+    if path and "/.pyenv/shims/" in path:
+        try:
+            real = subprocess.run(["pyenv", "which", "aws"], capture_output=True, text=True, timeout=60).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            real = ""
+        if real and os.access(real, os.X_OK):
+            return real
+    return path
+
+
+AWS_CLI = find_aws_cli()
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DDBD_BIN = os.environ.get("DDBD_BIN", os.path.join(REPO, "build", "ddbd"))
 

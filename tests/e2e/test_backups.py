@@ -4,7 +4,6 @@ the AWS CLI."""
 
 import json
 import os
-import shutil
 import subprocess
 import threading
 import time
@@ -14,7 +13,7 @@ import pytest
 
 from conftest import create_simple_table, error_message, error_type, index, key_schema, raw_post, rejected
 
-AWS = shutil.which("aws")
+from conftest import AWS_CLI as AWS  # noqa: E402
 ARN_PREFIX = "arn:aws:dynamodb:us-east-1:000000000000:table/"
 
 

@@ -2,12 +2,11 @@
 
 import json
 import os
-import shutil
 import subprocess
 
 import pytest
 
-AWS = shutil.which("aws")
+from conftest import AWS_CLI as AWS  # noqa: E402
 pytestmark = pytest.mark.skipif(AWS is None, reason="aws CLI not installed")
 
 

@@ -5,7 +5,6 @@ Invoke API by a small HTTP server in this test."""
 import http.server
 import json
 import os
-import shutil
 import subprocess
 import threading
 import time
@@ -17,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from conftest import DEFAULT_AKID, DEFAULT_SECRET, REGION, DdbdServer
 
-AWS = shutil.which("aws")
+from conftest import AWS_CLI as AWS  # noqa: E402
 
 
 class Handler:

@@ -7,7 +7,6 @@ refused statement writes nothing)."""
 import base64
 import json
 import os
-import shutil
 import subprocess
 from decimal import Decimal
 
@@ -77,7 +76,7 @@ def composite(server):
 
 # ---- the issue's commands through the AWS CLI ---------------------------------
 
-AWS = shutil.which("aws")
+from conftest import AWS_CLI as AWS  # noqa: E402
 
 
 def aws(server, *args, akid):

@@ -12,7 +12,6 @@ TransactStatements[<i>]: ...".
 
 import json
 import os
-import shutil
 import subprocess
 
 import pytest
@@ -20,7 +19,7 @@ from botocore.exceptions import ClientError
 
 from conftest import TARGET_PREFIX, create_simple_table, err, error_message, error_type, raw_post, rejected
 
-AWS = shutil.which("aws")
+from conftest import AWS_CLI as AWS  # noqa: E402
 CANCELLED = "Transaction cancelled, please refer cancellation reasons for specific reasons [{}]"
 DUPLICATE = "Duplicate primary key exists in table"
 

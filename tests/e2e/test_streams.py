@@ -9,7 +9,6 @@ DescribeStream, GetShardIterator and GetRecords.
 import json
 import os
 import re
-import shutil
 import subprocess
 import time
 
@@ -400,7 +399,7 @@ def test_restart_keeps_stream(server_factory, table_name):
     assert seqs[0] < seqs[1]
 
 
-AWS = shutil.which("aws")
+from conftest import AWS_CLI as AWS  # noqa: E402
 
 
 @pytest.mark.skipif(AWS is None, reason="aws CLI not installed")

@@ -4,7 +4,6 @@ through POST /_ddbd/services/ttl/run, and on its own with --ttl-interval)."""
 
 import json
 import os
-import shutil
 import subprocess
 import time
 
@@ -294,7 +293,7 @@ def test_invalid_ttl_interval_is_refused():
         assert "--ttl-interval" in p.stderr, (bad, p.stderr)
 
 
-AWS = shutil.which("aws")
+from conftest import AWS_CLI as AWS  # noqa: E402
 
 
 @pytest.mark.skipif(AWS is None, reason="aws CLI not installed")

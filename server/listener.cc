@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "api/json_reader.hh"
+#include "server/http_headers.hh"
 #include "storage/limits.hh"
 
 namespace ddbd::server {
@@ -127,9 +128,10 @@ std::optional<http::status> refusal_status(const beast::error_code& ec, const be
 // short plain-text reason.
 HttpResponse refusal(http::status status) {
   HttpResponse res{status, 11};
+  set_server_headers(res.base());
   if (status == http::status::payload_too_large) {
     res.set(http::field::content_type, "application/x-amz-json-1.0");
-    res.body() = R"({"__type":"com.amazon.coral.service#SerializationException","Message":"Request payload too large"})";
+    res.body() = kPayloadTooLargeBody;
   } else {
     res.set(http::field::content_type, "text/plain");
     res.body() = std::string(http::obsolete_reason(status)) + "\n";

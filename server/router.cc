@@ -14,7 +14,10 @@
 #include "api/errors.hh"
 #include "api/lambda/rest_api.hh"
 #include "server/crc32.hh"
+#include "server/http_compression.hh"
+#include "server/http_headers.hh"
 #include "server/request_id.hh"
+#include "storage/limits.hh"
 
 namespace ddbd::server {
 
@@ -43,16 +46,40 @@ asio::awaitable<R> run_on_own_thread(std::function<R()> fn) {
   return asio::async_initiate<const asio::use_awaitable_t<>, void(R)>(init, asio::use_awaitable);
 }
 
-void finish(HttpResponse& res, std::string_view request_id, std::string_view content_type) {
+// CORS answers expose these to a browser's script (x-amz-crc32 is not
+// among them, as with DynamoDB: browsers' SDKs skip that check).
+constexpr std::string_view kExposedHeaders = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date";
+
+// Sets the headers every answer carries and, when `coding` is not identity
+// and the body is at least kCompressResponseBytes, compresses the body.
+// x-amz-crc32 covers the body as sent, compressed or not, as DynamoDB's
+// does (the SDKs check it before they inflate).
+void finish(HttpResponse& res, std::string_view request_id, std::string_view content_type,
+            BodyCoding coding = BodyCoding::identity) {
+  set_server_headers(res.base());
   res.set(http::field::content_type, content_type);
   res.set("x-amzn-RequestId", request_id);
+  if (coding != BodyCoding::identity && res.body().size() >= kCompressResponseBytes) {
+    res.body() = compress(res.body(), coding);
+    res.set(http::field::content_encoding, coding_name(coding));
+  }
   res.set("x-amz-crc32", std::to_string(crc32(res.body())));
   res.prepare_payload();
 }
 
-asio::awaitable<void> finish_on_pool(HttpResponse& res, std::string_view request_id, std::string_view content_type) {
-  finish(res, request_id, content_type);
+asio::awaitable<void> finish_on_pool(HttpResponse& res, std::string_view request_id, std::string_view content_type,
+                                     BodyCoding coding) {
+  finish(res, request_id, content_type, coding);
   co_return;
+}
+
+// The Accept-Encoding of `req`: the last such header counts, as DynamoDB
+// reads it.
+BodyCoding reply_coding(const HttpRequest& req) {
+  std::string_view value;
+  auto [first, last] = req.equal_range(http::field::accept_encoding);
+  for (auto it = first; it != last; ++it) value = it->value();
+  return value.empty() ? BodyCoding::identity : choose_response_coding(value);
 }
 
 void set_error(HttpResponse& res, const api::ApiError& e) {
@@ -61,19 +88,22 @@ void set_error(HttpResponse& res, const api::ApiError& e) {
   res.body() = std::move(r.body);
 }
 
-bool origin_allowed(const std::optional<std::string>& cors, std::string_view origin) {
-  if (!cors || *cors == "*") return true;
+// The Access-Control-Allow-Origin answered to `origin`: "*" without --cors
+// or with --cors '*' (DynamoDB Local's default), the origin itself when a
+// --cors list names it, empty when the list does not.
+std::string_view allowed_origin(const std::optional<std::string>& cors, std::string_view origin) {
+  if (!cors || *cors == "*") return "*";
   std::string_view list = *cors;
   while (!list.empty()) {
     auto comma = list.find(',');
     std::string_view item = list.substr(0, comma);
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item == origin) return true;
+    if (item == origin) return origin;
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }
-  return false;
+  return {};
 }
 
 // The top-level TableName of a request body, for --log-requests ("-" when
@@ -98,8 +128,12 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
 
   std::string_view origin;
   if (auto it = req.find(http::field::origin); it != req.end()) origin = it->value();
-  bool cors = !origin.empty() && origin_allowed(config_.cors, origin);
-  if (cors) res.set(http::field::access_control_allow_origin, origin);
+  const std::string_view allow_origin = origin.empty() ? std::string_view() : allowed_origin(config_.cors, origin);
+  const bool cors = !allow_origin.empty();
+  if (cors) {
+    res.set(http::field::access_control_allow_origin, allow_origin);
+    res.set(http::field::access_control_expose_headers, kExposedHeaders);
+  }
 
   // CORS preflight.
   if (req.method() == http::verb::options && !origin.empty()) {
@@ -114,10 +148,13 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
     co_return std::move(res);
   }
 
-  // Health check: GET / answers as DynamoDB's endpoint does.  HEAD gets the
-  // same answer (RFC 9110 §9.3.2); the listener drops its body.
+  // Health check: GET / answers as DynamoDB's endpoint does, naming the
+  // host the client asked for.  HEAD gets the same answer (RFC 9110
+  // §9.3.2); the listener drops its body.
   if ((req.method() == http::verb::get || req.method() == http::verb::head) && (req.target() == "/" || req.target().starts_with("/?"))) {
-    res.body() = "healthy: dynamodb.us-east-1.amazonaws.com";
+    const std::string_view host = req[http::field::host];
+    res.body() = "healthy: ";
+    res.body() += host.empty() ? std::string_view("dynamodb.us-east-1.amazonaws.com") : host;
     finish(res, request_id, "text/plain");
     co_return std::move(res);
   }
@@ -146,9 +183,10 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
     co_return std::move(res);
   }
 
+  const BodyCoding out_coding = reply_coding(req);
   auto fail = [&](const api::ApiError& e) {
     set_error(res, e);
-    finish(res, request_id, reply_type);
+    finish(res, request_id, reply_type, out_coding);
     return res;
   };
 
@@ -169,11 +207,17 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
   // --log-requests: the table is read before serve() takes the body.
   const auto started = config_.log_requests ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   const std::string table = config_.log_requests ? logged_table_name(req.body()) : std::string();
-  if (config_.heavy && req.body().size() >= kHeavyRequestBytes) {
+  std::optional<BodyCoding> in_coding = BodyCoding::identity;
+  if (auto it = req.find(http::field::content_encoding); it != req.end()) in_coding = parse_content_encoding(it->value());
+  const Codings codings{in_coding, out_coding};
+  const std::size_t heavy_from =
+      in_coding && *in_coding == BodyCoding::identity ? kHeavyRequestBytes : kHeavyCodedRequestBytes;
+  if (config_.heavy && req.body().size() >= heavy_from) {
     HeavyGate::Ticket slot = co_await heavy_gate_.enter();
-    co_await asio::co_spawn(config_.heavy, serve(req, *op, res, request_id, reply_type, true), asio::use_awaitable);
+    co_await asio::co_spawn(config_.heavy, serve(req, *op, res, request_id, reply_type, codings, true),
+                            asio::use_awaitable);
   } else {
-    co_await serve(req, *op, res, request_id, reply_type, false);
+    co_await serve(req, *op, res, request_id, reply_type, codings, false);
   }
   if (config_.log_requests) {
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -228,25 +272,51 @@ asio::awaitable<void> Router::serve_lambda(HttpRequest& req, HttpResponse& res, 
 }
 
 asio::awaitable<void> Router::serve(HttpRequest& req, const api::OpInfo& op, HttpResponse& res,
-                                    std::string_view request_id, std::string_view reply_type, bool on_heavy) {
+                                    std::string_view request_id, std::string_view reply_type, Codings codings,
+                                    bool on_heavy) {
+  // The signature covers the body as sent (compressed).
   AuthRequest areq{req, req.body()};
   auto auth = auth_.authenticate(areq, clock_.now_seconds());
   if (auto* err = std::get_if<AuthError>(&auth)) {
     set_error(res, api::ApiError(err->code, err->message));
-    finish(res, request_id, reply_type);
+    finish(res, request_id, reply_type, codings.reply);
     co_return;
+  }
+  std::string body = std::move(req.body());
+  if (!codings.request || *codings.request != BodyCoding::identity) {
+    // DynamoDB answers an unknown coding, and a body that does not inflate,
+    // with a 500; an inflated body over the request limit gets the 413 of
+    // an uncompressed one.
+    std::string plain;
+    const InflateStatus st = codings.request ? inflate_body(body, *codings.request, limits::kMaxRequestBytes,
+                                                            simdjson::SIMDJSON_PADDING, plain)
+                                             : InflateStatus::corrupt;
+    if (st != InflateStatus::ok) {
+      if (st == InflateStatus::too_large) {
+        res.result(http::status::payload_too_large);
+        res.body() = kPayloadTooLargeBody;
+      } else {
+        set_error(res, api::ApiError::internal());
+      }
+      finish(res, request_id, reply_type, codings.reply);
+      co_return;
+    }
+    body = std::move(plain);
   }
   api::RequestContext ctx = context_for(std::get<Principal>(auth), request_id, req,
                                         on_heavy || !config_.heavy ? nullptr : &config_.heavy);
-  api::Response r = co_await api::dispatch(ctx, op, std::move(req.body()));
+  api::Response r = co_await api::dispatch(ctx, op, std::move(body));
   res.result(static_cast<http::status>(r.status));
   res.body() = std::move(r.body);
   // A big answer (BatchGetItem builds those on the heavy pool) has its
-  // checksum computed there too.
-  if (!on_heavy && config_.heavy && res.body().size() >= kHeavyRequestBytes)
-    co_await asio::co_spawn(config_.heavy, finish_on_pool(res, request_id, reply_type), asio::use_awaitable);
+  // checksum computed there too, and so is its compression.
+  const bool compressing = codings.reply != BodyCoding::identity && res.body().size() >= kCompressResponseBytes;
+  const std::size_t pool_from = compressing ? kHeavyCompressBytes : kHeavyRequestBytes;
+  if (!on_heavy && config_.heavy && res.body().size() >= pool_from)
+    co_await asio::co_spawn(config_.heavy, finish_on_pool(res, request_id, reply_type, codings.reply),
+                            asio::use_awaitable);
   else
-    finish(res, request_id, reply_type);
+    finish(res, request_id, reply_type, codings.reply);
 }
 
 }  // namespace ddbd::server

@@ -1,7 +1,9 @@
 // Router: one HTTP request in, one HTTP response out; no sockets.
 //
-//   GET / (and HEAD /)    health check: 200 "healthy: dynamodb.<region>.amazonaws.com"
-//   OPTIONS (with Origin) CORS preflight
+//   GET / (and HEAD /)    health check: 200 "healthy: <the request's Host>"
+//   OPTIONS (with Origin) CORS preflight (a request with an Origin is
+//                         answered Access-Control-Allow-Origin "*" unless
+//                         --cors lists origins)
 //   POST /                X-Amz-Target "DynamoDB_20120810.<Operation>" -> api::dispatch
 //   POST /_ddbd/services/ttl/run
 //                         runs a TTL sweep now and answers 200 {"deleted": N}
@@ -18,8 +20,16 @@
 // IncompleteSignature, InvalidSignature, UnrecognizedClient), then the
 // operation itself (JSON syntax -> SerializationException, ...).
 //
-// Every response carries x-amzn-RequestId and x-amz-crc32 (CRC32 of the
-// body, which botocore verifies).
+// Every response carries Server, Date, x-amzn-RequestId and x-amz-crc32
+// (CRC32 of the body as sent, which botocore verifies).
+//
+// Compression (server/http_compression.hh): a DynamoDB request body with
+// Content-Encoding gzip or deflate is inflated after authentication (the
+// signature covers the compressed bytes), bounded by the request size
+// limit (413 past it); an unknown coding or a body that does not inflate is
+// a 500 InternalServerError, as DynamoDB answers.  Answers of at least
+// kCompressResponseBytes are compressed when Accept-Encoding allows gzip
+// or deflate.
 //
 // Thread-safety: a Router is shared by all sessions; route() is reentrant.
 #pragma once
@@ -36,6 +46,7 @@
 #include "api/dispatch.hh"
 #include "server/auth.hh"
 #include "server/heavy_gate.hh"
+#include "server/http_compression.hh"
 
 namespace ddbd::server {
 
@@ -49,6 +60,19 @@ using HttpResponse = http::response<http::string_body>;
 // (issue 10, item 5); so is the checksum of an answer of this size.  Decoding costs ~20 ms per MB for items of many small
 // attributes; below this size the hop to the pool is not worth it.
 constexpr std::size_t kHeavyRequestBytes = 256 * 1024;
+// A compressed body of this size may inflate past kHeavyRequestBytes (JSON
+// compresses 5-20x), so it is inflated and served on the pool too.
+constexpr std::size_t kHeavyCodedRequestBytes = 16 * 1024;
+// Answers from this size on are compressed when the client accepts it
+// (DynamoDB's threshold, 4 KB) ...
+constexpr std::size_t kCompressResponseBytes = 4096;
+// ... and compressed on the heavy pool from this size on (~0.5 ms of zlib).
+constexpr std::size_t kHeavyCompressBytes = 64 * 1024;
+
+// The answer to a request body over the size limit, compressed or not
+// (DynamoDB's 413, as dynalite answers it).
+inline constexpr std::string_view kPayloadTooLargeBody =
+    R"({"__type":"com.amazon.coral.service#SerializationException","Message":"Request payload too large"})";
 
 struct RouterConfig {
   std::optional<std::string> cors;  // allowed origins ("*" or list); unset = allow "*"
@@ -96,9 +120,17 @@ class Router {
                                   const boost::asio::any_io_executor* heavy) const;
   // The Lambda REST API (api/lambda/rest_api.hh): authentication, then the call.
   boost::asio::awaitable<void> serve_lambda(HttpRequest& req, HttpResponse& res, std::string_view request_id);
-  // Authentication and the operation, filling `res` (body, status, headers).
+  // The request body's coding (nullopt: one ddbd does not know) and the
+  // answer's.
+  struct Codings {
+    std::optional<BodyCoding> request;
+    BodyCoding reply;
+  };
+  // Authentication, inflating the body, and the operation, filling `res`
+  // (body, status, headers).
   boost::asio::awaitable<void> serve(HttpRequest& req, const api::OpInfo& op, HttpResponse& res,
-                                     std::string_view request_id, std::string_view reply_type, bool on_heavy);
+                                     std::string_view request_id, std::string_view reply_type, Codings codings,
+                                     bool on_heavy);
 
   storage::Engine& engine_;
   const api::ApiConfig& api_config_;

@@ -33,10 +33,14 @@ def post_bytes(url, target, body, headers=None, sign=True):
 
 
 def test_health(server):
+    # DynamoDB's endpoint names the host the request was sent to.
     status, hdrs, data = raw_request(server.url, "GET", "/")
     assert status == 200
-    assert data.decode() == "healthy: dynamodb.us-east-1.amazonaws.com"
+    assert data.decode() == "healthy: " + server.url.split("//", 1)[1]
+    assert hdrs["content-type"] == "text/plain"
     check_common_headers(hdrs, data)
+    status, hdrs, data = raw_request(server.url, "GET", "/", headers={"Host": "dynamodb.eu-west-3.amazonaws.com"})
+    assert data.decode() == "healthy: dynamodb.eu-west-3.amazonaws.com"
 
 
 def test_list_tables_raw(server):

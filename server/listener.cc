@@ -204,6 +204,13 @@ asio::awaitable<void> session(std::shared_ptr<Listener::State> st, std::shared_p
       if (auto status = refusal_status(e1, buffer)) co_await refuse(stream, buffer, *status);
       break;
     }
+    // Beast applies its header limit to the start line and to the fields
+    // separately, and not always to fields that arrive in pieces: a block of
+    // 64-200 KB could pass.  `n1` is the whole block, start line included.
+    if (n1 > config.header_limit) {
+      co_await refuse(stream, buffer, http::status::request_header_fields_too_large);
+      break;
+    }
     if (!parser.is_done()) {
       // Room for simdjson's padding, so the body is parsed in place.
       if (auto len = parser.content_length())

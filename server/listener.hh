@@ -8,7 +8,8 @@
 // requests are served in order.
 //
 // A request the parser refuses gets an HTTP answer and then a close, never a
-// silent close: 413 (body over the limit), 431 (headers over the limit),
+// silent close: 413 (body over the limit), 431 (request line and headers
+// over the limit together),
 // 505 (an HTTP version other than 1.x), 400 (any other malformed message).
 // `Expect: 100-continue` is answered before the body is read; HEAD answers
 // carry the headers of the GET answer and no body.

@@ -269,3 +269,61 @@ def test_garbage_request_line(server):
     assert server.alive()
     status, _, _ = raw_request(server.url, "GET", "/")
     assert status == 200
+
+
+def test_server_and_date_headers(server):
+    """DynamoDB answers carry `Server: Server` and an IMF-fixdate Date, on
+    successes and errors alike."""
+    import email.utils
+    for target, body in [("ListTables", b"{}"), ("DescribeTable", b'{"TableName": "NoSuchTable"}')]:
+        status, hdrs, _ = post_bytes(server.url, TARGET_PREFIX + target, body)
+        assert hdrs["server"] == "Server"
+        assert re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                            r"\d{4} \d\d:\d\d:\d\d GMT", hdrs["date"]), hdrs["date"]
+        sent = email.utils.parsedate_to_datetime(hdrs["date"]).timestamp()
+        assert abs(sent - time.time()) < 5
+    status, hdrs, _ = raw_request(server.url, "GET", "/")
+    assert hdrs["server"] == "Server" and hdrs["date"].endswith(" GMT")
+
+
+CORS_HEADERS = ["access-control-allow-origin", "access-control-expose-headers", "access-control-max-age",
+                "access-control-allow-methods", "access-control-allow-headers"]
+
+
+def test_cors_without_origin_has_no_cors_headers(server):
+    for method in ("GET", "POST", "OPTIONS"):
+        _, hdrs, _ = raw_request(server.url, method, "/")
+        assert not [h for h in CORS_HEADERS if h in hdrs], (method, hdrs)
+
+
+def test_cors_default_allows_any_origin_with_star(server):
+    """Without --cors, as DynamoDB Local's default: `*`, not the origin."""
+    origin = {"Origin": "http://example.com"}
+    for method in ("GET", "POST"):
+        _, hdrs, _ = raw_request(server.url, method, "/", headers=origin)
+        assert hdrs["access-control-allow-origin"] == "*", (method, hdrs)
+        assert "x-amzn-RequestId" in hdrs["access-control-expose-headers"]
+        assert "access-control-max-age" not in hdrs and "access-control-allow-methods" not in hdrs
+    # A signed API call from a browser origin.
+    status, hdrs, _ = post_bytes(server.url, TARGET_PREFIX + "ListTables", b"{}", origin)
+    assert status == 200 and hdrs["access-control-allow-origin"] == "*"
+    # The preflight echoes what was asked for.
+    _, hdrs, data = raw_request(server.url, "OPTIONS", "/", headers={
+        "Origin": "http://example.com", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type, x-amz-target, authorization"})
+    assert hdrs["access-control-allow-origin"] == "*"
+    assert hdrs["access-control-allow-methods"] == "POST"
+    assert hdrs["access-control-allow-headers"] == "content-type, x-amz-target, authorization"
+    assert int(hdrs["access-control-max-age"]) > 0
+    assert data == b""
+
+
+def test_cors_list_echoes_listed_origins_only(server_factory):
+    srv = server_factory(["--cors", "http://a.example, http://b.example"])
+    _, hdrs, _ = raw_request(srv.url, "GET", "/", headers={"Origin": "http://b.example"})
+    assert hdrs["access-control-allow-origin"] == "http://b.example"
+    _, hdrs, _ = raw_request(srv.url, "GET", "/", headers={"Origin": "http://c.example"})
+    assert "access-control-allow-origin" not in hdrs
+    srv2 = server_factory(["--cors", "*"])
+    _, hdrs, _ = raw_request(srv2.url, "GET", "/", headers={"Origin": "http://c.example"})
+    assert hdrs["access-control-allow-origin"] == "*"

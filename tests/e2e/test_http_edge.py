@@ -55,6 +55,11 @@ GET = b"GET / HTTP/1.1\r\nHost: x\r\n"
 REFUSED = [
     ("content-length over 16 MiB", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 20000000\r\n\r\n", 413),
     ("headers over 64 KB", GET + b"X-Big: " + b"a" * 70000 + b"\r\n\r\n", 431),
+    ("request line over 64 KB", b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 431),
+    ("700 headers of 110 bytes (77 KB)",
+     GET + b"".join(b"X-H%d: %s\r\n" % (i, b"v" * 100) for i in range(700)) + b"\r\n", 431),
+    ("request line and headers over 64 KB together",
+     b"GET /" + b"a" * 40000 + b" HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 30000 + b"\r\n\r\n", 431),
     ("DEL in a header value", GET + b"X-A: a\x7fb\r\n\r\n", 400),
     ("NUL in a header value", GET + b"X-A: a\x00b\r\n\r\n", 400),
     ("duplicate content-length", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400),
@@ -75,6 +80,9 @@ def test_refused_requests_get_an_answer_then_close(server, name, raw, status):
     assert headers.get("connection", "").lower() == "close", headers
     assert int(headers["content-length"]) == len(body)
     assert closed, "the server must close after refusing a request"
+    # Refusals carry DynamoDB's Server and Date headers too.
+    assert headers["server"] == "Server"
+    assert headers["date"].endswith(" GMT")
     if status == 413:
         # The answer DynamoDB (and dynalite) give to an oversized body.
         assert json.loads(body) == {"__type": "com.amazon.coral.service#SerializationException",
@@ -194,3 +202,11 @@ def test_idle_keep_alive_is_not_cut_by_the_header_deadline(server_factory):
             assert data.startswith(b"HTTP/1.1 200")
     finally:
         s.close()
+
+
+def test_headers_just_under_the_limit_are_served(server):
+    """A signed request whose header block is just under 64 KB is served."""
+    body = b"{}"
+    h = sign_headers(server.url, TARGET_PREFIX + "ListTables", body, {"X-Pad": "p" * 60000})
+    status, _, data = raw_request(server.url, "POST", "/", body, h)
+    assert status == 200, data

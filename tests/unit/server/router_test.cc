@@ -134,5 +134,56 @@ TEST_F(RouterTest, AuthenticationComesBeforeTheOperation) {
   EXPECT_TRUE(has(res, "MissingAuthenticationTokenException")) << res.body();
 }
 
+TEST_F(RouterTest, HealthCheckNamesTheHost) {
+  HttpRequest req{http::verb::get, "/", 11};
+  req.set(http::field::host, "localhost:8000");
+  HttpResponse res = route(std::move(req));
+  EXPECT_EQ(res.body(), "healthy: localhost:8000");
+  EXPECT_EQ(res[http::field::server], "Server");
+  EXPECT_FALSE(res[http::field::date].empty());
+}
+
+TEST_F(RouterTest, CompressedBodiesAreInflatedAfterAuthentication) {
+  HttpRequest req = post("DynamoDB_20120810.ListTables", compress("{}", BodyCoding::gzip));
+  req.set(http::field::content_encoding, "gzip");
+  HttpResponse res = route(std::move(req));
+  EXPECT_EQ(res.result(), http::status::ok) << res.body();
+  EXPECT_EQ(res.body(), R"({"TableNames":[]})");
+
+  HttpRequest broken = post("DynamoDB_20120810.ListTables", "{}");
+  broken.set(http::field::content_encoding, "gzip");
+  res = route(std::move(broken));
+  EXPECT_EQ(res.result(), http::status::internal_server_error);
+  EXPECT_TRUE(has(res, "InternalServerError")) << res.body();
+
+  HttpRequest unknown = post("DynamoDB_20120810.ListTables", "{}");
+  unknown.set(http::field::content_encoding, "br");
+  EXPECT_EQ(route(std::move(unknown)).result(), http::status::internal_server_error);
+
+  HttpRequest unsigned_req = post("DynamoDB_20120810.ListTables", "{}", false);
+  unsigned_req.set(http::field::content_encoding, "br");
+  res = route(std::move(unsigned_req));
+  EXPECT_TRUE(has(res, "MissingAuthenticationTokenException")) << res.body();
+}
+
+TEST_F(RouterTest, BigAnswersAreCompressedWhenAccepted) {
+  // An error answer naming a 5000-character table name is over 4 KB.
+  const std::string body = R"({"TableName":")" + std::string(5000, 'n') + R"("})";
+  HttpRequest plain = post("DynamoDB_20120810.DescribeTable", body);
+  HttpResponse res = route(std::move(plain));
+  ASSERT_GE(res.body().size(), kCompressResponseBytes);
+  const std::string uncompressed = res.body();
+  EXPECT_EQ(res.find(http::field::content_encoding), res.end());
+
+  HttpRequest req = post("DynamoDB_20120810.DescribeTable", body);
+  req.set(http::field::accept_encoding, "gzip");
+  res = route(std::move(req));
+  EXPECT_EQ(res[http::field::content_encoding], "gzip");
+  EXPECT_EQ(res["x-amz-crc32"], std::to_string(crc32(res.body())));
+  std::string out;
+  ASSERT_EQ(inflate_body(res.body(), BodyCoding::gzip, 1 << 20, 0, out), InflateStatus::ok);
+  EXPECT_EQ(out.substr(0, 40), uncompressed.substr(0, 40));
+}
+
 }  // namespace
 }  // namespace ddbd::server

@@ -20,10 +20,12 @@ prints the seed, the iteration and the request, so it can be replayed.
 """
 
 import copy
+import gzip
 import json
 import os
 import random
 import time
+import zlib
 
 import pytest
 
@@ -342,6 +344,68 @@ def test_request_fuzz(fuzz):
     got = fuzz.ok("GetItem", {"TableName": TARGET, "Key": key("p1", 0), "ConsistentRead": True})
     assert "Item" in got or got == {}
     assert 200 in counts and any(400 <= s < 500 for s in counts), counts
+
+
+def compress_body(rnd, raw):
+    """(coding, bytes, corrupted) of `raw` compressed as a client may send it,
+    sometimes with the compressed stream damaged."""
+    coding = rnd.choice(["gzip", "gzip", "deflate", "deflate-raw"])
+    if coding == "gzip":
+        data = gzip.compress(raw)
+    else:
+        c = zlib.compressobj(6, zlib.DEFLATED, 15 if coding == "deflate" else -15)
+        data = c.compress(raw) + c.flush()
+    corrupted = False
+    kind = rnd.random()
+    if kind < 0.15 and data:
+        data, corrupted = data[:rnd.randrange(len(data))], True
+    elif kind < 0.3 and data:
+        b = bytearray(data)
+        for _ in range(rnd.randint(1, 3)):
+            b[rnd.randrange(len(b))] = rnd.randrange(256)
+        data, corrupted = bytes(b), True
+    elif kind < 0.35:
+        data += rnd.choice([b"junk", gzip.compress(b" "), b"\x1f\x8b\x08garbage"])
+        corrupted = True
+    return coding.replace("-raw", ""), data, corrupted
+
+
+def test_compressed_request_fuzz(fuzz):
+    """Mutated requests sent gzip- or deflate-compressed, some with the
+    compressed stream damaged: the same rules as above, except that a damaged
+    stream may be answered 500 InternalServerError (DynamoDB's answer to a
+    body that does not inflate), never another 5xx."""
+    rnd = random.Random(SEED + 15)
+    expected = fuzz.snapshot()
+    counts = {}
+    for i in range(max(ITERATIONS // 4, 50)):
+        table = SENTINEL if rnd.random() < 0.5 else TARGET
+        op, body = rnd.choice(templates(table, rnd))
+        op, raw = mutate(rnd, op, body) if rnd.random() < 0.7 else (op, json.dumps(body).encode())
+        coding, data_sent, corrupted = compress_body(rnd, raw)
+        context = {"seed": SEED + 15, "iteration": i, "op": op, "coding": coding, "corrupted": corrupted,
+                   "body": raw[:3000]}
+        h = sign_headers(fuzz.srv.url, TARGET_PREFIX + op, data_sent, {"Content-Encoding": coding})
+        try:
+            status, _, data = raw_request(fuzz.srv.url, "POST", "/", data_sent, h, timeout=30)
+        except Exception as e:
+            pytest.fail(f"request failed: {e!r} {context}")
+        if status == 500:
+            assert corrupted and error_type(json.loads(data)) == "InternalServerError", (context, data[:2000])
+        else:
+            check_answer(status, data, context)
+        counts[status] = counts.get(status, 0) + 1
+        if status == 200 and op == "PutItem" and not corrupted:
+            check_put_stored(fuzz, raw, context)
+        if SENTINEL.encode() in raw and op in WRITE_OPS:
+            now = fuzz.snapshot()
+            if status != 200:
+                assert now == expected, ("sentinel changed by a rejected request", context, data[:2000])
+            expected = now
+    print(f"compressed fuzz: answers by status {sorted(counts.items())}")
+    assert fuzz.srv.alive()
+    assert fuzz.snapshot() == expected
+    assert 200 in counts and 500 in counts and any(400 <= s < 500 for s in counts), counts
 
 
 # ------------------------------------------------------------------ Streams and Lambda

@@ -17,23 +17,27 @@ constexpr std::size_t KB = 1024;
 
 AttributeValue S(std::string s) { return AttributeValue::string(std::move(s)); }
 
-// pk/sk table; GSI "gsi" on gpk projecting INCLUDE [proj]; LSI "lsi" on
+// pk/sk table (string keys, the KeyAttr default); GSI "gsi" on gpk projecting INCLUDE [proj]; LSI "lsi" on
 // (pk, lsk) projecting ALL.
 storage::TableDef indexed_table() {
   storage::TableDef t;
   t.name = "t";
-  t.key = {{"pk", AttrType::S}, storage::KeyAttr{"sk", AttrType::S}};
+  t.key.hash.name = "pk";
+  t.key.range.emplace();
+  t.key.range->name = "sk";
   storage::IndexDef gsi;
   gsi.name = "gsi";
   gsi.global = true;
-  gsi.key = {{"gpk", AttrType::S}, std::nullopt};
+  gsi.key.hash.name = "gpk";
   gsi.projection = storage::ProjectionType::INCLUDE;
   gsi.non_key_attributes = {"proj"};
   gsi.index_id = 1;
   storage::IndexDef lsi;
   lsi.name = "lsi";
   lsi.global = false;
-  lsi.key = {{"pk", AttrType::S}, storage::KeyAttr{"lsk", AttrType::S}};
+  lsi.key.hash.name = "pk";
+  lsi.key.range.emplace();
+  lsi.key.range->name = "lsk";
   lsi.projection = storage::ProjectionType::ALL;
   lsi.index_id = 2;
   t.indexes = {gsi, lsi};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/capacity.hh"
 #include "api/errors.hh"
 #include "api/legacy_params.hh"
 #include "api/shapes.hh"
@@ -304,8 +305,16 @@ void reserve_page(const PageRequest& req, std::size_t first_item_bytes, ReadPage
   page.encoded_ends.reserve(items);
 }
 
-// Runs one page into `page`; returns the bytes read.
-std::size_t run_page(storage::ReadTxn& txn, const PageRequest& req, ReadPage& page) {
+// What one page read: the bytes of the table or index entries, and the
+// read units of the items fetched from the table for a local index's
+// unprojected attributes (each rounded up on its own, as a GetItem).
+struct PageBytes {
+  std::size_t entries = 0;
+  double fetch_units = 0;
+};
+
+// Runs one page into `page`.
+PageBytes run_page(storage::ReadTxn& txn, const PageRequest& req, ReadPage& page) {
   const expr::Condition* filter = req.exprs && req.exprs->filter ? &*req.exprs->filter : nullptr;
   const std::vector<expr::Path>* projection = req.exprs && req.exprs->projection ? &*req.exprs->projection : nullptr;
   // A local index without every attribute reads the table for the rest.
@@ -323,6 +332,7 @@ std::size_t run_page(storage::ReadTxn& txn, const PageRequest& req, ReadPage& pa
   std::string_view encoded;
   Item entry, base;
   std::size_t bytes = 0;
+  double fetch_units = 0;
   while (cursor->next_encoded(encoded)) {
     ++page.scanned_count;
     bytes += cursor->last_size();
@@ -345,7 +355,10 @@ std::size_t run_page(storage::ReadTxn& txn, const PageRequest& req, ReadPage& pa
       Item* item = &entry;
       if (fetch_base) {
         storage::PrimaryKey k;
-        if (storage::extract_key(req.table->key, entry, k) && txn.get(*req.table, k, &base)) item = &base;
+        if (storage::extract_key(req.table->key, entry, k) && txn.get(*req.table, k, &base)) {
+          item = &base;
+          fetch_units += read_units(item_size(base), req.consistent);
+        }
       }
       if (!filter || expr::evaluate(*filter, req.filter_on_entry ? &entry : item)) {
         ++page.count;
@@ -354,21 +367,21 @@ std::size_t run_page(storage::ReadTxn& txn, const PageRequest& req, ReadPage& pa
     }
     if (full) break;
   }
-  return bytes;
+  return PageBytes{bytes, fetch_units};
 }
 
 }  // namespace
 
 ReadPage read_page(RequestContext& ctx, const PreparedPage& prepared, const ReadPageParams& params) {
   ReadPage page;
-  std::size_t bytes;
+  PageBytes read;
   {
     storage::ReadTxn txn = ctx.engine.begin_read();
-    bytes = run_page(txn, prepared.req, page);
+    read = run_page(txn, prepared.req, page);
   }
-  page.bytes_read = bytes;
-  page.consumed_capacity =
-      ConsumedCapacity{.table_name = prepared.table->name, .table = CapacityUnits::reading(read_units(bytes, params.consistent_read))};
+  page.bytes_read = read.entries;
+  page.consumed_capacity = page_capacity(prepared.table->name, prepared.req.index, read.entries, read.fetch_units,
+                                         params.consistent_read);
   return page;
 }
 

@@ -199,7 +199,7 @@ void write_projection(JsonWriter& w, const storage::IndexDef& ix) {
   w.end_object();
 }
 
-void write_throughput(JsonWriter& w, const storage::TableDef& t, int64_t rcu, int64_t wcu) {
+void write_throughput(JsonWriter& w, const storage::TableDef& t, double now, int64_t rcu, int64_t wcu) {
   w.begin_object();
   if (t.last_increase_time > 0) {
     w.key("LastIncreaseDateTime");
@@ -210,7 +210,7 @@ void write_throughput(JsonWriter& w, const storage::TableDef& t, int64_t rcu, in
     w.number_double(t.last_decrease_time);
   }
   w.key("NumberOfDecreasesToday");
-  w.number(t.decreases_today);
+  w.number(decreases_today(t, now));
   w.key("ReadCapacityUnits");
   w.number(rcu);
   w.key("WriteCapacityUnits");
@@ -243,7 +243,7 @@ void write_table_description(JsonWriter& w, const storage::TableDef& t, const st
   w.key("CreationDateTime");
   w.number_double(t.creation_time);
   w.key("ProvisionedThroughput");
-  write_throughput(w, t, t.read_capacity, t.write_capacity);
+  write_throughput(w, t, now, t.read_capacity, t.write_capacity);
   w.key("TableSizeBytes");
   w.number(stats.size_bytes);
   w.key("ItemCount");
@@ -284,7 +284,7 @@ void write_table_description(JsonWriter& w, const storage::TableDef& t, const st
           w.boolean(true);
         }
         w.key("ProvisionedThroughput");
-        write_throughput(w, t, ix.read_capacity, ix.write_capacity);
+        write_throughput(w, t, now, ix.read_capacity, ix.write_capacity);
       }
       // Index sizes are maintained with the index data (issue #5).
       const std::size_t ix_pos = static_cast<std::size_t>(&ix - t.indexes.data());
@@ -320,6 +320,11 @@ void write_table_description(JsonWriter& w, const storage::TableDef& t, const st
   w.end_object();
 }
 
+int64_t decreases_today(const storage::TableDef& t, double now) {
+  constexpr double kDay = 86400;
+  return std::floor(t.last_decrease_time / kDay) == std::floor(now / kDay) ? t.decreases_today : 0;
+}
+
 FieldSpec return_consumed_capacity_spec() {
   return FieldSpec{.name = "ReturnConsumedCapacity", .enum_values = {"INDEXES", "TOTAL", "NONE"}};
 }
@@ -343,40 +348,68 @@ ReturnConsumedCapacity parse_return_consumed_capacity(std::optional<std::string_
   return ReturnConsumedCapacity::INDEXES;
 }
 
-double write_units(std::size_t bytes) { return std::max<double>(1, std::ceil(static_cast<double>(bytes) / limits::kWriteUnitBytes)); }
-
-double read_units(std::size_t bytes, bool consistent) {
-  double u = std::max<double>(1, std::ceil(static_cast<double>(bytes) / limits::kReadUnitBytes));
-  return consistent ? u : u / 2;
-}
-
 namespace {
 
-// One ConsumedCapacity object (the value, no key).
+// The members of a Capacity object (and of ConsumedCapacity's top level):
+// CapacityUnits, then for a transaction the non-zero kinds.
+void write_units_members(JsonWriter& w, CapacityUnits u, bool transactional) {
+  w.key("CapacityUnits");
+  w.number_double(u.total());
+  if (!transactional) return;
+  if (u.read > 0) {
+    w.key("ReadCapacityUnits");
+    w.number_double(u.read);
+  }
+  if (u.write > 0) {
+    w.key("WriteCapacityUnits");
+    w.number_double(u.write);
+  }
+}
+
+// "LocalSecondaryIndexes" / "GlobalSecondaryIndexes": {name: Capacity},
+// absent when no index of the kind was charged.
+void write_index_map(JsonWriter& w, std::string_view member, const std::vector<IndexCapacity>& list,
+                     bool transactional) {
+  if (list.empty()) return;
+  w.key(member);
+  w.begin_object();
+  for (const auto& i : list) {
+    w.key(i.index_name);
+    w.begin_object();
+    write_units_members(w, i.units, transactional);
+    w.end_object();
+  }
+  w.end_object();
+}
+
+// One ConsumedCapacity object (the value, no key): TOTAL gives the table
+// name and the total; INDEXES adds the table's own units and each index's.
 void write_capacity_entry(JsonWriter& w, ReturnConsumedCapacity mode, const ConsumedCapacity& c) {
   w.begin_object();
   w.key("TableName");
   w.string(c.table_name);
-  w.key("CapacityUnits");
-  w.number_double(c.total());
+  write_units_members(w, c.units(), c.transactional);
   if (mode == ReturnConsumedCapacity::INDEXES) {
     w.key("Table");
     w.begin_object();
-    w.key("CapacityUnits");
-    w.number_double(c.table.total());
+    write_units_members(w, c.table, c.transactional);
     w.end_object();
+    write_index_map(w, "LocalSecondaryIndexes", c.local_indexes, c.transactional);
+    write_index_map(w, "GlobalSecondaryIndexes", c.global_indexes, c.transactional);
   }
   w.end_object();
 }
 
 }  // namespace
 
-double ConsumedCapacity::total() const {
-  double t = table.total();
-  for (const auto& i : global_indexes) t += i.units.total();
-  for (const auto& i : local_indexes) t += i.units.total();
-  return t;
+CapacityUnits ConsumedCapacity::units() const {
+  CapacityUnits u = table;
+  for (const auto& i : global_indexes) u += i.units;
+  for (const auto& i : local_indexes) u += i.units;
+  return u;
 }
+
+double ConsumedCapacity::total() const { return units().total(); }
 
 void add_capacity(std::vector<ConsumedCapacity>& per_table, std::string_view table_name, CapacityUnits units) {
   for (auto& c : per_table)
@@ -403,10 +436,16 @@ void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, const s
 
 void write_item_collection_metrics(JsonWriter& w, std::string_view hash_name, const AttributeValue& hash_key,
                                    uint64_t bytes) {
-  const double gb = static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0);
-  const double low = static_cast<double>(static_cast<long long>(gb));
   w.key("ItemCollectionMetrics");
   w.begin_object();
+  write_item_collection_metrics_members(w, hash_name, hash_key, bytes);
+  w.end_object();
+}
+
+void write_item_collection_metrics_members(JsonWriter& w, std::string_view hash_name, const AttributeValue& hash_key,
+                                           uint64_t bytes) {
+  const double gb = static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0);
+  const double low = static_cast<double>(static_cast<long long>(gb));
   w.key("ItemCollectionKey");
   w.begin_object();
   w.key(hash_name);
@@ -417,7 +456,6 @@ void write_item_collection_metrics(JsonWriter& w, std::string_view hash_name, co
   w.number_double(low);
   w.number_double(low + 1);
   w.end_array();
-  w.end_object();
 }
 
 void check_storage(storage::Status s) {

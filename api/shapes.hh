@@ -98,6 +98,10 @@ void write_table_description(JsonWriter& w, const DescribedTable& d);
 // DeleteTable ("TableDescription") and DescribeTable ("Table").
 std::string table_description_response(std::string_view member, const DescribedTable& d);
 
+// NumberOfDecreasesToday at `now`: the table's provisioned-throughput
+// decreases in the current UTC day (DynamoDB resets the count at 00:00 UTC).
+int64_t decreases_today(const storage::TableDef& t, double now);
+
 // ReturnConsumedCapacity: NONE (default), TOTAL or INDEXES.
 enum class ReturnConsumedCapacity { NONE, TOTAL, INDEXES };
 FieldSpec return_consumed_capacity_spec();
@@ -122,16 +126,25 @@ struct IndexCapacity {
   CapacityUnits units;
 };
 // One table's share of an operation's capacity (ConsumedCapacity): the base
-// table's own units and each index's.  Response structs carry these; the
+// table's own units and each index's (an index appears only when the
+// operation cost it something, or when a Query or Scan read it).  Response
+// structs carry these, filled whatever ReturnConsumedCapacity says; the
 // writers below turn them into JSON, and the server's meter (counters,
-// throttling) reads them after every operation.
+// throttling) reads them after every operation.  api/capacity.hh computes
+// them.
 struct ConsumedCapacity {
   std::string table_name;
   CapacityUnits table;
   std::vector<IndexCapacity> global_indexes;
   std::vector<IndexCapacity> local_indexes;
+  // Transactional operations (TransactGetItems, TransactWriteItems,
+  // ExecuteTransaction): DynamoDB's answer then also splits the units into
+  // ReadCapacityUnits and WriteCapacityUnits; it does not for the others.
+  bool transactional = false;
   // CapacityUnits: the table's and every index's units together.
   double total() const;
+  // The same, by kind.
+  CapacityUnits units() const;
 };
 // Adds `units` to `table_name`'s base-table entry of `per_table`, appending
 // one in first-use order when the table has none yet.
@@ -147,11 +160,10 @@ void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, const s
 // from its size in bytes.
 void write_item_collection_metrics(JsonWriter& w, std::string_view hash_name, const AttributeValue& hash_key,
                                    uint64_t bytes);
-
-// Capacity units of a write of `bytes` (1 KB units, at least 1), and of a
-// read (4 KB units, halved for eventually consistent reads).
-double write_units(std::size_t bytes);
-double read_units(std::size_t bytes, bool consistent);
+// The members of one ItemCollectionMetrics object (ItemCollectionKey,
+// SizeEstimateRangeGB), for the batch and transaction lists.
+void write_item_collection_metrics_members(JsonWriter& w, std::string_view hash_name, const AttributeValue& hash_key,
+                                           uint64_t bytes);
 
 // Maps a storage outcome to an ApiError (not_found -> ResourceNotFound,
 // failures -> InternalServerError).  Returns normally for ok.

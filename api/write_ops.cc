@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/capacity.hh"
 #include "api/json_writer.hh"
 #include "api/legacy_params.hh"
 #include "expressions/eval.hh"
@@ -78,6 +79,20 @@ std::size_t written_size(const ItemAction& a, const WriteOutcome& out) {
   return n;
 }
 
+ConsumedCapacity action_capacity(const ItemAction& a, const WriteOutcome& out, double factor) {
+  ConsumedCapacity c{.table_name = a.table->name};
+  if (a.kind == ActionKind::check) {
+    c.table = CapacityUnits::reading(factor * read_units(out.had_old ? item_size(out.old_item) : 0, true));
+    return c;
+  }
+  c.table = CapacityUnits::writing(factor * write_units(written_size(a, out)));
+  if (out.writes && !a.table->indexes.empty()) {
+    const Item* after = a.kind == ActionKind::put ? a.item : a.kind == ActionKind::update ? &out.new_item : nullptr;
+    add_index_writes(c, *a.table, out.had_old ? &out.old_item : nullptr, after, factor);
+  }
+  return c;
+}
+
 storage::Status SingleWriteOp::run(storage::WriteTxn& txn, WriteOutcome& out) const {
   if (!prepare(action_, txn, out)) return storage::Status::aborted;
   return commit(action_, txn, out);
@@ -115,9 +130,13 @@ storage::Status TransactWriteOp::run(storage::WriteTxn& txn, TransactOutcome& ou
   return storage::Status::ok;
 }
 
-storage::Status BatchWriteOp::apply(storage::WriteTxn& txn, storage::WriteResult&) const {
-  for (const ItemAction& a : actions_) {
+storage::Status BatchWriteOp::run(storage::WriteTxn& txn, std::vector<WriteOutcome>& out) const {
+  out.resize(actions_.size());
+  for (std::size_t i = 0; i < actions_.size(); ++i) {
+    const ItemAction& a = actions_[i];
     const bool put = a.kind == ActionKind::put;
+    out[i].had_old = txn.get(*a.table, a.key, &out[i].old_item);
+    out[i].writes = put || out[i].had_old;
     storage::Status s = put ? txn.put(*a.table, *a.item) : txn.erase(*a.table, a.key);
     // Deleting a missing item is no error; a missing table is.
     if (!put && s == storage::Status::not_found && txn.find_table(a.table->ns, a.table->name)) continue;
@@ -273,12 +292,46 @@ asio::awaitable<SingleWriteResponse> execute(RequestContext& ctx, const SingleWr
   check_storage(st);
 
   SingleWriteResponse resp;
-  resp.capacity = ConsumedCapacity{.table_name = table.name, .table = CapacityUnits::writing(write_units(written_size(action, out)))};
+  resp.capacity = action_capacity(action, out);
   resp.attributes = returned_attributes(req, out);
   if (req.item_collection_metrics && has_lsi(table))
     resp.metrics = ItemCollectionMetrics{table.key.hash.name, action.key.hash,
                                          ctx.engine.begin_read().item_collection_size(table, action.key.hash)};
   co_return resp;
+}
+
+std::vector<TableCollectionMetrics> collection_metrics(RequestContext& ctx, const std::vector<ItemAction>& actions) {
+  std::vector<TableCollectionMetrics> out;
+  std::optional<storage::ReadTxn> txn;
+  for (const ItemAction& a : actions) {
+    if (a.kind == ActionKind::check || !has_lsi(*a.table)) continue;
+    auto t = std::find_if(out.begin(), out.end(), [&](const auto& m) { return m.table_name == a.table->name; });
+    if (t == out.end()) t = out.insert(out.end(), TableCollectionMetrics{a.table->name, {}});
+    const bool seen = std::any_of(t->collections.begin(), t->collections.end(),
+                                  [&](const ItemCollectionMetrics& m) { return m.hash == a.key.hash; });
+    if (seen) continue;
+    if (!txn) txn.emplace(ctx.engine.begin_read());
+    t->collections.push_back(
+        ItemCollectionMetrics{a.table->key.hash.name, a.key.hash, txn->item_collection_size(*a.table, a.key.hash)});
+  }
+  return out;
+}
+
+void write_collection_metrics(JsonWriter& w, const std::vector<TableCollectionMetrics>& m) {
+  if (m.empty()) return;
+  w.key("ItemCollectionMetrics");
+  w.begin_object();
+  for (const auto& t : m) {
+    w.key(t.table_name);
+    w.begin_array();
+    for (const auto& c : t.collections) {
+      w.begin_object();
+      write_item_collection_metrics_members(w, c.hash_name, c.hash, c.bytes);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  w.end_object();
 }
 
 std::string to_json(const SingleWriteRequest& req, const SingleWriteResponse& resp) {

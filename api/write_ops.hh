@@ -56,6 +56,12 @@ storage::Status commit(const ItemAction& a, storage::WriteTxn& txn, const WriteO
 // The bytes a write capacity unit counts for the action: the larger of the
 // old and the new item.
 std::size_t written_size(const ItemAction& a, const WriteOutcome& out);
+// The capacity the action consumed, as prepare() (and commit(), when
+// out.writes) left `out`, times `factor` (kTransactionFactor in a
+// transaction): a ConditionCheck reads the item (strongly consistent);
+// the others write written_size() to the table, also when their condition
+// failed, and each index entry they changed (api/capacity.hh).
+ConsumedCapacity action_capacity(const ItemAction& a, const WriteOutcome& out, double factor = 1);
 
 class SingleWriteOp final : public storage::WriteOpOf<WriteOutcome> {
  public:
@@ -88,11 +94,15 @@ class TransactWriteOp final : public storage::WriteOpOf<TransactOutcome> {
   const std::vector<ItemAction>& actions_;
 };
 
-// Puts and deletes without conditions, all in the one transaction.
-class BatchWriteOp final : public storage::WriteOp {
+// Puts and deletes without conditions, all in the one transaction.  Each
+// action's outcome holds the item it replaced or deleted (had_old,
+// old_item) and whether it wrote, for action_capacity().
+class BatchWriteOp final : public storage::WriteOpOf<std::vector<WriteOutcome>> {
  public:
   explicit BatchWriteOp(const std::vector<ItemAction>& a) : actions_(a) {}
-  storage::Status apply(storage::WriteTxn& txn, storage::WriteResult& result) const override;
+
+ protected:
+  storage::Status run(storage::WriteTxn& txn, std::vector<WriteOutcome>& out) const override;
 
  private:
   const std::vector<ItemAction>& actions_;
@@ -131,6 +141,18 @@ struct ItemCollectionMetrics {
   AttributeValue hash;
   uint64_t bytes = 0;
 };
+
+// BatchWriteItem's and TransactWriteItems' "ItemCollectionMetrics"
+// (ReturnItemCollectionMetrics=SIZE): for each table with a local
+// secondary index, in first-use order, one entry per item collection the
+// actions wrote (ConditionChecks write none), sized after the write.
+struct TableCollectionMetrics {
+  std::string table_name;
+  std::vector<ItemCollectionMetrics> collections;
+};
+std::vector<TableCollectionMetrics> collection_metrics(RequestContext& ctx, const std::vector<ItemAction>& actions);
+// Writes "ItemCollectionMetrics":{table:[...]} (nothing when `m` is empty).
+void write_collection_metrics(JsonWriter& w, const std::vector<TableCollectionMetrics>& m);
 
 struct SingleWriteResponse {
   std::optional<Item> attributes;  // per ReturnValues

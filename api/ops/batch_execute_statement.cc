@@ -26,6 +26,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/capacity.hh"
 #include "api/legacy_params.hh"
 #include "api/ops/get_item.hh"
 #include "api/ops/ops.hh"
@@ -191,11 +192,11 @@ asio::awaitable<BatchExecuteStatementResponse> execute(RequestContext& ctx, cons
       if (p.get) {
         GetItemResponse out = co_await execute(ctx, *p.get);
         r.item = std::move(out.item);
-        add_capacity(resp.capacity, out.consumed_capacity.table_name, out.consumed_capacity.table);
+        merge_capacity(resp.capacity, out.consumed_capacity);
       } else {
         SingleWriteResponse out = co_await api::execute(ctx, *p.write);
         r.item = std::move(out.attributes);
-        add_capacity(resp.capacity, out.capacity.table_name, out.capacity.table);
+        merge_capacity(resp.capacity, out.capacity);
       }
     } catch (...) {
       set_error(r);

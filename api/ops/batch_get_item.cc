@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 
+#include "api/capacity.hh"
 #include "api/ops/ops.hh"
 
 namespace ddbd::api::ops {
@@ -88,7 +89,11 @@ std::optional<BatchGetItemResponse> read_items(RequestContext& ctx, const BatchG
         resp.unprocessed[ti].push_back(ki);
         continue;
       }
-      if (!txn.get(*tables[ti].table, tables[ti].keys[ki], &item)) continue;
+      // A missing item still costs the minimum read.
+      if (!txn.get(*tables[ti].table, tables[ti].keys[ki], &item)) {
+        units += read_units(0, t.consistent_read);
+        continue;
+      }
       const std::size_t size = item_size(item);
       bytes += size;
       if (bytes > give_up_bytes) return std::nullopt;

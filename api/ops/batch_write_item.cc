@@ -9,6 +9,7 @@
 #include <set>
 
 #include "api/ops/batch_write_item.hh"
+#include "api/capacity.hh"
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
 #include "api/write_ops.hh"
@@ -55,6 +56,8 @@ BatchWriteRequest decode_batch_write_item(json::object body) {
   check_request(body, specs, errors);
   BatchWriteRequest req;
   req.capacity = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
+  req.item_collection_metrics =
+      get_string(body, "ReturnItemCollectionMetrics") == std::optional<std::string_view>("SIZE");
   json::object request_items = *get_object(body, "RequestItems");
 
   // Shape and counts first, as DynamoDB checks them before any table.
@@ -101,12 +104,14 @@ asio::awaitable<BatchWriteResponse> execute(RequestContext& ctx, const BatchWrit
       }
       if (!seen.insert(storage::stored_key(*table, a.key)).second)
         throw ApiError::validation("Provided list of item keys contains duplicates");
-      resp.capacity.back().table.write += write_units(e.put ? item_size(e.item) : 0);
     }
   }
   BatchWriteOp op(actions);
-  storage::NoResult result;
+  BatchWriteOp::Result result;
   check_storage(co_await ctx.write(op, result));
+  // Each table's entry (in request order) sums its items' writes.
+  for (std::size_t i = 0; i < actions.size(); ++i) merge_capacity(resp.capacity, action_capacity(actions[i], result.out[i]));
+  if (req.item_collection_metrics) resp.metrics = collection_metrics(ctx, actions);
   co_return resp;
 }
 
@@ -116,6 +121,7 @@ std::string to_json(const BatchWriteRequest& req, const BatchWriteResponse& resp
   w.key("UnprocessedItems");
   w.begin_object();
   w.end_object();
+  write_collection_metrics(w, resp.metrics);
   write_consumed_capacity(w, req.capacity, resp.capacity);
   w.end_object();
   return w.take();

@@ -7,6 +7,7 @@
 #include "api/context.hh"
 #include "api/json_reader.hh"
 #include "api/shapes.hh"
+#include "api/write_ops.hh"
 
 namespace ddbd::api::ops {
 
@@ -21,10 +22,12 @@ struct BatchWriteRequest {
   };
   std::vector<Table> tables;  // in request order
   ReturnConsumedCapacity capacity = ReturnConsumedCapacity::NONE;
+  bool item_collection_metrics = false;  // ReturnItemCollectionMetrics=SIZE
 };
 
 struct BatchWriteResponse {
   std::vector<ConsumedCapacity> capacity;  // one per table, in request order
+  std::vector<TableCollectionMetrics> metrics;  // ReturnItemCollectionMetrics=SIZE
 };
 
 BatchWriteRequest decode_batch_write_item(json::object body);

@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "api/capacity.hh"
 #include "api/json_writer.hh"
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
@@ -505,7 +506,7 @@ void read_select(RequestContext& ctx, const ExecuteStatementRequest& req,
   }
   std::optional<int64_t> limit = req.limit;
   std::size_t bytes_left = kMaxPageBytes;
-  double units = 0;
+  ConsumedCapacity capacity{.table_name = table->name};
   bool read_any = false;
   for (std::size_t i = first; i < plan.reads.size(); ++i) {
     const Read& r = plan.reads[i];
@@ -526,7 +527,7 @@ void read_select(RequestContext& ctx, const ExecuteStatementRequest& req,
 
     ReadPage p = read_page(ctx, page, params);
     read_any = true;
-    units += p.consumed_capacity.table.read;
+    add_units(capacity, p.consumed_capacity);
     if (limit) *limit -= p.scanned_count;
     bytes_left = p.bytes_read >= bytes_left ? 0 : bytes_left - p.bytes_read;
     std::optional<Item> stopped_at = std::move(p.last_evaluated_key);
@@ -541,8 +542,8 @@ void read_select(RequestContext& ctx, const ExecuteStatementRequest& req,
       break;
     }
   }
-  if (!read_any) units = read_units(0, req.consistent_read);
-  resp.consumed_capacity = ConsumedCapacity{.table_name = table->name, .table = CapacityUnits::reading(units)};
+  if (!read_any) capacity = page_capacity(table->name, prepared.req.index, 0, 0, req.consistent_read);
+  resp.consumed_capacity = std::move(capacity);
 }
 
 }  // namespace

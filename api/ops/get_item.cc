@@ -11,6 +11,7 @@
 // the schema.
 #include "api/ops/get_item.hh"
 
+#include "api/capacity.hh"
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
 

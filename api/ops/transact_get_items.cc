@@ -8,6 +8,7 @@
 
 #include <set>
 
+#include "api/capacity.hh"
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
 
@@ -70,14 +71,15 @@ asio::awaitable<TransactGetItemsResponse> execute(RequestContext& ctx, const Tra
   storage::ReadTxn txn = ctx.engine.begin_read();
   Item item;
   for (std::size_t i = 0; i < req.gets.size(); ++i) {
-    double units = 2 * read_units(0, true);
+    double units = kTransactionFactor * read_units(0, true);
     std::optional<Item>& out = resp.responses.emplace_back();
     if (txn.get(*tables[i], keys[i], &item)) {
-      units = 2 * read_units(item_size(item), true);
+      units = kTransactionFactor * read_units(item_size(item), true);
       out = req.gets[i].projection.active() ? req.gets[i].projection.apply(item) : std::move(item);
     }
     add_capacity(resp.consumed_capacity, tables[i]->name, CapacityUnits::reading(units));
   }
+  for (auto& c : resp.consumed_capacity) c.transactional = true;
   co_return resp;
 }
 

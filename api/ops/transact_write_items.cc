@@ -23,6 +23,7 @@
 
 #include <set>
 
+#include "api/capacity.hh"
 #include "api/client_tokens.hh"
 #include "api/ops/ops.hh"
 #include "expressions/eval.hh"
@@ -164,6 +165,8 @@ TransactWriteRequest decode_transact_write_items(json::object body) {
   check_request(body, specs, errors);
   TransactWriteRequest req;
   req.capacity = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
+  req.item_collection_metrics =
+      get_string(body, "ReturnItemCollectionMetrics") == std::optional<std::string_view>("SIZE");
   if (auto token = get_string(body, "ClientRequestToken")) {
     req.client_token = std::string(*token);
     req.digest = request_digest(simdjson::minify(body));
@@ -192,19 +195,17 @@ asio::awaitable<TransactWriteResponse> execute(RequestContext& ctx, const Transa
   check_storage(st);
 
   TransactWriteResponse resp;
-  for (std::size_t i = 0; i < actions.size(); ++i) {
-    const ItemAction& a = actions[i];
-    const std::size_t bytes = written_size(a, out.actions[i]);
-    add_capacity(resp.capacity, a.table->name,
-                 a.kind == ActionKind::check ? CapacityUnits::reading(2 * read_units(bytes, true))
-                                             : CapacityUnits::writing(2 * write_units(bytes)));
-  }
+  for (std::size_t i = 0; i < actions.size(); ++i)
+    merge_capacity(resp.capacity, action_capacity(actions[i], out.actions[i], kTransactionFactor));
+  for (auto& c : resp.capacity) c.transactional = true;
+  if (req.item_collection_metrics) resp.metrics = collection_metrics(ctx, actions);
   co_return resp;
 }
 
 std::string to_json(const TransactWriteRequest& req, const TransactWriteResponse& resp) {
   JsonWriter w;
   w.begin_object();
+  write_collection_metrics(w, resp.metrics);
   write_consumed_capacity(w, req.capacity, resp.capacity);
   w.end_object();
   return w.take();

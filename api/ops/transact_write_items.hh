@@ -22,12 +22,14 @@ struct TransactWriteRequest {
   };
   std::vector<Action> actions;
   ReturnConsumedCapacity capacity = ReturnConsumedCapacity::NONE;
+  bool item_collection_metrics = false;  // ReturnItemCollectionMetrics=SIZE
   std::optional<std::string> client_token;
   std::string digest;  // SHA-256 of the minified request, for the token
 };
 
 struct TransactWriteResponse {
   std::vector<ConsumedCapacity> capacity;  // per table, in first-use order
+  std::vector<TableCollectionMetrics> metrics;  // ReturnItemCollectionMetrics=SIZE
 };
 
 TransactWriteRequest decode_transact_write_items(json::object body);

@@ -10,11 +10,15 @@
 //   3. the table exists; it is ACTIVE;
 //   4. billing mode / throughput combination; a throughput equal to the
 //      current one is rejected;
+//      A decrease beyond DynamoDB's daily budget is LimitExceededException;
 //   5. TableClass, SSESpecification, OnDemandThroughput (PAY_PER_REQUEST
 //      only), WarmThroughput (api/table_settings.hh).
 #include "api/ops/update_table.hh"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <map>
 #include <set>
 
@@ -93,6 +97,42 @@ GsiUpdateAction decode_gsi_update(json::object u) {
   throw ApiError::resource_not_found("Requested resource not found: Index: " + name + " not found");
 }
 
+// A time as DynamoDB's LimitExceededException messages show it: "Friday,
+// October 9, 2026 at 1:21:34 AM Coordinated Universal Time".
+std::string limit_time_text(double t) {
+  static constexpr const char* kDays[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+  static constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                            "July",    "August",   "September", "October", "November", "December"};
+  const auto secs = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  const int hour = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "%s, %s %d, %d at %d:%02d:%02d %s Coordinated Universal Time", kDays[tm.tm_wday],
+                kMonths[tm.tm_mon], tm.tm_mday, tm.tm_year + 1900, hour, tm.tm_min, tm.tm_sec,
+                tm.tm_hour < 12 ? "AM" : "PM");
+  return buf;
+}
+
+// DynamoDB's decrease budget: four decreases per table per UTC day, then
+// one more each 3600 seconds after the last accepted one; the count resets
+// at 00:00 UTC.  A refused decrease changes nothing.
+constexpr int64_t kFreeDecreasesPerDay = 4;
+constexpr double kDecreaseInterval = 3600;
+
+void check_decrease_allowed(const storage::TableDef& def, double now) {
+  const int64_t today = decreases_today(def, now);
+  if (today < kFreeDecreasesPerDay || now >= def.last_decrease_time + kDecreaseInterval) return;
+  const double midnight = (std::floor(now / 86400) + 1) * 86400;
+  const double next = std::min(std::floor(def.last_decrease_time) + kDecreaseInterval, midnight);
+  throw ApiError(ErrorCode::LimitExceededException,
+                 "Subscriber limit exceeded: Provisioned throughput decreases are limited within a given UTC day. "
+                 "After the first 4 decreases, each subsequent decrease in the same UTC day can be performed at most "
+                 "once every 3600 seconds. Number of decreases today: " +
+                     std::to_string(today) + ". Last decrease at " + limit_time_text(def.last_decrease_time) +
+                     ". Next decrease can be made at " + limit_time_text(next));
+}
+
 // BillingMode and ProvisionedThroughput against the table's current ones.
 void apply_billing(const UpdateTableRequest& req, storage::TableDef& def, double now) {
   const std::string mode = req.billing_mode.value_or(def.billing_mode);
@@ -126,9 +166,10 @@ void apply_billing(const UpdateTableRequest& req, storage::TableDef& def, double
             ". Requested WriteCapacityUnits: " + std::to_string(wcu) +
             ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.");
       if (rcu > def.read_capacity || wcu > def.write_capacity) def.last_increase_time = now;
-      if (rcu < def.read_capacity || wcu < def.write_capacity) {
+      if (def.billing_mode == "PROVISIONED" && (rcu < def.read_capacity || wcu < def.write_capacity)) {
+        check_decrease_allowed(def, now);
+        def.decreases_today = decreases_today(def, now) + 1;
         def.last_decrease_time = now;
-        def.decreases_today += 1;
       }
       def.read_capacity = rcu;
       def.write_capacity = wcu;

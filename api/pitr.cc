@@ -246,8 +246,9 @@ std::size_t trim_pitr_log(storage::WriteTxn& txn, const std::vector<std::shared_
     // Everything of a table gone or with PITR off; else what is older than
     // the earliest restorable time (a restore needs the changes after T >=
     // earliest only).
-    const int64_t keep_from = def && def->pitr_enabled ? pitr_micros(restorable_window(*def, now, 0).earliest)
-                                                       : std::numeric_limits<int64_t>::max();
+    const int64_t keep_from = def && def->pitr_enabled
+                                  ? pitr_micros(restorable_window(*def, now, 0).earliest - kPitrTrimMarginSeconds)
+                                  : std::numeric_limits<int64_t>::max();
     const std::string prefix = pitr_log_prefix(id);
     {
       auto cur = txn.aux_scan(prefix);
@@ -327,7 +328,8 @@ void PitrService::run_restore(const ServiceContext& ctx, const Job& job, std::st
   if (!source) return abandon("the source table was deleted");
   storage::ReadTxn txn = ctx.engine.begin_read();
   if (!source->pitr_enabled) return abandon("point-in-time recovery was disabled on the source table");
-  if (t < restorable_window(*source, ctx.clock.now_seconds(), 0).earliest)
+  if (t < std::max(source->pitr_enabled_time,
+                   restorable_window(*source, ctx.clock.now_seconds(), 0).earliest - kPitrTrimMarginSeconds))
     return abandon("the restore time left the recovery window");
 
   std::string chunk;

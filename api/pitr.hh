@@ -113,8 +113,13 @@ void items_at(const storage::ReadTxn& txn, const storage::TableDef& def, double 
 
 // ---- retention ----
 
+// Retention keeps this much more than the window, so that a restore accepted
+// at the window's edge still finds its records when its job runs.
+inline constexpr double kPitrTrimMarginSeconds = 300;
+
 // One bounded pass of trimming (inside a write op): deletes at most `budget`
-// records older than their table's earliest restorable time, or of tables
+// records older than their table's earliest restorable time (less
+// kPitrTrimMarginSeconds), or of tables
 // that `live` (the catalog: every table) does not show with PITR on.
 // Returns the number deleted (== budget: call again).
 std::size_t trim_pitr_log(storage::WriteTxn& txn, const std::vector<std::shared_ptr<const storage::TableDef>>& live,

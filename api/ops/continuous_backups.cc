@@ -8,7 +8,8 @@
 // table's changes are logged (api/pitr.hh).  The restorable window is
 // [max(enable time, now - RecoveryPeriodInDays), max(that, now - lag)]
 // (restorable_window).  The enable time is stamped inside the write that
-// enables PITR, by the engine's clock: every change after it is logged.
+// enables PITR, from the system clock the engine also stamps changes with:
+// every change applied after that write is logged.
 //
 // Thread-safety: per request.
 #include <algorithm>

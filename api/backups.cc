@@ -47,56 +47,6 @@ std::string chunk_key(std::string_view id, uint32_t n) {
   return backup_chunk_prefix(id) + buf;
 }
 
-// Puts one chunk of a restore's items into the table, if it is still the
-// table the restore created (`aborted` otherwise: deleted meanwhile).
-class RestoreChunkOp final : public storage::WriteOp {
- public:
-  RestoreChunkOp(std::string ns, std::string name, uint64_t table_id, std::string chunk)
-      : WriteOp(storage::Origin::service), ns_(std::move(ns)), name_(std::move(name)), table_id_(table_id), chunk_(std::move(chunk)) {}
-  storage::Status apply(storage::WriteTxn& txn, storage::WriteResult&) const override {
-    auto def = txn.find_table(ns_, name_);
-    if (!def || def->table_id != table_id_) return storage::Status::aborted;
-    std::string_view in = chunk_;
-    Item item;
-    while (!in.empty()) {
-      uint64_t n;
-      if (!get_varint(in, n) || n > in.size()) return storage::Status::io_error;
-      item.clear();
-      if (!storage::decode_item(in.substr(0, n), item)) return storage::Status::io_error;
-      in.remove_prefix(n);
-      storage::Status st = txn.put(*def, item);
-      if (st != storage::Status::ok) return st;
-    }
-    return storage::Status::ok;
-  }
-
- private:
-  std::string ns_, name_;
-  uint64_t table_id_;
-  std::string chunk_;
-};
-
-// Ends a restore: the table becomes ACTIVE with RestoreInProgress false.
-class FinishRestoreOp final : public storage::WriteOp {
- public:
-  FinishRestoreOp(std::string ns, std::string name, uint64_t table_id)
-      : WriteOp(storage::Origin::service), ns_(std::move(ns)), name_(std::move(name)), table_id_(table_id) {}
-  storage::Status apply(storage::WriteTxn& txn, storage::WriteResult&) const override {
-    auto cur = txn.find_table(ns_, name_);
-    if (!cur || cur->table_id != table_id_) return storage::Status::aborted;
-    storage::TableDef def = *cur;
-    def.status = "ACTIVE";
-    def.status_ready_time = 0;
-    def.restore_in_progress = false;
-    for (auto& ix : def.indexes) ix.status = "ACTIVE";
-    return txn.update_table(def);
-  }
-
- private:
-  std::string ns_, name_;
-  uint64_t table_id_;
-};
-
 storage::Status wait_write(const ServiceContext& ctx, std::shared_ptr<const storage::WriteOp> op, std::stop_token stop) {
   return lambda::submit_and_wait(ctx.engine, std::move(op), stop);
 }
@@ -174,6 +124,34 @@ std::optional<BackupRecord> load_backup(const storage::ReadTxn& txn, std::string
 }
 
 storage::Status AuxPutOp::apply(storage::WriteTxn& txn, storage::WriteResult&) const { return txn.aux_put(key_, value_); }
+
+storage::Status RestoreChunkOp::apply(storage::WriteTxn& txn, storage::WriteResult&) const {
+  auto def = txn.find_table(ns_, name_);
+  if (!def || def->table_id != table_id_) return storage::Status::aborted;
+  std::string_view in = chunk_;
+  Item item;
+  while (!in.empty()) {
+    uint64_t n;
+    if (!get_varint(in, n) || n > in.size()) return storage::Status::io_error;
+    item.clear();
+    if (!storage::decode_item(in.substr(0, n), item)) return storage::Status::io_error;
+    in.remove_prefix(n);
+    storage::Status st = txn.put(*def, item);
+    if (st != storage::Status::ok) return st;
+  }
+  return storage::Status::ok;
+}
+
+storage::Status FinishRestoreOp::apply(storage::WriteTxn& txn, storage::WriteResult&) const {
+  auto cur = txn.find_table(ns_, name_);
+  if (!cur || cur->table_id != table_id_) return storage::Status::aborted;
+  storage::TableDef def = *cur;
+  def.status = "ACTIVE";
+  def.status_ready_time = 0;
+  def.restore_in_progress = false;
+  for (auto& ix : def.indexes) ix.status = "ACTIVE";
+  return txn.update_table(def);
+}
 
 storage::Status EraseBackupOp::apply(storage::WriteTxn& txn, storage::WriteResult&) const {
   if (service_ && service_->in_use(id_)) return storage::Status::aborted;
@@ -314,7 +292,7 @@ void BackupService::on_start(const ServiceContext& ctx) {
     }
   }
   for (const auto& t : ctx.engine.all_tables())
-    if (t->restore_in_progress) restoring.push_back(t);
+    if (t->restore_in_progress && !t->restore_source_backup_arn.empty()) restoring.push_back(t);  // PITR: api/pitr.hh
   // No writes here: the engine's group commit needs the I/O threads, which
   // start after the services.  Queued, they run first.
   for (const auto& [ns, id] : abandoned) {

@@ -86,6 +86,35 @@ class AuxPutOp final : public storage::WriteOp {
   std::string key_, value_;
 };
 
+
+// Puts one chunk of a restore's items (varint(len) item-encoding ...) into
+// table `name` of `ns`, if it is still the table the restore created
+// (`aborted` otherwise: deleted meanwhile).  Shared by backup and
+// point-in-time restores.
+class RestoreChunkOp final : public storage::WriteOp {
+ public:
+  RestoreChunkOp(std::string ns, std::string name, uint64_t table_id, std::string chunk)
+      : WriteOp(storage::Origin::service), ns_(std::move(ns)), name_(std::move(name)), table_id_(table_id), chunk_(std::move(chunk)) {}
+  storage::Status apply(storage::WriteTxn& txn, storage::WriteResult& result) const override;
+
+ private:
+  std::string ns_, name_;
+  uint64_t table_id_;
+  std::string chunk_;
+};
+
+// Ends a restore: the table becomes ACTIVE with RestoreInProgress false.
+class FinishRestoreOp final : public storage::WriteOp {
+ public:
+  FinishRestoreOp(std::string ns, std::string name, uint64_t table_id)
+      : WriteOp(storage::Origin::service), ns_(std::move(ns)), name_(std::move(name)), table_id_(table_id) {}
+  storage::Status apply(storage::WriteTxn& txn, storage::WriteResult& result) const override;
+
+ private:
+  std::string ns_, name_;
+  uint64_t table_id_;
+};
+
 class BackupService;
 
 // Erases a backup's metadata and every chunk (not_found: no such backup).

@@ -30,6 +30,7 @@ namespace asio = boost::asio;
 
 class ClientTokenCache;
 class BackupService;
+class PitrService;
 
 struct ApiConfig {
   bool shared_db = false;
@@ -49,6 +50,12 @@ struct ApiConfig {
   // On-demand backups and restores (api/backups.hh), a service owned by
   // main.  Null: the backup operations answer InternalServerError.
   BackupService* backups = nullptr;
+  // Point-in-time restores and log retention (api/pitr.hh), a service owned
+  // by main.  Null: RestoreTableToPointInTime answers InternalServerError.
+  PitrService* pitr = nullptr;
+  // LatestRestorableDateTime = now - this (DynamoDB: about 5 minutes,
+  // api/pitr.hh kPitrLatestLagSeconds); --pitr-latest-lag-seconds.
+  double pitr_lag_seconds = 300;
   // DynamoDB Streams: shard rollover and retention (the recorder and the
   // trim service use the same values), and how long a shard iterator stays
   // valid (DynamoDB: 15 minutes).  Tests shorten them with hidden flags.

@@ -50,6 +50,7 @@ constexpr std::array kTable = {
     ErrorInfo{"TableAlreadyExistsException", kDynamo, 400, false},
     ErrorInfo{"ContinuousBackupsUnavailableException", kDynamo, 400, false},
     ErrorInfo{"PointInTimeRecoveryUnavailableException", kDynamo, 400, false},
+    ErrorInfo{"InvalidRestoreTimeException", kDynamo, 400, false},
     ErrorInfo{"DuplicateItemException", kDynamo, 400, false},
     ErrorInfo{"InternalServerError", kDynamo, 500, false},
     ErrorInfo{"UnsupportedOperationException", kDynamo, 400, false},

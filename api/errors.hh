@@ -52,6 +52,7 @@ enum class ErrorCode {
   TableAlreadyExistsException,
   ContinuousBackupsUnavailableException,
   PointInTimeRecoveryUnavailableException,
+  InvalidRestoreTimeException,
   DuplicateItemException,
   InternalServerError,
   // Our own: an operation DynamoDB has and ddbd does not serve yet.

@@ -304,11 +304,13 @@ void write_table_description(JsonWriter& w, const storage::TableDef& t, const st
   write_table_settings(w, t, status_override.empty() ? effective_status(t, now) : status_override);
   w.key("DeletionProtectionEnabled");
   w.boolean(t.deletion_protection);
-  if (!t.restore_source_backup_arn.empty()) {
+  if (!t.restore_source_table_arn.empty()) {
     w.key("RestoreSummary");
     w.begin_object();
-    w.key("SourceBackupArn");
-    w.string(t.restore_source_backup_arn);
+    if (!t.restore_source_backup_arn.empty()) {  // a point-in-time restore has none
+      w.key("SourceBackupArn");
+      w.string(t.restore_source_backup_arn);
+    }
     w.key("SourceTableArn");
     w.string(t.restore_source_table_arn);
     w.key("RestoreDateTime");

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "api/backups.hh"
+#include "api/pitr.hh"
 #include "api/client_tokens.hh"
 #include "api/context.hh"
 #include "api/lambda/poller.hh"
@@ -259,6 +260,9 @@ int main(int argc, char** argv) {
   const streams::StoreOptions stream_options{opt.stream_shard_rollover_seconds, opt.stream_retention_seconds};
   streams::StreamRecorder stream_recorder(stream_options);
   engine->add_observer(&stream_recorder);
+  // Point-in-time recovery: the change log of PITR-enabled tables (api/pitr.hh).
+  api::PitrRecorder pitr_recorder;
+  engine->add_observer(&pitr_recorder);
   // Declared after the engine, so destroyed (and stopped) before it; the
   // token cache outlives ioc_owner.reset(), whose dropped handlers release
   // their claims.
@@ -272,6 +276,8 @@ int main(int argc, char** argv) {
   services.add(std::make_shared<api::StreamTrimService>(stream_options));
   auto backups = std::make_shared<api::BackupService>();
   services.add(backups);
+  auto pitr = std::make_shared<api::PitrService>();
+  services.add(pitr);
   services.start();
 
   // The router keeps a reference to api_config.
@@ -279,6 +285,8 @@ int main(int argc, char** argv) {
   api_config.stream_options = stream_options;
   api_config.stream_iterator_seconds = opt.stream_iterator_seconds;
   api_config.backups = backups.get();
+  api_config.pitr = pitr.get();
+  api_config.pitr_lag_seconds = opt.pitr_latest_lag_seconds;
   server::RouterConfig router_config;
   router_config.cors = opt.cors;
   router_config.shared_db = opt.shared_db;

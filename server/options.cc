@@ -205,6 +205,7 @@ Flag test_flag(Args& args, Options& o) {
   const std::string_view a = args.name();
   if (a == "--stream-shard-rollover-seconds") return result(seconds_value(args, o.stream_shard_rollover_seconds));
   if (a == "--stream-retention-seconds") return result(seconds_value(args, o.stream_retention_seconds));
+  if (a == "--pitr-latest-lag-seconds") return result(seconds_value(args, o.pitr_latest_lag_seconds, 0, 86400));
   if (a == "--stream-iterator-seconds") return result(seconds_value(args, o.stream_iterator_seconds));
   return Flag::kNotMine;
 }

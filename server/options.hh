@@ -70,6 +70,9 @@ struct Options {
   double stream_shard_rollover_seconds = 4 * 3600;
   double stream_retention_seconds = 24 * 3600;
   double stream_iterator_seconds = 15 * 60;
+  // Hidden, for tests: LatestRestorableDateTime = now - this (DynamoDB:
+  // "typically 5 minutes"); 0 lets a test restore to the present.
+  double pitr_latest_lag_seconds = 300;
 };
 
 // Parses argv.  On a bad command line returns nullopt and writes a message

@@ -56,6 +56,7 @@ enum Tag : uint32_t {
   kRestoreTableArn = 44,
   kRestoreTime = 45,
   kRestoreInProgress = 46,
+  kRestoreSourceTableId = 47,
   // 50-59: capacity.
 };
 
@@ -217,6 +218,7 @@ void encode_table_def(const TableDef& d, std::string& out) {
   if (!d.restore_source_table_arn.empty()) field(out, kRestoreTableArn, d.restore_source_table_arn);
   if (d.restore_time != 0) field_double(out, kRestoreTime, d.restore_time);
   if (d.restore_in_progress) field_u64(out, kRestoreInProgress, 1);
+  if (d.restore_source_table_id != 0) field_u64(out, kRestoreSourceTableId, d.restore_source_table_id);
 }
 
 bool decode_table_def(std::string_view in, TableDef& d) {
@@ -283,6 +285,7 @@ bool decode_table_def(std::string_view in, TableDef& d) {
       case kRestoreTableArn: d.restore_source_table_arn.assign(p); break;
       case kRestoreTime: if (!as_u64(p, v)) return false; d.restore_time = std::bit_cast<double>(v); break;
       case kRestoreInProgress: if (!as_u64(p, v)) return false; d.restore_in_progress = v != 0; break;
+      case kRestoreSourceTableId: if (!as_u64(p, v)) return false; d.restore_source_table_id = v; break;
       default: break;  // a field from a newer version
     }
   }

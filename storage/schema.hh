@@ -110,13 +110,17 @@ struct TableDef {
   int64_t pitr_recovery_days = 35;
   double pitr_enabled_time = 0;
 
-  // RestoreSummary of a table made by RestoreTableFromBackup (empty
-  // restore_source_backup_arn: not a restored table).  While
+  // RestoreSummary of a table made by RestoreTableFromBackup or
+  // RestoreTableToPointInTime (empty restore_source_table_arn: not a
+  // restored table).  While
   // restore_in_progress the table is CREATING and api/backups fills it.
   std::string restore_source_backup_arn;
   std::string restore_source_table_arn;
   double restore_time = 0;
   bool restore_in_progress = false;
+  // RestoreTableToPointInTime (empty restore_source_backup_arn): the
+  // source table's table_id (api/pitr.hh resumes the restore from it).
+  uint64_t restore_source_table_id = 0;
 
   const IndexDef* find_index(std::string_view index_name) const {
     for (const auto& i : indexes)

@@ -1,10 +1,12 @@
-// The on-demand backup operations, in one file as the Streams operations
-// are (they share the record, its JSON and the service, api/backups.hh):
+// The backup and restore operations, in one file as the Streams operations
+// are (they share the record, its JSON, the restore overrides and the
+// services, api/backups.hh and api/pitr.hh):
 //   CreateBackup            https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateBackup.html
 //   DescribeBackup          .../API_DescribeBackup.html
 //   ListBackups             .../API_ListBackups.html
 //   DeleteBackup            .../API_DeleteBackup.html
 //   RestoreTableFromBackup  .../API_RestoreTableFromBackup.html
+//   RestoreTableToPointInTime .../API_RestoreTableToPointInTime.html
 //
 // Backups belong to the caller's namespace, like tables.  CreateBackup
 // stores the record CREATING, opens the snapshot and hands both to
@@ -27,6 +29,7 @@
 
 #include "api/backups.hh"
 #include "api/hex.hh"
+#include "api/pitr.hh"
 #include "api/table_settings.hh"
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
@@ -456,12 +459,18 @@ struct IndexOverride {
   std::vector<RawKey> keys;
 };
 
-struct RestoreTableFromBackupRequest {
-  std::string target, arn;
+// The overrides RestoreTableFromBackup and RestoreTableToPointInTime share.
+struct RestoreOverrides {
   std::optional<std::string> billing;
   std::optional<std::pair<int64_t, int64_t>> throughput;
   std::optional<std::vector<IndexOverride>> gsis, lsis;
   std::optional<SseRequest> sse;  // SSESpecificationOverride
+  std::optional<TableSettingsRequest> on_demand;  // OnDemandThroughputOverride
+};
+
+struct RestoreTableFromBackupRequest {
+  std::string target, arn;
+  RestoreOverrides ov;
 };
 
 struct RestoreTableFromBackupResponse {
@@ -499,10 +508,11 @@ std::vector<IndexOverride> decode_index_overrides(json::array a, bool global) {
   return out;
 }
 
-// The restored table's definition: the backup's, with the overrides.
-storage::TableDef restored_definition(const RestoreTableFromBackupRequest& req, const storage::TableDef& src) {
+// The restored table's definition: the source's (the backup's, or the
+// table's as it is now for a point-in-time restore), with the overrides.
+storage::TableDef restored_definition(const std::string& target, const RestoreOverrides& req, const storage::TableDef& src) {
   storage::TableDef def;
-  def.name = req.target;
+  def.name = target;
   def.key = src.key;
   def.table_class = src.table_class;
   def.billing_mode = req.billing.value_or(src.billing_mode);
@@ -517,6 +527,10 @@ storage::TableDef restored_definition(const RestoreTableFromBackupRequest& req, 
     def.write_capacity = src.write_capacity;
   } else {
     invalid("ProvisionedThroughputOverride must be specified when BillingModeOverride is PROVISIONED");
+  }
+  if (def.billing_mode == "PAY_PER_REQUEST" && src.billing_mode == "PAY_PER_REQUEST") {
+    def.on_demand_max_read = src.on_demand_max_read;
+    def.on_demand_max_write = src.on_demand_max_write;
   }
   std::map<std::string, AttrType> types(src.attribute_definitions.begin(), src.attribute_definitions.end());
   std::vector<std::string> defined;
@@ -579,7 +593,8 @@ struct RestoreCreateOutcome {
   bool backup_gone = false;
 };
 
-// Creates the restored table if backup record `meta_key` still exists.
+// Creates the restored table if backup record `meta_key` still exists (no
+// such check with an empty `meta_key`: a point-in-time restore).
 class RestoreCreateOp final : public storage::WriteOpOf<RestoreCreateOutcome> {
  public:
   RestoreCreateOp(const storage::TableDef& def, std::string meta_key) : def_(def), meta_key_(std::move(meta_key)) {}
@@ -587,7 +602,7 @@ class RestoreCreateOp final : public storage::WriteOpOf<RestoreCreateOutcome> {
  protected:
   storage::Status run(storage::WriteTxn& txn, RestoreCreateOutcome& out) const override {
     std::string record;
-    if (!txn.aux_get(meta_key_, record)) {
+    if (!meta_key_.empty() && !txn.aux_get(meta_key_, record)) {
       out.backup_gone = true;
       return storage::Status::aborted;
     }
@@ -602,39 +617,91 @@ class RestoreCreateOp final : public storage::WriteOpOf<RestoreCreateOutcome> {
   std::string meta_key_;
 };
 
-}  // namespace
+// The members of the overrides (with the target's name).
+std::vector<FieldSpec> restore_override_specs() {
+  FieldSpec target = table_name_spec(true);
+  target.name = "TargetTableName";
+  FieldSpec throughput = throughput_spec();
+  throughput.name = "ProvisionedThroughputOverride";
+  FieldSpec sse = sse_specification_spec();
+  sse.name = "SSESpecificationOverride";
+  FieldSpec on_demand = on_demand_throughput_spec();
+  on_demand.name = "OnDemandThroughputOverride";
+  return {target,
+          FieldSpec{.name = "BillingModeOverride", .enum_values = {"PROVISIONED", "PAY_PER_REQUEST"}},
+          index_override_spec("GlobalSecondaryIndexOverride", true),
+          index_override_spec("LocalSecondaryIndexOverride", false),
+          throughput,
+          sse,
+          on_demand};
+}
 
-RestoreTableFromBackupRequest decode_restore_table_from_backup(json::object body) {
-  static const std::vector<FieldSpec> specs = [] {
-    FieldSpec target = table_name_spec(true);
-    target.name = "TargetTableName";
-    FieldSpec throughput = throughput_spec();
-    throughput.name = "ProvisionedThroughputOverride";
-    FieldSpec sse = sse_specification_spec();
-    sse.name = "SSESpecificationOverride";
-    return std::vector<FieldSpec>{target,
-                                  backup_arn_spec(),
-                                  FieldSpec{.name = "BillingModeOverride", .enum_values = {"PROVISIONED", "PAY_PER_REQUEST"}},
-                                  index_override_spec("GlobalSecondaryIndexOverride", true),
-                                  index_override_spec("LocalSecondaryIndexOverride", false),
-                                  throughput,
-                                  sse};
-  }();
-  ValidationErrors errors;
-  check_request(body, specs, errors);
-  RestoreTableFromBackupRequest req;
-  req.target = std::string(*get_string(body, "TargetTableName"));
-  req.arn = std::string(*get_string(body, "BackupArn"));
+// The overrides of a request checked by check_request.
+RestoreOverrides decode_restore_overrides(json::object body) {
+  RestoreOverrides req;
   if (auto b = get_string(body, "BillingModeOverride")) req.billing = std::string(*b);
   if (auto pt = get_object(body, "ProvisionedThroughputOverride"))
     req.throughput.emplace(*get_long(*pt, "ReadCapacityUnits"), *get_long(*pt, "WriteCapacityUnits"));
   if (auto g = get_array(body, "GlobalSecondaryIndexOverride")) req.gsis = decode_index_overrides(*g, true);
   if (auto l = get_array(body, "LocalSecondaryIndexOverride")) req.lsis = decode_index_overrides(*l, false);
   req.sse = decode_sse(body, "SSESpecificationOverride");
+  if (auto od = get_object(body, "OnDemandThroughputOverride")) {
+    TableSettingsRequest s;
+    s.has_on_demand = true;
+    s.on_demand_max_read = get_long(*od, "MaxReadRequestUnits");
+    s.on_demand_max_write = get_long(*od, "MaxWriteRequestUnits");
+    req.on_demand = s;
+  }
   if (req.gsis && req.gsis->size() > limits::kMaxGlobalSecondaryIndexes)
     invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
   if (req.lsis && req.lsis->size() > limits::kMaxLocalSecondaryIndexes)
     invalid("Number of LocalSecondaryIndexes exceeds per-table limit of 5");
+  return req;
+}
+
+// The new table of a restore, CREATING with RestoreInProgress (the caller
+// sets the RestoreSummary's sources and time).
+std::shared_ptr<storage::TableDef> new_restored_table(const RequestContext& ctx, const std::string& target,
+                                                      const RestoreOverrides& req, const storage::TableDef& src,
+                                                      double now) {
+  auto def = std::make_shared<storage::TableDef>(restored_definition(target, req, src));
+  def->ns = ctx.ns;
+  def->region = ctx.region;
+  def->account_id = ctx.config.account_id;
+  // The source's encryption unless SSESpecificationOverride says otherwise.
+  def->sse_kms = src.sse_kms;
+  def->kms_master_key_arn = src.kms_master_key_arn;
+  if (req.sse) apply_sse(*req.sse, *def, def->region, def->account_id);
+  if (req.on_demand) apply_table_settings(*req.on_demand, *def, def->region, def->account_id);
+  {
+    unsigned char b[16];
+    RAND_bytes(b, sizeof b);
+    def->table_uuid = uuid_text(b);
+  }
+  def->creation_time = now;
+  def->billing_mode_last_update = def->billing_mode == "PAY_PER_REQUEST" ? now : 0;
+  // CREATING until the service has filled it (FinishRestoreOp).
+  def->status = "CREATING";
+  def->status_ready_time = std::numeric_limits<double>::infinity();
+  for (auto& ix : def->indexes) ix.status = "CREATING";
+  def->restore_in_progress = true;
+  return def;
+}
+
+}  // namespace
+
+RestoreTableFromBackupRequest decode_restore_table_from_backup(json::object body) {
+  static const std::vector<FieldSpec> specs = [] {
+    std::vector<FieldSpec> s = restore_override_specs();
+    s.insert(s.begin() + 1, backup_arn_spec());
+    return s;
+  }();
+  ValidationErrors errors;
+  check_request(body, specs, errors);
+  RestoreTableFromBackupRequest req;
+  req.target = std::string(*get_string(body, "TargetTableName"));
+  req.arn = std::string(*get_string(body, "BackupArn"));
+  req.ov = decode_restore_overrides(body);
   return req;
 }
 
@@ -647,30 +714,11 @@ asio::awaitable<RestoreTableFromBackupResponse> execute(RequestContext& ctx, con
     throw ApiError(ErrorCode::TableAlreadyExistsException, "Table already exists: " + req.target);
   storage::TableDef src;
   if (!storage::decode_definition(backup.definition, src)) throw ApiError::internal("The backup's table definition is corrupt");
-  auto def = std::make_shared<storage::TableDef>(restored_definition(req, src));
   const double now = ctx.now();
-  def->ns = ctx.ns;
-  def->region = ctx.region;
-  def->account_id = ctx.config.account_id;
-  // The source's encryption unless SSESpecificationOverride says otherwise.
-  def->sse_kms = src.sse_kms;
-  def->kms_master_key_arn = src.kms_master_key_arn;
-  if (req.sse) apply_sse(*req.sse, *def, def->region, def->account_id);
-  {
-    unsigned char b[16];
-    RAND_bytes(b, sizeof b);
-    def->table_uuid = uuid_text(b);
-  }
-  def->creation_time = now;
-  def->billing_mode_last_update = def->billing_mode == "PAY_PER_REQUEST" ? now : 0;
-  // CREATING until the service has filled it (FinishRestoreOp).
-  def->status = "CREATING";
-  def->status_ready_time = std::numeric_limits<double>::infinity();
-  for (auto& ix : def->indexes) ix.status = "CREATING";
+  auto def = new_restored_table(ctx, req.target, req.ov, src, now);
   def->restore_source_backup_arn = backup.arn;
   def->restore_source_table_arn = backup.table_arn;
   def->restore_time = backup.creation_time;
-  def->restore_in_progress = true;
 
   // The backup is claimed from here until the job holds it; the table is
   // created only if the backup is still there in that transaction (see
@@ -698,6 +746,98 @@ std::string to_json(const RestoreTableFromBackupRequest&, const RestoreTableFrom
 
 Result restore_table_from_backup(RequestContext& ctx, json::object body) {
   return execute_to_json(ctx, decode_restore_table_from_backup(body));
+}
+
+// --------------------------------------------------- RestoreTableToPointInTime
+//
+// The source's definition as it is now (DynamoDB: "all these settings come
+// from the current settings of the source table at the time of restore"),
+// with the overrides; its data as it was at RestoreDateTime (api/pitr.hh).
+
+struct RestoreTableToPointInTimeRequest {
+  std::optional<std::string> source_name, source_arn;
+  std::string target;
+  std::optional<double> time;
+  bool use_latest = false;
+  RestoreOverrides ov;
+};
+
+struct RestoreTableToPointInTimeResponse {
+  DescribedTable table;
+};
+
+RestoreTableToPointInTimeRequest decode_restore_table_to_point_in_time(json::object body) {
+  static const std::vector<FieldSpec> specs = [] {
+    std::vector<FieldSpec> s = restore_override_specs();
+    s.push_back(FieldSpec{.name = "SourceTableName", .min_length = 3, .max_length = 255, .name_pattern = true});
+    s.push_back(FieldSpec{.name = "SourceTableArn", .min_length = 1, .max_length = 1024});
+    s.push_back(FieldSpec{.name = "UseLatestRestorableTime", .type = FieldType::Boolean});
+    return s;
+  }();
+  ValidationErrors errors;
+  check_request(body, specs, errors);
+  RestoreTableToPointInTimeRequest req;
+  req.target = std::string(*get_string(body, "TargetTableName"));
+  if (auto n = get_string(body, "SourceTableName")) req.source_name = std::string(*n);
+  if (auto a = get_string(body, "SourceTableArn")) req.source_arn = std::string(*a);
+  req.use_latest = get_bool(body, "UseLatestRestorableTime").value_or(false);
+  req.time = get_time(body, "RestoreDateTime");
+  if (req.source_name.has_value() == req.source_arn.has_value())
+    invalid("Exactly one of SourceTableName or SourceTableArn must be specified");
+  if (req.use_latest && req.time)
+    invalid("Only one of RestoreDateTime or UseLatestRestorableTime can be specified");
+  if (!req.use_latest && !req.time) invalid("Either RestoreDateTime or UseLatestRestorableTime must be specified");
+  req.ov = decode_restore_overrides(body);
+  return req;
+}
+
+asio::awaitable<RestoreTableToPointInTimeResponse> execute(RequestContext& ctx, const RestoreTableToPointInTimeRequest& req) {
+  if (!ctx.config.pitr) throw ApiError::internal("point-in-time recovery is not available in this server");
+  // The source: by name, or by an ARN of this namespace's region and account.
+  std::string name;
+  if (req.source_name) {
+    name = *req.source_name;
+  } else {
+    const std::string& arn = *req.source_arn;
+    const auto pos = arn.find(":table/");
+    if (pos != std::string::npos) name = arn.substr(pos + 7);
+  }
+  auto src = name.empty() ? nullptr : ctx.engine.find_table(ctx.ns, name);
+  if (!src || (req.source_arn && table_arn(*src) != *req.source_arn))
+    throw ApiError(ErrorCode::TableNotFoundException,
+                   "Table not found: " + (req.source_name ? *req.source_name : *req.source_arn));
+  if (ctx.engine.find_table(ctx.ns, req.target))
+    throw ApiError(ErrorCode::TableAlreadyExistsException, "Table already exists: " + req.target);
+  if (!src->pitr_enabled)
+    throw ApiError(ErrorCode::PointInTimeRecoveryUnavailableException,
+                   "Point in time recovery is not enabled for table '" + src->name + "'");
+  const double now = ctx.now();
+  const PitrWindow window = restorable_window(*src, now, ctx.config.pitr_lag_seconds);
+  const double t = req.use_latest ? window.latest : *req.time;
+  if (t < window.earliest || t > window.latest)
+    throw ApiError(ErrorCode::InvalidRestoreTimeException,
+                   "RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime");
+  auto def = new_restored_table(ctx, req.target, req.ov, *src, now);
+  def->restore_source_table_arn = table_arn(*src);
+  def->restore_source_table_id = src->table_id;
+  def->restore_time = t;
+  RestoreCreateOp op(*def, {});
+  RestoreCreateOp::Result created;
+  storage::Status st = co_await ctx.write(op, created);
+  if (created.out.exists) throw ApiError(ErrorCode::TableAlreadyExistsException, "Table already exists: " + req.target);
+  check_storage(st);
+  *def = std::move(created.out.def);
+  ctx.config.pitr->enqueue_restore(def->ns, def->name, def->table_id);
+  co_return RestoreTableToPointInTimeResponse{
+      DescribedTable{.table = std::move(def), .stats = {}, .index_stats = std::nullopt, .now = now, .status_override = {}}};
+}
+
+std::string to_json(const RestoreTableToPointInTimeRequest&, const RestoreTableToPointInTimeResponse& resp) {
+  return table_description_response("TableDescription", resp.table);
+}
+
+Result restore_table_to_point_in_time(RequestContext& ctx, json::object body) {
+  return execute_to_json(ctx, decode_restore_table_to_point_in_time(body));
 }
 
 }  // namespace ddbd::api::ops

@@ -4,14 +4,18 @@
 //
 // ContinuousBackupsStatus is ENABLED for every table (as on DynamoDB);
 // point-in-time recovery is DISABLED until UpdateContinuousBackups enables
-// it.  The settings live in the TableDef (pitr_*).  The restorable window is
-// [max(enable time, now - RecoveryPeriodInDays), now].
-// RestoreTableToPointInTime itself is not served yet (UnsupportedOperation).
+// it.  The settings live in the TableDef (pitr_*); while enabled, the
+// table's changes are logged (api/pitr.hh).  The restorable window is
+// [max(enable time, now - RecoveryPeriodInDays), max(that, now - lag)]
+// (restorable_window).  The enable time is stamped inside the write that
+// enables PITR, from the system clock the engine also stamps changes with:
+// every change applied after that write is logged.
 //
 // Thread-safety: per request.
 #include <algorithm>
 
 #include "api/ops/ops.hh"
+#include "api/pitr.hh"
 #include "api/ops/run.hh"
 #include "api/shapes.hh"
 
@@ -25,7 +29,7 @@ std::shared_ptr<const storage::TableDef> require_pitr_table(const RequestContext
   return t;
 }
 
-std::string continuous_backups_json(const storage::TableDef& t, double now) {
+std::string continuous_backups_json(const storage::TableDef& t, double now, double lag) {
   JsonWriter w;
   w.begin_object();
   w.key("ContinuousBackupsDescription");
@@ -39,11 +43,11 @@ std::string continuous_backups_json(const storage::TableDef& t, double now) {
   if (t.pitr_enabled) {
     w.key("RecoveryPeriodInDays");
     w.number(t.pitr_recovery_days);
-    const double earliest = std::max(t.pitr_enabled_time, now - double(t.pitr_recovery_days) * 86400);
+    const PitrWindow window = restorable_window(t, now, lag);
     w.key("EarliestRestorableDateTime");
-    w.number_double(earliest);
+    w.number_double(window.earliest);
     w.key("LatestRestorableDateTime");
-    w.number_double(std::max(earliest, now));
+    w.number_double(window.latest);
   }
   w.end_object();
   w.end_object();
@@ -51,11 +55,11 @@ std::string continuous_backups_json(const storage::TableDef& t, double now) {
   return w.take();
 }
 
-struct PitrChange {
+struct PitrSettingsChange {
   std::string ns, name;
   bool enabled = false;
   std::optional<int64_t> days;
-  double now = 0;
+  const storage::Clock* clock = nullptr;  // stamps the enable time inside the write
 };
 
 struct PitrOutcome {
@@ -67,7 +71,7 @@ struct PitrOutcome {
 // concurrent UpdateTable or UpdateTimeToLive is not undone).
 class PitrOp final : public storage::WriteOpOf<PitrOutcome> {
  public:
-  explicit PitrOp(const PitrChange& c) : c_(c) {}
+  explicit PitrOp(const PitrSettingsChange& c) : c_(c) {}
 
  protected:
   storage::Status run(storage::WriteTxn& txn, PitrOutcome& out) const override {
@@ -78,7 +82,10 @@ class PitrOp final : public storage::WriteOpOf<PitrOutcome> {
     }
     out.def = *cur;
     if (c_.enabled) {
-      if (!out.def.pitr_enabled) out.def.pitr_enabled_time = c_.now;
+      // The engine stamps changes with the same clock when it applies them:
+      // a change applied before this op is older than the enable time, one
+      // applied after it is logged.
+      if (!out.def.pitr_enabled) out.def.pitr_enabled_time = c_.clock->now_seconds();
       out.def.pitr_enabled = true;
       out.def.pitr_recovery_days = c_.days.value_or(cur->pitr_enabled ? cur->pitr_recovery_days : 35);
     } else {
@@ -90,7 +97,7 @@ class PitrOp final : public storage::WriteOpOf<PitrOutcome> {
   }
 
  private:
-  const PitrChange& c_;
+  const PitrSettingsChange& c_;
 };
 
 }  // namespace
@@ -101,6 +108,7 @@ struct DescribeContinuousBackupsRequest {
 struct DescribeContinuousBackupsResponse {
   std::shared_ptr<const storage::TableDef> table;
   double now = 0;
+  double lag = 0;
 };
 
 DescribeContinuousBackupsRequest decode_describe_continuous_backups(json::object body) {
@@ -111,11 +119,11 @@ DescribeContinuousBackupsRequest decode_describe_continuous_backups(json::object
 }
 
 asio::awaitable<DescribeContinuousBackupsResponse> execute(RequestContext& ctx, const DescribeContinuousBackupsRequest& req) {
-  co_return DescribeContinuousBackupsResponse{require_pitr_table(ctx, req.table_name), ctx.now()};
+  co_return DescribeContinuousBackupsResponse{require_pitr_table(ctx, req.table_name), ctx.now(), ctx.config.pitr_lag_seconds};
 }
 
 std::string to_json(const DescribeContinuousBackupsRequest&, const DescribeContinuousBackupsResponse& resp) {
-  return continuous_backups_json(*resp.table, resp.now);
+  return continuous_backups_json(*resp.table, resp.now, resp.lag);
 }
 
 Result describe_continuous_backups(RequestContext& ctx, json::object body) {
@@ -130,6 +138,7 @@ struct UpdateContinuousBackupsRequest {
 struct UpdateContinuousBackupsResponse {
   storage::TableDef table;
   double now = 0;
+  double lag = 0;
 };
 
 UpdateContinuousBackupsRequest decode_update_continuous_backups(json::object body) {
@@ -152,17 +161,17 @@ UpdateContinuousBackupsRequest decode_update_continuous_backups(json::object bod
 
 asio::awaitable<UpdateContinuousBackupsResponse> execute(RequestContext& ctx, const UpdateContinuousBackupsRequest& req) {
   auto table = require_pitr_table(ctx, req.table_name);
-  PitrChange change{ctx.ns, req.table_name, req.enabled, req.days, ctx.now()};
+  PitrSettingsChange change{ctx.ns, req.table_name, req.enabled, req.days, &ctx.clock};
   PitrOp op(change);
   PitrOp::Result result;
   storage::Status st = co_await ctx.write(op, result);
   if (result.out.missing) throw ApiError(ErrorCode::TableNotFoundException, "Table not found: " + req.table_name);
   check_storage(st);
-  co_return UpdateContinuousBackupsResponse{std::move(result.out.def), change.now};
+  co_return UpdateContinuousBackupsResponse{std::move(result.out.def), ctx.now(), ctx.config.pitr_lag_seconds};
 }
 
 std::string to_json(const UpdateContinuousBackupsRequest&, const UpdateContinuousBackupsResponse& resp) {
-  return continuous_backups_json(resp.table, resp.now);
+  return continuous_backups_json(resp.table, resp.now, resp.lag);
 }
 
 Result update_continuous_backups(RequestContext& ctx, json::object body) {

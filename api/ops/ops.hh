@@ -58,6 +58,7 @@ using Result = asio::awaitable<std::string>;
   X("PutItem", put_item)                          \
   X("Query", query)                               \
   X("RestoreTableFromBackup", restore_table_from_backup) \
+  X("RestoreTableToPointInTime", restore_table_to_point_in_time) \
   X("Scan", scan)                                 \
   X("TagResource", tag_resource)                  \
   X("TransactGetItems", transact_get_items)       \

@@ -383,8 +383,8 @@ def test_continuous_backups(server, client, table_name):
     assert msg == f"Table not found: {missing}"
     rejected(client.update_continuous_backups, "TableNotFoundException", TableName=missing,
              PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
-    # Not served yet, with a clear answer.
-    rejected(client.restore_table_to_point_in_time, "UnsupportedOperationException",
+    # Disabled: no point-in-time restore (tests/e2e/test_pitr.py has the rest).
+    rejected(client.restore_table_to_point_in_time, "PointInTimeRecoveryUnavailableException",
              SourceTableName=name, TargetTableName=table_name("pt"), UseLatestRestorableTime=True)
 
 

@@ -99,12 +99,13 @@ def test_missing_authorization(server):
 
 
 def test_unsupported_operation(server):
-    payload = json.dumps({"SourceTableName": "whatever", "TargetTableName": "other"}).encode()
-    status, hdrs, data = post_bytes(server.url, TARGET_PREFIX + "RestoreTableToPointInTime", payload)
+    payload = json.dumps({"TableArn": "arn:aws:dynamodb:us-east-1:000000000000:table/whatever",
+                          "S3Bucket": "bucket"}).encode()
+    status, hdrs, data = post_bytes(server.url, TARGET_PREFIX + "ExportTableToPointInTime", payload)
     assert status == 400
     body = json.loads(data)
     assert "__type" in body
-    assert "RestoreTableToPointInTime" in error_message(body), body
+    assert "ExportTableToPointInTime" in error_message(body), body
     check_common_headers(hdrs, data)
 
 

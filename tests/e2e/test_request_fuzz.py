@@ -601,6 +601,11 @@ def admin_templates(f, table, arn, backup_arn, rnd):
         ("RestoreTableFromBackup", {"TargetTableName": f"fz_restored_{n % 4}", "BackupArn": backup_arn,
                                     "BillingModeOverride": "PAY_PER_REQUEST"}),
         ("DescribeContinuousBackups", {"TableName": table}),
+        ("RestoreTableToPointInTime", {"SourceTableName": table, "TargetTableName": f"fz_pitr_{n % 4}",
+                                       "UseLatestRestorableTime": True} if n % 2 else
+                                      {"SourceTableArn": arn, "TargetTableName": f"fz_pitr_{n % 4}",
+                                       "RestoreDateTime": time.time() - n % 100,
+                                       "BillingModeOverride": "PAY_PER_REQUEST"}),
         ("UpdateContinuousBackups", {"TableName": table, "PointInTimeRecoverySpecification": {
             "PointInTimeRecoveryEnabled": bool(n % 2), "RecoveryPeriodInDays": 1 + n % 35}}),
     ]

@@ -71,6 +71,7 @@ TableDef full_table() {
   d.restore_source_table_arn = "arn:aws:dynamodb:eu-west-1:000000000000:table/Src";
   d.restore_time = 1764000007.25;
   d.restore_in_progress = true;
+  d.restore_source_table_id = 77;
   return d;
 }
 
@@ -141,6 +142,7 @@ void expect_same(const TableDef& a, const TableDef& b) {
   EXPECT_EQ(a.restore_source_table_arn, b.restore_source_table_arn);
   EXPECT_EQ(a.restore_time, b.restore_time);
   EXPECT_EQ(a.restore_in_progress, b.restore_in_progress);
+  EXPECT_EQ(a.restore_source_table_id, b.restore_source_table_id);
 }
 
 TEST(Catalog, RoundTripsEveryMember) {

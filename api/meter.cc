@@ -74,12 +74,22 @@ struct Meter::KeyEq {
   bool operator()(KeyView a, KeyView b) const { return a.name == b.name && a.ns == b.ns; }
 };
 
-// A thread's cache of table counters: valid while its meter's generation is
-// unchanged (a forgotten table's entry must not be found again).
+// A thread's cache of table counters, by name and by storage's table id
+// (ids are never reused, so a table created again under its name has a new
+// one): valid while its meter's generation is unchanged (a forgotten
+// table's entry must not be found again).
 struct MeterCache {
   uint64_t serial = 0;
   uint64_t generation = 0;
   Meter::Map map;
+  std::unordered_map<uint64_t, std::shared_ptr<TableMeter>> by_id;
+
+  // This thread's cache, emptied first when it belongs to another meter or
+  // generation.
+  static MeterCache& of(const Meter& meter);
+  // The counters of table `def`: require_table's lookup, which hashes an
+  // integer instead of two strings.
+  static std::shared_ptr<TableMeter> table(Meter& meter, const storage::TableDef& def);
 };
 
 namespace {
@@ -109,14 +119,44 @@ Meter::Meter(MeterOptions options, const storage::Clock& clock)
 
 Meter::~Meter() = default;
 
-std::shared_ptr<TableMeter> Meter::table(std::string_view ns, std::string_view name) {
+MeterCache& MeterCache::of(const Meter& meter) {
   MeterCache& c = t_cache;
-  const uint64_t gen = generation_.load(std::memory_order_acquire);
-  if (c.serial != serial_ || c.generation != gen) {
+  const uint64_t gen = meter.generation_.load(std::memory_order_acquire);
+  if (c.serial != meter.serial_ || c.generation != gen) {
     c.map.clear();
-    c.serial = serial_;
+    c.by_id.clear();
+    c.serial = meter.serial_;
     c.generation = gen;
   }
+  return c;
+}
+
+std::shared_ptr<TableMeter> MeterCache::table(Meter& meter, const storage::TableDef& def) {
+  if (def.table_id != 0) {
+    MeterCache& c = of(meter);
+    if (auto it = c.by_id.find(def.table_id); it != c.by_id.end()) return it->second;
+  }
+  std::shared_ptr<TableMeter> m = meter.table(def.ns, def.name);
+  if (m == meter.other_) return m;
+  const uint64_t id = m->table_id.load(std::memory_order_relaxed);
+  if (id != def.table_id) {
+    if (id != 0) {
+      // The table was dropped and created again: its series start afresh.
+      meter.forget(def.ns, def.name);
+      m = meter.table(def.ns, def.name);
+    }
+    m->table_id.store(def.table_id, std::memory_order_relaxed);
+  }
+  MeterCache& c = of(meter);
+  if (def.table_id != 0) {
+    if (c.by_id.size() >= meter.options_.max_tables) c.by_id.clear();
+    c.by_id.emplace(def.table_id, m);
+  }
+  return m;
+}
+
+std::shared_ptr<TableMeter> Meter::table(std::string_view ns, std::string_view name) {
+  MeterCache& c = MeterCache::of(*this);
   if (auto it = c.map.find(KeyView{ns, name}); it != c.map.end()) return it->second;
   std::shared_ptr<TableMeter> m = lookup_slow(ns, name);
   if (c.map.size() >= options_.max_tables) c.map.clear();
@@ -162,16 +202,7 @@ void Meter::sync_buckets(TableMeter& m, const storage::TableDef& def, double now
 }
 
 void Meter::on_table(const RequestContext& ctx, const storage::TableDef& def, bool for_item_op) {
-  std::shared_ptr<TableMeter> m = table(def.ns, def.name);
-  const uint64_t id = m->table_id.load(std::memory_order_relaxed);
-  if (id != def.table_id && m != other_) {
-    if (id != 0) {
-      // The table was dropped and created again: its series start afresh.
-      forget(def.ns, def.name);
-      m = table(def.ns, def.name);
-    }
-    m->table_id.store(def.table_id, std::memory_order_relaxed);
-  }
+  std::shared_ptr<TableMeter> m = MeterCache::table(*this, def);
   if (options_.enforce_throughput && for_item_op && ctx.metering.access != Access::none && m != other_ &&
       def.billing_mode == "PROVISIONED") {
     const double now = clock_.now_seconds();
@@ -203,7 +234,7 @@ void Meter::on_table(const RequestContext& ctx, const storage::TableDef& def, bo
 double Meter::headroom(const RequestContext&, const storage::TableDef& def, Access access) {
   constexpr double kUnlimited = std::numeric_limits<double>::infinity();
   if (!options_.enforce_throughput || def.billing_mode != "PROVISIONED" || access == Access::none) return kUnlimited;
-  std::shared_ptr<TableMeter> m = table(def.ns, def.name);
+  std::shared_ptr<TableMeter> m = MeterCache::table(*this, def);
   if (m == other_) return kUnlimited;
   const double now = clock_.now_seconds();
   std::lock_guard g(m->mu);
@@ -216,7 +247,7 @@ double Meter::headroom(const RequestContext&, const storage::TableDef& def, Acce
 }
 
 void Meter::count_throttled(const RequestContext& ctx, const storage::TableDef& def) {
-  table(def.ns, def.name)->throttled[ctx.metering.op].fetch_add(1, std::memory_order_relaxed);
+  MeterCache::table(*this, def)->throttled[ctx.metering.op].fetch_add(1, std::memory_order_relaxed);
 }
 
 ApiError Meter::throughput_exceeded(bool gsi) {

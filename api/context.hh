@@ -31,6 +31,24 @@ namespace asio = boost::asio;
 class ClientTokenCache;
 class BackupService;
 class PitrService;
+class Meter;
+struct TableMeter;
+
+// Which of a table's token buckets require_table() admits a request
+// against (api/meter.hh): none for control operations and for the batch
+// operations, which admit item by item.
+enum class Access : unsigned char { none, read, write };
+
+// What the meter knows of a request while it runs: set by dispatch (the
+// operation and its access) and by require_table (the first table).
+struct RequestMetering {
+  unsigned short op = 0;  // dispatch's operation index
+  Access access = Access::none;
+  std::shared_ptr<TableMeter> table;  // the first table the request resolved; null: none
+  // The index a Query or Scan reads, set around its require_table() call
+  // only: a GSI's read bucket admits it.
+  std::string_view index;
+};
 
 struct ApiConfig {
   bool shared_db = false;
@@ -56,6 +74,9 @@ struct ApiConfig {
   // LatestRestorableDateTime = now - this (DynamoDB: about 5 minutes,
   // api/pitr.hh kPitrLatestLagSeconds); --pitr-latest-lag-seconds.
   double pitr_lag_seconds = 300;
+  // Per-table counters, GET /metrics and --enforce-throughput
+  // (api/meter.hh), owned by main.  Null: nothing is counted or throttled.
+  Meter* meter = nullptr;
   // DynamoDB Streams: shard rollover and retention (the recorder and the
   // trim service use the same values), and how long a shard iterator stays
   // valid (DynamoDB: 15 minutes).  Tests shorten them with hidden flags.
@@ -76,6 +97,8 @@ struct RequestContext {
   // does not occupy an I/O thread; null: run it inline (the server has no
   // pool, or this request already runs on it).
   const asio::any_io_executor* heavy = nullptr;
+  // The meter's view of this request (require_table takes a const context).
+  mutable RequestMetering metering{};
 
   double now() const { return clock.now_seconds(); }
 

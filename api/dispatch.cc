@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 
 #include "api/errors.hh"
 #include "api/json_reader.hh"
 #include "api/legacy_params.hh"
+#include "api/meter.hh"
 #include "api/ops/ops.hh"
 #include "expressions/error.hh"
 
@@ -146,13 +148,47 @@ const OpInfo* find_operation(std::string_view name) {
 }
 
 std::string_view operation_name(const OpInfo& op) { return op.name; }
+
+static_assert(std::size(kOps) + std::size(kStreamsOps) <= kMaxOperations, "raise kMaxOperations");
+
+std::size_t operation_count() { return std::size(kOps) + std::size(kStreamsOps); }
+
+std::size_t operation_index(const OpInfo& op) {
+  if (&op >= kOps.data() && &op < kOps.data() + kOps.size()) return static_cast<std::size_t>(&op - kOps.data());
+  return kOps.size() + static_cast<std::size_t>(&op - kStreamsOps);
+}
+
+std::string_view operation_name_at(std::size_t index) {
+  return index < kOps.size() ? kOps[index].name : kStreamsOps[index - kOps.size()].name;
+}
 bool operation_implemented(const OpInfo& op) { return op.handler != nullptr; }
 
 Response error_response(const ApiError& e) {
   return Response{error_info(e.code()).http_status, error_body(e)};
 }
 
+namespace {
+
+// The meter's record of a request (api/meter.hh): its operation and which
+// buckets its table admits it against; batch operations admit per item.
+void start_metering(RequestContext& ctx, const OpInfo& op) {
+  ctx.metering.op = static_cast<unsigned short>(operation_index(op));
+  ctx.metering.access = op.kind == OpKind::read ? Access::read : op.kind == OpKind::write ? Access::write : Access::none;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
 asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, std::string body) {
+  Meter* const meter = ctx.config.meter;
+  std::chrono::steady_clock::time_point started;
+  if (meter) {
+    started = std::chrono::steady_clock::now();
+    start_metering(ctx, op);
+  }
   std::optional<ApiError> error;
   try {
     if (!op.handler) throw ApiError::unsupported(op.name);
@@ -161,6 +197,7 @@ asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, std::s
     ParsedRequest request = parse_request(body.data(), body.size());
     std::string().swap(body);  // a big body is not kept alongside its parse
     std::string out = co_await op.handler(ctx, request.body);
+    if (meter) meter->finish(ctx, seconds_since(started), nullptr);
     co_return Response{200, std::move(out)};
   } catch (const ApiError& e) {
     error = e;
@@ -176,6 +213,10 @@ asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, std::s
     spdlog::get("api")->error("{} {}: {}", ctx.request_id, op.name, error->message());
   else
     spdlog::get("api")->debug("{} {}: {}: {}", ctx.request_id, op.name, error_info(error->code()).name, error->message());
+  if (meter) {
+    const ErrorCode code = error->code();
+    meter->finish(ctx, seconds_since(started), &code);
+  }
   co_return error_response(*error);
 }
 

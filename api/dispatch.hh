@@ -28,6 +28,12 @@ const OpInfo* find_operation(std::string_view name);
 // ("DynamoDBStreams_20120810.GetRecords" -> "GetRecords").
 const OpInfo* find_streams_operation(std::string_view name);
 std::string_view operation_name(const OpInfo& op);
+// Every operation (DynamoDB's, then DynamoDB Streams') has an index below
+// operation_count() (at most kMaxOperations, api/meter.hh), for the meter's
+// per-operation counters.
+std::size_t operation_count();
+std::size_t operation_index(const OpInfo& op);
+std::string_view operation_name_at(std::size_t index);
 bool operation_implemented(const OpInfo& op);
 
 // Runs one request.  `body` must have SIMDJSON_PADDING bytes of capacity

@@ -225,7 +225,10 @@ ReadPageParams decode_read_page_params(json::object body, bool query) {
 
 PreparedPage prepare_page(RequestContext& ctx, const ReadPageParams& params) {
   PreparedPage page;
+  // A GSI's own read bucket admits a read of it (api/meter.hh).
+  if (params.index_name) ctx.metering.index = *params.index_name;
   page.table = require_table(ctx, params.table_name, true);
+  ctx.metering.index = {};
   resolve_index_and_select(*page.table, params.index_name, *params.exprs, params.consistent_read, ctx.now(), page.req);
   page.req.limit = params.limit;
   return page;

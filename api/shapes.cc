@@ -1,5 +1,7 @@
 #include "api/shapes.hh"
 
+#include "api/meter.hh"
+
 #include "api/table_settings.hh"
 #include "streams/stream_store.hh"
 
@@ -43,6 +45,9 @@ std::shared_ptr<const storage::TableDef> require_table(const RequestContext& ctx
   // Items of a table still CREATING are not there yet ("The resource might
   // not be specified correctly, or its status might not be ACTIVE").
   if (for_item_op && effective_status(*t, ctx.now()) == "CREATING") throw ApiError::resource_not_found();
+  // The meter learns the request's table and, with --enforce-throughput,
+  // admits it (or throws ProvisionedThroughputExceededException).
+  if (ctx.config.meter) ctx.config.meter->on_table(ctx, *t, for_item_op);
   return t;
 }
 

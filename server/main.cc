@@ -40,6 +40,7 @@
 #include "api/client_tokens.hh"
 #include "api/context.hh"
 #include "api/lambda/poller.hh"
+#include "api/meter.hh"
 #include "api/services.hh"
 #include "api/stream_trim.hh"
 #include "api/ttl_service.hh"
@@ -280,6 +281,11 @@ int main(int argc, char** argv) {
   services.add(pitr);
   services.start();
 
+  // Counters, GET /metrics and --enforce-throughput; outlives the router.
+  api::Meter meter(api::MeterOptions{.enforce_throughput = opt.enforce_throughput,
+                                     .burst_seconds = opt.throughput_burst_seconds},
+                   clock);
+
   // The router keeps a reference to api_config.
   api::ApiConfig api_config = api_config_of(opt, client_tokens.get());
   api_config.stream_options = stream_options;
@@ -287,6 +293,7 @@ int main(int argc, char** argv) {
   api_config.backups = backups.get();
   api_config.pitr = pitr.get();
   api_config.pitr_lag_seconds = opt.pitr_latest_lag_seconds;
+  api_config.meter = &meter;
   server::RouterConfig router_config;
   router_config.cors = opt.cors;
   router_config.shared_db = opt.shared_db;

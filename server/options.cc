@@ -117,6 +117,7 @@ Flag switch_flag(Args& args, Options& o) {
   else if (a == "--sync") o.sync = true;
   else if (a == "--version" || a == "-version") o.version = true;
   else if (a == "--log-requests") o.log_requests = true;
+  else if (a == "--enforce-throughput") o.enforce_throughput = true;
   else if (a == "--delay-transient-statuses" || a == "-delayTransientStatuses") return result(delay_flag(args, o));
   else if (a == "-optimizeDbBeforeStartup" || a == "-disableTelemetry") {}  // DynamoDB Local flags with no meaning here
   else return Flag::kNotMine;
@@ -207,6 +208,7 @@ Flag test_flag(Args& args, Options& o) {
   if (a == "--stream-retention-seconds") return result(seconds_value(args, o.stream_retention_seconds));
   if (a == "--pitr-latest-lag-seconds") return result(seconds_value(args, o.pitr_latest_lag_seconds, 0, 86400));
   if (a == "--stream-iterator-seconds") return result(seconds_value(args, o.stream_iterator_seconds));
+  if (a == "--throughput-burst-seconds") return result(seconds_value(args, o.throughput_burst_seconds));
   return Flag::kNotMine;
 }
 
@@ -282,6 +284,9 @@ A DynamoDB-compatible server.
                                accepted for DynamoDB Local compatibility; no effect
   --log-requests               log one line per request: time, request id,
                                operation, table, HTTP status, latency in ms
+  --enforce-throughput         throttle PROVISIONED tables at their provisioned
+                               capacity (plus DynamoDB's 300 s burst) with
+                               ProvisionedThroughputExceededException (default off)
   --version                    print the version and exit
   --help, -help                this text
 )";

@@ -23,6 +23,7 @@
 //   --lambda-function NAME=URL (repeatable)
 //   --lambda-poll-interval SECONDS (0.5)
 //   --log-requests                 one log line per request (off)
+//   --enforce-throughput           throttle PROVISIONED tables (off; api/meter.hh)
 //   --version                      print the version and exit
 //   -optimizeDbBeforeStartup, -disableTelemetry: accepted and ignored.
 //
@@ -65,6 +66,11 @@ struct Options {
   bool help = false;
   bool version = false;       // --version: print version_string() and exit 0
   bool log_requests = false;  // --log-requests: one info line per request (server/router.cc)
+  // --enforce-throughput: token buckets for PROVISIONED tables (api/meter.hh).
+  bool enforce_throughput = false;
+  // Hidden, for tests: the burst window of unused capacity the buckets keep
+  // (DynamoDB: 300 seconds).
+  double throughput_burst_seconds = 300;
   // Hidden, for tests: DynamoDB Streams' shard rollover, record retention
   // and shard iterator lifetime in seconds (defaults: 4 h, 24 h, 15 min).
   double stream_shard_rollover_seconds = 4 * 3600;

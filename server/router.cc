@@ -13,6 +13,7 @@
 #include "api/dispatch.hh"
 #include "api/errors.hh"
 #include "api/lambda/rest_api.hh"
+#include "api/meter.hh"
 #include "server/crc32.hh"
 #include "server/http_compression.hh"
 #include "server/http_headers.hh"
@@ -27,6 +28,7 @@ namespace {
 
 constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
 constexpr std::string_view kRunTtlPath = "/_ddbd/services/ttl/run";
+constexpr std::string_view kMetricsPath = "/metrics";
 
 // Calls the blocking `fn` on a thread of its own and resumes the caller on
 // its executor with the result, so no I/O thread waits for a sweep.  The
@@ -159,6 +161,14 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
     co_return std::move(res);
   }
 
+  // Prometheus scrape (api/meter.hh): unauthenticated, like the health check.
+  if ((req.method() == http::verb::get || req.method() == http::verb::head) && api_config_.meter &&
+      (req.target() == kMetricsPath || req.target().starts_with("/metrics?"))) {
+    res.body() = api_config_.meter->prometheus(engine_);
+    finish(res, request_id, "text/plain; version=0.0.4; charset=utf-8");
+    co_return std::move(res);
+  }
+
   if (req.method() == http::verb::post && req.target() == kRunTtlPath && config_.run_ttl_sweep) {
     co_await run_ttl_sweep(res, request_id);
     co_return std::move(res);
@@ -185,6 +195,7 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
 
   const BodyCoding out_coding = reply_coding(req);
   auto fail = [&](const api::ApiError& e) {
+    if (api_config_.meter) api_config_.meter->count_error(e.code());
     set_error(res, e);
     finish(res, request_id, reply_type, out_coding);
     return res;
@@ -278,6 +289,7 @@ asio::awaitable<void> Router::serve(HttpRequest& req, const api::OpInfo& op, Htt
   AuthRequest areq{req, req.body()};
   auto auth = auth_.authenticate(areq, clock_.now_seconds());
   if (auto* err = std::get_if<AuthError>(&auth)) {
+    if (api_config_.meter) api_config_.meter->count_error(err->code);
     set_error(res, api::ApiError(err->code, err->message));
     finish(res, request_id, reply_type, codings.reply);
     co_return;

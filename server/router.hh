@@ -5,6 +5,8 @@
 //                         answered Access-Control-Allow-Origin "*" unless
 //                         --cors lists origins)
 //   POST /                X-Amz-Target "DynamoDB_20120810.<Operation>" -> api::dispatch
+//   GET /metrics          Prometheus text format 0.0.4 (api/meter.hh);
+//                         unauthenticated, like the health check
 //   POST /_ddbd/services/ttl/run
 //                         runs a TTL sweep now and answers 200 {"deleted": N}
 //                         once a sweep that began after the request has

@@ -93,6 +93,7 @@ struct Plan {
 
 Plan plan_read(RequestContext& ctx, const BatchExecuteStatementRequest& req, const BatchStatement& b) {
   const partiql::Statement& s = *b.statement;
+  ctx.metering.access = Access::read;  // the table's read bucket admits it (api/meter.hh)
   if (s.index) throw ApiError::validation(std::string(kOnIndex));
   partiql::KeyRead r = partiql::plan_key_read(ctx, s, kNotSingle);
   Plan p;
@@ -108,6 +109,7 @@ Plan plan_read(RequestContext& ctx, const BatchExecuteStatementRequest& req, con
 
 Plan plan_write_statement(RequestContext& ctx, const BatchExecuteStatementRequest& req, const BatchStatement& b) {
   const partiql::Statement& s = *b.statement;
+  ctx.metering.access = Access::write;
   auto table = require_table(ctx, s.table, true);
   partiql::WritePlan plan = partiql::plan_write(s, *table, b.return_old_on_failure);
   Plan p;

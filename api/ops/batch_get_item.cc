@@ -3,7 +3,8 @@
 //
 // Up to 100 keys over one or more tables, each table with its own
 // projection and ConsistentRead, read from one snapshot.  Items beyond the
-// 16 MB response limit are returned in UnprocessedKeys.
+// 16 MB response limit, and with --enforce-throughput the keys a table's read
+// bucket cannot take (api/meter.hh), are returned in UnprocessedKeys.
 #include "api/ops/batch_get_item.hh"
 
 #include <limits>
@@ -11,7 +12,9 @@
 #include <set>
 
 #include "api/capacity.hh"
+#include "api/meter.hh"
 #include "api/ops/ops.hh"
+#include "api/ops/run.hh"
 
 namespace ddbd::api::ops {
 
@@ -73,8 +76,11 @@ ResolvedTable resolve(RequestContext& ctx, const BatchGetTable& t) {
 
 // The items of every key, or nullopt as soon as the items read pass
 // `give_up_bytes`.  Keys met once 16 MB are read are left unprocessed.
+// `admitted[ti]`: how many of table ti's keys --enforce-throughput lets
+// through (the rest are left unprocessed).
 std::optional<BatchGetItemResponse> read_items(RequestContext& ctx, const BatchGetItemRequest& req,
-                                               const std::vector<ResolvedTable>& tables, std::size_t give_up_bytes) {
+                                               const std::vector<ResolvedTable>& tables,
+                                               const std::vector<std::size_t>& admitted, std::size_t give_up_bytes) {
   BatchGetItemResponse resp;
   resp.responses.resize(tables.size());
   resp.unprocessed.resize(tables.size());
@@ -85,7 +91,7 @@ std::optional<BatchGetItemResponse> read_items(RequestContext& ctx, const BatchG
     const BatchGetTable& t = req.tables[ti];
     double units = 0;
     for (std::size_t ki = 0; ki < tables[ti].keys.size(); ++ki) {
-      if (bytes >= kMaxResponseBytes) {
+      if (bytes >= kMaxResponseBytes || ki >= admitted[ti]) {
         resp.unprocessed[ti].push_back(ki);
         continue;
       }
@@ -152,13 +158,46 @@ BatchGetItemRequest decode_batch_get_item(json::object body) {
   return req;
 }
 
+namespace {
+
+// With --enforce-throughput, how many keys of each table its read bucket
+// lets through: keys in request order while the units admitted before them
+// (each counted at its minimum, 1 unit or 0.5 for an eventually consistent
+// read, before it is read) do not exceed the table's headroom.  Throws
+// ProvisionedThroughputExceededException when no key at all is admitted, as
+// DynamoDB's BatchGetItem does.
+std::vector<std::size_t> admit_keys(RequestContext& ctx, const BatchGetItemRequest& req,
+                                    const std::vector<ResolvedTable>& tables) {
+  std::vector<std::size_t> admitted;
+  for (const ResolvedTable& t : tables) admitted.push_back(t.keys.size());
+  Meter* meter = ctx.config.meter;
+  if (!meter || !meter->options().enforce_throughput) return admitted;
+  std::size_t total = 0;
+  for (std::size_t ti = 0; ti < tables.size(); ++ti) {
+    const double headroom = meter->headroom(ctx, *tables[ti].table, Access::read);
+    const double unit = read_units(0, req.tables[ti].consistent_read);
+    std::size_t n = 0;
+    for (double used = 0; n < tables[ti].keys.size() && used <= headroom; ++n) used += unit;
+    if (n < admitted[ti]) meter->count_throttled(ctx, *tables[ti].table);
+    admitted[ti] = n;
+    total += n;
+  }
+  if (total == 0) throw Meter::throughput_exceeded();
+  return admitted;
+}
+
+}  // namespace
+
 asio::awaitable<BatchGetItemResponse> execute(RequestContext& ctx, const BatchGetItemRequest& req) {
+  // Keys are admitted one by one (admit_keys), not by require_table.
+  ctx.metering.access = Access::none;
   std::vector<ResolvedTable> tables;
   for (const auto& t : req.tables) tables.push_back(resolve(ctx, t));
+  const std::vector<std::size_t> admitted = admit_keys(ctx, req, tables);
   // Up to 1 MB of items (a Query page) is read on this thread; past that
   // they are read again on the heavy-work pool (issue 10, item 5).
-  auto resp = read_items(ctx, req, tables, ctx.heavy ? kInlineItemBytes : kNoLimit);
-  if (!resp) resp = co_await ctx.run_heavy([&] { return read_items(ctx, req, tables, kNoLimit); });
+  auto resp = read_items(ctx, req, tables, admitted, ctx.heavy ? kInlineItemBytes : kNoLimit);
+  if (!resp) resp = co_await ctx.run_heavy([&] { return read_items(ctx, req, tables, admitted, kNoLimit); });
   co_return std::move(*resp);
 }
 
@@ -184,6 +223,7 @@ std::string to_json(const BatchGetItemRequest& req, const BatchGetItemResponse& 
 Result batch_get_item(RequestContext& ctx, json::object body) {
   const BatchGetItemRequest req = decode_batch_get_item(body);
   const BatchGetItemResponse resp = co_await execute(ctx, req);
+  meter_response(ctx, resp);
   if (ctx.heavy && resp.item_bytes > kInlineItemBytes) co_return co_await ctx.run_heavy([&] { return to_json(req, resp); });
   co_return to_json(req, resp);
 }

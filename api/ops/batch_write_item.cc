@@ -5,11 +5,14 @@
 // whole batch is validated first (shape and counts, then tables exist, keys
 // match their schemas, items valid, no key twice); then every write goes
 // into one storage transaction (BatchWriteOp), so a batch is never half
-// applied.  Nothing is throttled yet, so UnprocessedItems is always empty.
+// applied.  With --enforce-throughput, the writes a table's token buckets
+// cannot take come back in UnprocessedItems (api/meter.hh).
+#include <algorithm>
 #include <set>
 
 #include "api/ops/batch_write_item.hh"
 #include "api/capacity.hh"
+#include "api/meter.hh"
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
 #include "api/write_ops.hh"
@@ -82,15 +85,16 @@ BatchWriteRequest decode_batch_write_item(json::object body) {
 }
 
 asio::awaitable<BatchWriteResponse> execute(RequestContext& ctx, const BatchWriteRequest& req) {
+  // Writes are admitted item by item below, not by require_table.
+  ctx.metering.access = Access::none;
   std::vector<ItemAction> actions;
+  std::vector<std::shared_ptr<const storage::TableDef>> tables;
   std::size_t n = 0;
   for (const auto& t : req.tables) n += t.entries.size();
   actions.reserve(n);
-  BatchWriteResponse resp;
   std::set<std::string> seen;
   for (const auto& t : req.tables) {
     auto table = require_table(ctx, t.name, true);
-    resp.capacity.push_back(ConsumedCapacity{.table_name = table->name});
     for (const auto& e : t.entries) {
       ItemAction& a = actions.emplace_back();
       a.table = table;
@@ -105,7 +109,44 @@ asio::awaitable<BatchWriteResponse> execute(RequestContext& ctx, const BatchWrit
       if (!seen.insert(storage::stored_key(*table, a.key)).second)
         throw ApiError::validation("Provided list of item keys contains duplicates");
     }
+    tables.push_back(std::move(table));
   }
+
+  // With --enforce-throughput, each table takes writes in request order
+  // while the units taken before do not exceed its headroom (a delete
+  // counts its minimum, 1 unit, before it runs); the rest come back as
+  // UnprocessedItems.  When no write at all could be taken, the whole
+  // request fails, as DynamoDB's BatchWriteItem does.
+  BatchWriteResponse resp;
+  resp.unprocessed.resize(req.tables.size());
+  std::size_t processed = n;
+  if (Meter* meter = ctx.config.meter; meter && meter->options().enforce_throughput) {
+    std::vector<ItemAction> admitted;
+    admitted.reserve(n);
+    std::size_t ai = 0;
+    for (std::size_t ti = 0; ti < req.tables.size(); ++ti) {
+      const double headroom = meter->headroom(ctx, *tables[ti], Access::write);
+      double used = 0;
+      for (std::size_t ei = 0; ei < req.tables[ti].entries.size(); ++ei, ++ai) {
+        const auto& e = req.tables[ti].entries[ei];
+        if (used <= headroom) {
+          used += write_units(e.put ? item_size(e.item) : 0);
+          admitted.push_back(std::move(actions[ai]));
+        } else {
+          resp.unprocessed[ti].push_back(ei);
+        }
+      }
+      if (!resp.unprocessed[ti].empty()) meter->count_throttled(ctx, *tables[ti]);
+    }
+    processed = admitted.size();
+    if (processed == 0) throw Meter::throughput_exceeded();
+    actions = std::move(admitted);
+  }
+
+  // One entry per table in request order; the processed writes' units are
+  // added after the write.
+  for (const auto& t : tables) resp.capacity.push_back(ConsumedCapacity{.table_name = t->name});
+  if (processed == 0) co_return resp;
   BatchWriteOp op(actions);
   BatchWriteOp::Result result;
   check_storage(co_await ctx.write(op, result));
@@ -120,6 +161,23 @@ std::string to_json(const BatchWriteRequest& req, const BatchWriteResponse& resp
   w.begin_object();
   w.key("UnprocessedItems");
   w.begin_object();
+  for (std::size_t ti = 0; ti < resp.unprocessed.size(); ++ti) {
+    if (resp.unprocessed[ti].empty()) continue;
+    const BatchWriteRequest::Table& t = req.tables[ti];
+    w.key(t.name);
+    w.begin_array();
+    for (std::size_t ei : resp.unprocessed[ti]) {
+      const BatchWriteRequest::Entry& e = t.entries[ei];
+      w.begin_object();
+      w.key(e.put ? "PutRequest" : "DeleteRequest");
+      w.begin_object();
+      w.key(e.put ? "Item" : "Key");
+      w.item(e.item);
+      w.end_object();
+      w.end_object();
+    }
+    w.end_array();
+  }
   w.end_object();
   write_collection_metrics(w, resp.metrics);
   write_consumed_capacity(w, req.capacity, resp.capacity);

@@ -26,7 +26,10 @@ struct BatchWriteRequest {
 };
 
 struct BatchWriteResponse {
-  std::vector<ConsumedCapacity> capacity;  // one per table, in request order
+  std::vector<ConsumedCapacity> capacity;  // one per table, in request order (processed writes only)
+  // Per request table, the indexes of the entries not processed
+  // (UnprocessedItems: refused by --enforce-throughput).
+  std::vector<std::vector<std::size_t>> unprocessed;
   std::vector<TableCollectionMetrics> metrics;  // ReturnItemCollectionMetrics=SIZE
 };
 

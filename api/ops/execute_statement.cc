@@ -588,6 +588,7 @@ ExecuteStatementRequest decode_execute_statement(json::object body) {
 
 asio::awaitable<ExecuteStatementResponse> execute(RequestContext& ctx, const ExecuteStatementRequest& req) {
   const Statement& s = req.statement;
+  ctx.metering.access = s.is_read() ? Access::read : Access::write;  // which bucket admits it (api/meter.hh)
   auto table = require_table(ctx, s.table, true);
   ExecuteStatementResponse resp;
   if (s.is_read()) {

@@ -24,6 +24,7 @@
 
 #include "api/client_tokens.hh"
 #include "api/ops/ops.hh"
+#include "api/ops/run.hh"
 #include "api/ops/transact_get_items.hh"
 #include "api/ops/transact_write_items.hh"
 #include "api/partiql_members.hh"
@@ -132,6 +133,7 @@ ExecuteTransactionRequest decode_execute_transaction(json::object body) {
 
 asio::awaitable<ExecuteTransactionResponse> execute(RequestContext& ctx, const ExecuteTransactionRequest& req) {
   ExecuteTransactionResponse resp;
+  ctx.metering.access = req.reads ? Access::read : Access::write;  // which buckets admit it (api/meter.hh)
   if (req.reads) {
     TransactGetItemsRequest gets;
     gets.return_consumed_capacity = req.capacity;
@@ -179,7 +181,9 @@ Result execute_transaction(RequestContext& ctx, json::object body) {
   const ExecuteTransactionRequest req = decode_execute_transaction(body);
   ClientTokenClaim claim(ctx, req.client_token, req.digest);
   if (const std::string* previous = claim.replay()) co_return *previous;
-  std::string response = to_json(req, co_await execute(ctx, req));
+  const auto resp = co_await execute(ctx, req);
+  meter_response(ctx, resp);
+  std::string response = to_json(req, resp);
   claim.complete(response);
   co_return response;
 }

@@ -26,6 +26,7 @@
 #include "api/capacity.hh"
 #include "api/client_tokens.hh"
 #include "api/ops/ops.hh"
+#include "api/ops/run.hh"
 #include "expressions/eval.hh"
 #include "expressions/parser.hh"
 
@@ -215,7 +216,9 @@ Result transact_write_items(RequestContext& ctx, json::object body) {
   const TransactWriteRequest req = decode_transact_write_items(body);
   ClientTokenClaim claim(ctx, req.client_token, req.digest);
   if (const std::string* previous = claim.replay()) co_return *previous;
-  std::string response = to_json(req, co_await execute(ctx, req));
+  const auto resp = co_await execute(ctx, req);
+  meter_response(ctx, resp);
+  std::string response = to_json(req, resp);
   claim.complete(response);
   co_return response;
 }

@@ -142,6 +142,20 @@ TEST(Options, HelpKeepsParsing) {
   EXPECT_EQ(error_of({"-h", "--port", "x"}), "invalid port: x");
 }
 
+TEST(Options, EnforceThroughput) {
+  auto o = parse({});
+  ASSERT_TRUE(o);
+  EXPECT_FALSE(o->enforce_throughput);
+  EXPECT_EQ(o->throughput_burst_seconds, 300);
+  o = parse({"--enforce-throughput", "--throughput-burst-seconds", "0.5"});
+  ASSERT_TRUE(o);
+  EXPECT_TRUE(o->enforce_throughput);
+  EXPECT_EQ(o->throughput_burst_seconds, 0.5);
+  EXPECT_EQ(error_of({"--throughput-burst-seconds", "0"}), "invalid --throughput-burst-seconds value: 0");
+  EXPECT_NE(usage().find("--enforce-throughput"), std::string::npos);
+  EXPECT_EQ(usage().find("--throughput-burst-seconds"), std::string::npos) << "a hidden test flag";
+}
+
 TEST(Options, VersionAndLogRequests) {
   auto o = parse({});
   ASSERT_TRUE(o);

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "api/context.hh"
+#include "api/meter.hh"
 #include "server/auth.hh"
 #include "server/crc32.hh"
 #include "server/sigv4.hh"
@@ -91,6 +92,24 @@ TEST_F(RouterTest, HealthCheck) {
   EXPECT_EQ(res[http::field::content_type], "text/plain");
   EXPECT_EQ(res["x-amzn-RequestId"].size(), 52u);
   EXPECT_EQ(res["x-amz-crc32"], std::to_string(crc32(res.body())));
+}
+
+TEST_F(RouterTest, MetricsCountRequestsAndErrors) {
+  EXPECT_EQ(route(HttpRequest{http::verb::get, "/metrics", 11}).result(), http::status::not_found)
+      << "no meter, no endpoint";
+  api::Meter meter(api::MeterOptions{}, clock_);
+  api_config_.meter = &meter;
+  EXPECT_EQ(route(post("DynamoDB_20120810.ListTables", "{}")).result(), http::status::ok);
+  EXPECT_EQ(route(post("DynamoDB_20120810.ListTables", "{")).result(), http::status::bad_request);
+  EXPECT_EQ(route(post("DynamoDB_20120810.Nope", "{}")).result(), http::status::bad_request);
+  HttpResponse res = route(HttpRequest{http::verb::get, "/metrics", 11});
+  api_config_.meter = nullptr;
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_EQ(res[http::field::content_type], "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_TRUE(has(res, "ddbd_requests_total{namespace=\"\",table=\"\",operation=\"ListTables\"} 2\n")) << res.body();
+  EXPECT_TRUE(has(res, "ddbd_errors_total{type=\"SerializationException\"} 1\n")) << res.body();
+  EXPECT_TRUE(has(res, "ddbd_errors_total{type=\"UnknownOperationException\"} 1\n")) << res.body();
+  EXPECT_TRUE(has(res, "ddbd_request_duration_seconds_count{operation=\"ListTables\"} 2\n")) << res.body();
 }
 
 TEST_F(RouterTest, KnownTargetReachesItsOperation) {

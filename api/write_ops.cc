@@ -5,6 +5,7 @@
 #include "api/capacity.hh"
 #include "api/json_writer.hh"
 #include "api/legacy_params.hh"
+#include "api/meter.hh"
 #include "expressions/eval.hh"
 #include "expressions/parser.hh"
 
@@ -288,6 +289,9 @@ asio::awaitable<SingleWriteResponse> execute(RequestContext& ctx, const SingleWr
   storage::Status st = co_await ctx.write(op, result);
   WriteOutcome& out = result.out;
   if (out.too_big) throw ApiError::validation("Item size to update has exceeded the maximum allowed size");
+  // A failed condition still consumes write capacity; the error answer
+  // carries none, so the meter hears of it here.
+  if (out.condition_failed && ctx.config.meter) ctx.config.meter->consumed(ctx, action_capacity(action, out));
   req.cond.finish(out);
   check_storage(st);
 

@@ -58,6 +58,7 @@ enum Tag : uint32_t {
   kRestoreInProgress = 46,
   kRestoreSourceTableId = 47,
   // 50-59: capacity.
+  kOnDemandSwitch = 50,  // repeated
 };
 
 // Index sub-fields.  On disk: frozen.
@@ -189,6 +190,7 @@ void encode_table_def(const TableDef& d, std::string& out) {
   field_double(out, kLastIncrease, d.last_increase_time);
   field_double(out, kLastDecrease, d.last_decrease_time);
   field_u64(out, kDecreasesToday, static_cast<uint64_t>(d.decreases_today));
+  for (double t : d.on_demand_switch_times) field_double(out, kOnDemandSwitch, t);
   for (const auto& [k, v] : d.tags) {
     std::string p;
     put_bytes(p, k);
@@ -256,6 +258,7 @@ bool decode_table_def(std::string_view in, TableDef& d) {
       case kLastIncrease: if (!as_u64(p, v)) return false; d.last_increase_time = std::bit_cast<double>(v); break;
       case kLastDecrease: if (!as_u64(p, v)) return false; d.last_decrease_time = std::bit_cast<double>(v); break;
       case kDecreasesToday: if (!as_u64(p, v)) return false; d.decreases_today = static_cast<int64_t>(v); break;
+      case kOnDemandSwitch: if (!as_u64(p, v)) return false; d.on_demand_switch_times.push_back(std::bit_cast<double>(v)); break;
       case kTag: {
         std::string_view k, val;
         if (!get_bytes(p, k) || !get_bytes(p, val)) return false;

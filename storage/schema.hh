@@ -69,6 +69,9 @@ struct TableDef {
   double last_increase_time = 0;
   double last_decrease_time = 0;
   int64_t decreases_today = 0;
+  // When the table last switched from PROVISIONED to PAY_PER_REQUEST (the
+  // most recent few, for DynamoDB's limit of 4 such switches in 24 hours).
+  std::vector<double> on_demand_switch_times;
   std::vector<std::pair<std::string, std::string>> tags;
   bool deletion_protection = false;
   std::string table_class = "STANDARD";

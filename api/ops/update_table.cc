@@ -133,6 +133,22 @@ void check_decrease_allowed(const storage::TableDef& def, double now) {
                      ". Next decrease can be made at " + limit_time_text(next));
 }
 
+// DynamoDB's limit on switching to on-demand: 4 switches from PROVISIONED
+// to PAY_PER_REQUEST in a rolling 24 hours (switching back is not limited).
+// Records the switch in `def` when allowed.
+constexpr std::size_t kOnDemandSwitchesPerDay = 4;
+constexpr double kOnDemandSwitchWindow = 86400;
+
+void record_on_demand_switch(storage::TableDef& def, double now) {
+  auto& times = def.on_demand_switch_times;
+  std::erase_if(times, [&](double t) { return t <= now - kOnDemandSwitchWindow; });
+  if (times.size() >= kOnDemandSwitchesPerDay)
+    throw ApiError(ErrorCode::LimitExceededException,
+                   "Subscriber limit exceeded: Update to PayPerRequest mode are limited to " +
+                       std::to_string(kOnDemandSwitchesPerDay) + " times in 1 day(s).");
+  times.push_back(now);
+}
+
 // BillingMode and ProvisionedThroughput against the table's current ones.
 void apply_billing(const UpdateTableRequest& req, storage::TableDef& def, double now) {
   const std::string mode = req.billing_mode.value_or(def.billing_mode);
@@ -142,6 +158,7 @@ void apply_billing(const UpdateTableRequest& req, storage::TableDef& def, double
       throw ApiError::validation(
           "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
     if (def.billing_mode != mode) {
+      record_on_demand_switch(def, now);
       def.billing_mode_last_update = now;
       def.read_capacity = def.write_capacity = 0;
     }

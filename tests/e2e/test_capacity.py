@@ -400,3 +400,30 @@ def test_fifth_decrease_in_a_day_is_refused(client, table_name):
         throughput(8, 10)
     finally:
         client.delete_table(TableName=name)
+
+
+def test_fifth_switch_to_on_demand_in_a_day_is_refused(client, table_name):
+    """Provisioned -> on-demand at most 4 times in a rolling 24 hours;
+    on-demand -> provisioned is not limited.  A refused switch changes
+    nothing."""
+    name = table_name("capsw")
+    pt = {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
+    client.create_table(TableName=name, AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                        KeySchema=key_schema("pk"), ProvisionedThroughput=pt)
+    try:
+        for _ in range(4):
+            client.update_table(TableName=name, BillingMode="PAY_PER_REQUEST")
+            client.update_table(TableName=name, BillingMode="PROVISIONED", ProvisionedThroughput=pt)
+        with pytest.raises(botocore.exceptions.ClientError) as e:
+            client.update_table(TableName=name, BillingMode="PAY_PER_REQUEST")
+        assert e.value.response["Error"]["Code"] == "LimitExceededException"
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        assert e.value.response["Error"]["Message"] == (
+            "Subscriber limit exceeded: Update to PayPerRequest mode are limited to 4 times in 1 day(s).")
+        d = client.describe_table(TableName=name)["Table"]
+        assert d["BillingModeSummary"]["BillingMode"] == "PROVISIONED"
+        assert d["ProvisionedThroughput"]["ReadCapacityUnits"] == 5
+        # Throughput changes while provisioned are still accepted.
+        client.update_table(TableName=name, ProvisionedThroughput={"ReadCapacityUnits": 6, "WriteCapacityUnits": 5})
+    finally:
+        client.delete_table(TableName=name)

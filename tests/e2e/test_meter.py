@@ -98,6 +98,33 @@ def test_metrics_follow_a_known_workload(server, client, table_name):
     assert value(after, "ddbd_request_duration_seconds_sum", operation="PutItem") > 0
 
 
+def test_failed_conditions_and_index_writes_are_counted(server, client, table_name):
+    """A ConditionalCheckFailed write still consumes write units (its answer
+    carries none), and a GSI's writes are counted under its name."""
+    t = table_name("meterc")
+    client.create_table(
+        TableName=t, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                              {"AttributeName": "g", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[{"IndexName": "byg", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                 "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+    before, _, _ = scrape(server.url)
+    client.put_item(TableName=t, Item={"pk": {"S": "a"}, "g": {"S": "x"}})  # table 1, byg 1
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        client.put_item(TableName=t, Item={"pk": {"S": "a"}, "g": {"S": "y"}},
+                        ConditionExpression="attribute_not_exists(pk)")  # table 1, nothing written
+    assert err(e)[0] == "ConditionalCheckFailedException"
+    after, _, _ = scrape(server.url)
+
+    def delta(name, **labels):
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert delta("ddbd_consumed_write_capacity_units_total", namespace=NS, table=t, index="") == 2
+    assert delta("ddbd_consumed_write_capacity_units_total", namespace=NS, table=t, index="byg") == 1
+    assert delta("ddbd_errors_total", type="ConditionalCheckFailedException") == 1
+
+
 def test_errors_are_counted_by_type(server, client, table_name):
     before, _, _ = scrape(server.url)
     with pytest.raises(botocore.exceptions.ClientError):

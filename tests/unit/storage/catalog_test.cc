@@ -47,6 +47,7 @@ TableDef full_table() {
   d.last_increase_time = 1764000003;
   d.last_decrease_time = 1764000004;
   d.decreases_today = 2;
+  d.on_demand_switch_times = {1764000005, 1764000006.5};
   d.tags = {{"env", "test"}, {"team", ""}};
   d.deletion_protection = true;
   d.table_class = "STANDARD_INFREQUENT_ACCESS";
@@ -118,6 +119,7 @@ void expect_same(const TableDef& a, const TableDef& b) {
   EXPECT_EQ(a.last_increase_time, b.last_increase_time);
   EXPECT_EQ(a.last_decrease_time, b.last_decrease_time);
   EXPECT_EQ(a.decreases_today, b.decreases_today);
+  EXPECT_EQ(a.on_demand_switch_times, b.on_demand_switch_times);
   EXPECT_EQ(a.tags, b.tags);
   EXPECT_EQ(a.deletion_protection, b.deletion_protection);
   EXPECT_EQ(a.table_class, b.table_class);

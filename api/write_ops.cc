@@ -131,13 +131,16 @@ storage::Status TransactWriteOp::run(storage::WriteTxn& txn, TransactOutcome& ou
   return storage::Status::ok;
 }
 
-storage::Status BatchWriteOp::run(storage::WriteTxn& txn, std::vector<WriteOutcome>& out) const {
-  out.resize(actions_.size());
+storage::Status BatchWriteOp::run(storage::WriteTxn& txn, std::vector<ConsumedCapacity>& out) const {
+  out.clear();
+  out.reserve(actions_.size());
+  WriteOutcome o;
   for (std::size_t i = 0; i < actions_.size(); ++i) {
     const ItemAction& a = actions_[i];
     const bool put = a.kind == ActionKind::put;
-    out[i].had_old = txn.get(*a.table, a.key, &out[i].old_item);
-    out[i].writes = put || out[i].had_old;
+    o.had_old = txn.get(*a.table, a.key, &o.old_item);
+    o.writes = put || o.had_old;
+    out.push_back(action_capacity(a, o));
     storage::Status s = put ? txn.put(*a.table, *a.item) : txn.erase(*a.table, a.key);
     // Deleting a missing item is no error; a missing table is.
     if (!put && s == storage::Status::not_found && txn.find_table(a.table->ns, a.table->name)) continue;

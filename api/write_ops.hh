@@ -94,15 +94,16 @@ class TransactWriteOp final : public storage::WriteOpOf<TransactOutcome> {
   const std::vector<ItemAction>& actions_;
 };
 
-// Puts and deletes without conditions, all in the one transaction.  Each
-// action's outcome holds the item it replaced or deleted (had_old,
-// old_item) and whether it wrote, for action_capacity().
-class BatchWriteOp final : public storage::WriteOpOf<std::vector<WriteOutcome>> {
+// Puts and deletes without conditions, all in the one transaction.  The
+// result is each action's action_capacity(), computed from the item it
+// replaces or deletes as it is read (one item buffer for the whole batch:
+// a batch of big items never holds all their old images at once).
+class BatchWriteOp final : public storage::WriteOpOf<std::vector<ConsumedCapacity>> {
  public:
   explicit BatchWriteOp(const std::vector<ItemAction>& a) : actions_(a) {}
 
  protected:
-  storage::Status run(storage::WriteTxn& txn, std::vector<WriteOutcome>& out) const override;
+  storage::Status run(storage::WriteTxn& txn, std::vector<ConsumedCapacity>& out) const override;
 
  private:
   const std::vector<ItemAction>& actions_;

@@ -151,7 +151,7 @@ asio::awaitable<BatchWriteResponse> execute(RequestContext& ctx, const BatchWrit
   BatchWriteOp::Result result;
   check_storage(co_await ctx.write(op, result));
   // Each table's entry (in request order) sums its items' writes.
-  for (std::size_t i = 0; i < actions.size(); ++i) merge_capacity(resp.capacity, action_capacity(actions[i], result.out[i]));
+  for (std::size_t i = 0; i < actions.size(); ++i) merge_capacity(resp.capacity, result.out[i]);
   if (req.item_collection_metrics) resp.metrics = collection_metrics(ctx, actions);
   co_return resp;
 }

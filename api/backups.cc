@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstring>
 
-#include "api/lambda/poller.hh"
 #include "storage/encoded_item.hh"
 #include "storage/item_codec.hh"
 
@@ -48,7 +47,7 @@ std::string chunk_key(std::string_view id, uint32_t n) {
 }
 
 storage::Status wait_write(const ServiceContext& ctx, std::shared_ptr<const storage::WriteOp> op, std::stop_token stop) {
-  return lambda::submit_and_wait(ctx.engine, std::move(op), stop);
+  return submit_and_wait(ctx.engine, std::move(op), stop);
 }
 
 std::shared_ptr<spdlog::logger> logger() {

@@ -6,14 +6,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <condition_variable>
 #include <limits>
 #include <map>
 #include <optional>
 #include <unordered_map>
 
 #include "api/backups.hh"
-#include "api/lambda/poller.hh"
 #include "storage/encoded_item.hh"
 #include "storage/item_codec.hh"
 
@@ -88,32 +86,6 @@ class TrimOp final : public storage::WriteOpOf<TrimOutcome> {
   double now_;
   std::size_t budget_;
 };
-
-// Submits `op` with `result` and waits (io_error when `stop` comes first;
-// both stay alive until the engine is done with them).
-template <class Op>
-storage::Status submit_with_result(storage::Engine& engine, std::shared_ptr<Op> op,
-                                   std::shared_ptr<typename Op::Result> result, std::stop_token stop) {
-  struct Shared {
-    std::mutex mu;
-    std::condition_variable cv;
-    bool done = false;
-    storage::Status status = storage::Status::ok;
-  };
-  auto sh = std::make_shared<Shared>();
-  engine.submit(*op, *result, [sh, op, result](storage::Status s) {
-    std::lock_guard lock(sh->mu);
-    sh->done = true;
-    sh->status = s;
-    sh->cv.notify_all();
-  });
-  std::unique_lock lock(sh->mu);
-  while (!sh->done) {
-    if (stop.stop_requested()) return storage::Status::io_error;
-    sh->cv.wait_for(lock, std::chrono::milliseconds(50));
-  }
-  return sh->status;
-}
 
 }  // namespace
 
@@ -309,7 +281,7 @@ void PitrService::trim(const ServiceContext& ctx, std::stop_token stop) {
   while (!stop.stop_requested()) {
     auto op = std::make_shared<TrimOp>(ctx.engine, ctx.clock.now_seconds(), kBudget);
     auto result = std::make_shared<TrimOp::Result>();
-    const storage::Status st = submit_with_result(ctx.engine, op, result, stop);
+    const storage::Status st = submit_and_wait(ctx.engine, op, result, stop);
     if (st != storage::Status::ok || result->out.deleted < kBudget) return;
   }
 }
@@ -323,7 +295,7 @@ void PitrService::run_restore(const ServiceContext& ctx, const Job& job, std::st
   const double t = target->restore_time;
   auto abandon = [&](std::string_view why) {
     logger()->error("pitr: the restore of table {} cannot complete ({}); deleting it", job.table_name, why);
-    lambda::submit_and_wait(ctx.engine, std::make_shared<AbandonRestoreOp>(job.ns, job.table_name, job.table_id), stop);
+    submit_and_wait(ctx.engine, std::make_shared<AbandonRestoreOp>(job.ns, job.table_name, job.table_id), stop);
   };
   if (!source) return abandon("the source table was deleted");
   storage::ReadTxn txn = ctx.engine.begin_read();
@@ -336,7 +308,7 @@ void PitrService::run_restore(const ServiceContext& ctx, const Job& job, std::st
   bool failed = false, gone = false;
   auto flush = [&]() {
     if (chunk.empty()) return true;
-    auto st = lambda::submit_and_wait(
+    auto st = submit_and_wait(
         ctx.engine, std::make_shared<RestoreChunkOp>(job.ns, job.table_name, job.table_id, std::move(chunk)), stop);
     chunk.clear();
     if (st == storage::Status::aborted) gone = true;
@@ -354,7 +326,7 @@ void PitrService::run_restore(const ServiceContext& ctx, const Job& job, std::st
     if (gone) return;
     throw std::runtime_error("writing a chunk failed");
   }
-  lambda::submit_and_wait(ctx.engine, std::make_shared<FinishRestoreOp>(job.ns, job.table_name, job.table_id), stop);
+  submit_and_wait(ctx.engine, std::make_shared<FinishRestoreOp>(job.ns, job.table_name, job.table_id), stop);
 }
 
 }  // namespace ddbd::api

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "storage/engine.hh"
+
 #include <algorithm>
 #include <cstdint>
 #include <stdexcept>
@@ -126,6 +128,38 @@ void Services::loop(Worker& w, std::stop_token stop) {
     w.finished = run;
     w.cv.notify_all();
   }
+}
+
+storage::Status submit_and_wait(storage::Engine& engine, std::shared_ptr<const storage::WriteOp> op,
+                                std::shared_ptr<storage::WriteResult> result, std::stop_token stop) {
+  struct Shared {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    storage::Status status = storage::Status::ok;
+    std::shared_ptr<const storage::WriteOp> op;
+    std::shared_ptr<storage::WriteResult> result;
+  };
+  auto sh = std::make_shared<Shared>();
+  sh->op = std::move(op);
+  sh->result = std::move(result);
+  engine.submit(*sh->op, *sh->result, [sh](storage::Status s) {
+    std::lock_guard lock(sh->mu);
+    sh->done = true;
+    sh->status = s;
+    sh->cv.notify_all();
+  });
+  std::unique_lock lock(sh->mu);
+  while (!sh->done) {
+    if (stop.stop_requested()) return storage::Status::io_error;
+    sh->cv.wait_for(lock, std::chrono::milliseconds(50));
+  }
+  return sh->status;
+}
+
+storage::Status submit_and_wait(storage::Engine& engine, std::shared_ptr<const storage::WriteOp> op,
+                                std::stop_token stop) {
+  return submit_and_wait(engine, std::move(op), std::make_shared<storage::NoResult>(), stop);
 }
 
 }  // namespace ddbd::api

@@ -28,6 +28,8 @@
 #include <thread>
 #include <vector>
 
+#include "storage/types.hh"
+
 namespace spdlog {
 class logger;
 }
@@ -35,6 +37,8 @@ class logger;
 namespace ddbd::storage {
 class Clock;
 class Engine;
+class WriteOp;
+class WriteResult;
 }  // namespace ddbd::storage
 
 namespace ddbd::api {
@@ -47,6 +51,16 @@ struct ServiceContext {
   storage::Engine& engine;
   const storage::Clock& clock;
 };
+
+// Submits `op` to the engine's group commit from a service thread and waits
+// for its outcome, `result` filled in (the overload without one: an op with
+// no result); io_error when `stop` is requested first (the op then
+// completes, or not, on its own).  The completion owns `op` and `result`
+// until the engine is done with them.
+storage::Status submit_and_wait(storage::Engine& engine, std::shared_ptr<const storage::WriteOp> op,
+                                std::shared_ptr<storage::WriteResult> result, std::stop_token stop);
+storage::Status submit_and_wait(storage::Engine& engine, std::shared_ptr<const storage::WriteOp> op,
+                                std::stop_token stop);
 
 class Service {
  public:

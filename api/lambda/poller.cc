@@ -3,8 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <condition_variable>
-#include <mutex>
 
 #include "api/lambda/event_json.hh"
 #include "api/lambda/filter.hh"
@@ -48,33 +46,6 @@ std::map<std::string, std::string> load_checkpoints(const storage::ReadTxn& txn,
 }
 
 }  // namespace
-
-storage::Status submit_and_wait(storage::Engine& engine, std::shared_ptr<const storage::WriteOp> op,
-                                std::stop_token stop) {
-  struct Shared {
-    std::mutex mu;
-    std::condition_variable cv;
-    bool done = false;
-    storage::Status status = storage::Status::ok;
-    storage::NoResult result;
-    std::shared_ptr<const storage::WriteOp> op;
-  };
-  auto sh = std::make_shared<Shared>();
-  sh->op = std::move(op);
-  // The callback owns the op and result until the engine is done with them.
-  engine.submit(*sh->op, sh->result, [sh](storage::Status s) {
-    std::lock_guard lock(sh->mu);
-    sh->done = true;
-    sh->status = s;
-    sh->cv.notify_all();
-  });
-  std::unique_lock lock(sh->mu);
-  while (!sh->done) {
-    if (stop.stop_requested()) return storage::Status::io_error;
-    sh->cv.wait_for(lock, std::chrono::milliseconds(50));
-  }
-  return sh->status;
-}
 
 Poller::Poller(InvokeConfig config, std::chrono::milliseconds interval, streams::StoreOptions stream_options)
     : config_(std::move(config)), stream_options_(stream_options), interval_(interval) {

@@ -71,9 +71,4 @@ class Poller final : public Service {
   std::map<std::string, ShardState> state_;  // by mapping UUID
 };
 
-// Submits `op` and waits for its outcome; io_error when `stop` is requested
-// first (the op then completes, or not, on its own).
-storage::Status submit_and_wait(storage::Engine& engine, std::shared_ptr<const storage::WriteOp> op,
-                                std::stop_token stop);
-
 }  // namespace ddbd::api::lambda

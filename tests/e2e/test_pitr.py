@@ -7,15 +7,14 @@ completes after the restart; the AWS CLI."""
 import json
 import math
 import os
-import shutil
 import subprocess
 import time
 
 import pytest
 
+from conftest import AWS_CLI as AWS
 from conftest import DdbdServer, create_simple_table, error_message, error_type, index, key_schema, raw_post, rejected
-
-AWS = shutil.which("aws")
+from test_backups import by_key, scan_all, wait_active
 ARN_PREFIX = "arn:aws:dynamodb:us-east-1:000000000000:table/"
 
 
@@ -31,32 +30,6 @@ def pitr_server(tmp_path_factory):
 @pytest.fixture
 def pc(pitr_server):
     return pitr_server.client()
-
-
-def wait_active(client, name, timeout=60):
-    deadline = time.monotonic() + timeout
-    while True:
-        t = client.describe_table(TableName=name)["Table"]
-        if t["TableStatus"] == "ACTIVE":
-            return t
-        assert time.monotonic() < deadline, t
-        time.sleep(0.05)
-
-
-def scan_all(client, name, **kw):
-    items, start = [], None
-    while True:
-        if start:
-            kw["ExclusiveStartKey"] = start
-        r = client.scan(TableName=name, ConsistentRead=True, **kw)
-        items += r["Items"]
-        start = r.get("LastEvaluatedKey")
-        if not start:
-            return items
-
-
-def by_key(items):
-    return {(i["pk"]["S"], i.get("sk", {}).get("S")): i for i in items}
 
 
 def enable(client, name):

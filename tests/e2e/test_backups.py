@@ -388,7 +388,7 @@ def test_continuous_backups(server, client, table_name):
              SourceTableName=name, TargetTableName=table_name("pt"), UseLatestRestorableTime=True)
 
 
-@pytest.mark.skipif(AWS is None, reason="aws CLI not installed")
+@pytest.mark.skipif(AWS is None, reason="AWS CLI not installed, or DDBD_E2E_NO_CLI=1")
 def test_cli(server, table_name):
     def aws(*args, check=True):
         env = dict(os.environ)

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from conftest import AWS_CLI as AWS  # noqa: E402
-pytestmark = pytest.mark.skipif(AWS is None, reason="aws CLI not installed")
+pytestmark = pytest.mark.skipif(AWS is None, reason="AWS CLI not installed, or DDBD_E2E_NO_CLI=1")
 
 
 def aws(server, *args, akid="AKIDCLI", check=True):

@@ -403,7 +403,7 @@ def test_per_function_endpoint_and_missing_endpoint(handler, tmp_path):
         srv.stop()
 
 
-@pytest.mark.skipif(AWS is None, reason="aws CLI not installed")
+@pytest.mark.skipif(AWS is None, reason="AWS CLI not installed, or DDBD_E2E_NO_CLI=1")
 def test_aws_cli_create_event_source_mapping(ddbd, handler):
     arn = stream_table(ddbd.client(), "cli")
     env = dict(os.environ, AWS_ACCESS_KEY_ID=DEFAULT_AKID, AWS_SECRET_ACCESS_KEY=DEFAULT_SECRET,

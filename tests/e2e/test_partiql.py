@@ -90,7 +90,7 @@ def aws(server, *args, akid):
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
 
 
-@pytest.mark.skipif(AWS is None, reason="aws CLI not installed")
+@pytest.mark.skipif(AWS is None, reason="AWS CLI not installed, or DDBD_E2E_NO_CLI=1")
 def test_issue_commands_through_the_cli(server):
     akid = "AKIDPARTIQLCLI"
     p = aws(server, "create-table", "--table-name", "Users",

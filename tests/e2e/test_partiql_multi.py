@@ -457,7 +457,7 @@ def aws(server, *args, check=True):
     return p
 
 
-@pytest.mark.skipif(AWS is None, reason="aws CLI not installed")
+@pytest.mark.skipif(AWS is None, reason="AWS CLI not installed, or DDBD_E2E_NO_CLI=1")
 def test_cli_batch_and_transaction(server, client, users):
     p = aws(server, "batch-execute-statement", "--statements", json.dumps([
         {"Statement": f"INSERT INTO \"{users}\" VALUE {{'pk': 'c1', 'n': 1}}"},

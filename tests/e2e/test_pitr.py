@@ -298,7 +298,7 @@ def test_restore_survives_kill(server_factory, table_name):
     assert len(scan_all(c, src)) == 2000
 
 
-@pytest.mark.skipif(AWS is None, reason="aws CLI not installed")
+@pytest.mark.skipif(AWS is None, reason="AWS CLI not installed, or DDBD_E2E_NO_CLI=1")
 def test_cli(pitr_server, table_name):
     def aws(*args, check=True):
         env = dict(os.environ)

@@ -402,7 +402,7 @@ def test_restart_keeps_stream(server_factory, table_name):
 from conftest import AWS_CLI as AWS  # noqa: E402
 
 
-@pytest.mark.skipif(AWS is None, reason="aws CLI not installed")
+@pytest.mark.skipif(AWS is None, reason="AWS CLI not installed, or DDBD_E2E_NO_CLI=1")
 def test_aws_cli_dynamodbstreams(client, server, table_name):
     name = table_name("c")
     arn = make_table(client, name)["LatestStreamArn"]

@@ -408,7 +408,7 @@ def test_settings_validation(server, table_name):
 
 # ---- the AWS CLI ----
 
-@pytest.mark.skipif(AWS is None, reason="aws CLI not installed")
+@pytest.mark.skipif(AWS is None, reason="AWS CLI not installed, or DDBD_E2E_NO_CLI=1")
 def test_cli_tags(server, table_name):
     name = table_name("CliTags")
     akid = "AKIDCLI"

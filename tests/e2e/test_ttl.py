@@ -296,7 +296,7 @@ def test_invalid_ttl_interval_is_refused():
 from conftest import AWS_CLI as AWS  # noqa: E402
 
 
-@pytest.mark.skipif(AWS is None, reason="aws CLI not installed")
+@pytest.mark.skipif(AWS is None, reason="AWS CLI not installed, or DDBD_E2E_NO_CLI=1")
 def test_aws_cli(ttl_server, table_name):
     env = dict(os.environ)
     env.update({"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",

@@ -4,6 +4,7 @@ Run with:  /usr/bin/python3 -m pytest tests/e2e
 The binary defaults to <repo>/build/ddbd; override with DDBD_BIN.
 """
 
+import atexit
 import contextlib
 import datetime
 import http.client
@@ -58,6 +59,20 @@ REGION = "us-east-1"
 TARGET_PREFIX = "DynamoDB_20120810."
 
 
+# Each server's stderr goes to a temporary file that tests may read after the
+# server stopped; they are removed when the test process exits.
+_STDERR_FILES = []
+
+
+@atexit.register
+def _remove_stderr_files():
+    for path in _STDERR_FILES:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
 class DdbdServer:
     """One ddbd process bound to 127.0.0.1 on a kernel-chosen port."""
 
@@ -88,6 +103,7 @@ class DdbdServer:
         cmd += self.args
         fd, self._stderr_path = tempfile.mkstemp(prefix="ddbd-stderr-", suffix=".log")
         os.close(fd)
+        _STDERR_FILES.append(self._stderr_path)
         stderr_f = open(self._stderr_path, "wb")
         t0 = time.monotonic()
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr_f,

@@ -10,6 +10,7 @@
 #include "expressions/eval.hh"
 #include "expressions/parser.hh"
 #include "storage/encoded_item.hh"
+#include "storage/key_codec.hh"
 
 namespace ddbd::api {
 
@@ -25,13 +26,17 @@ std::string_view select_name(Select s) {
   return "ALL_ATTRIBUTES";
 }
 
-// Key conditions admit only indexable operators.
-void check_key_condition_operators(const std::vector<expr::LegacyCondition>& conds) {
+// Legacy KeyConditions: each condition's AttributeValueList, then one or
+// two conditions; the rest needs the key schema (extract_legacy_key_range).
+std::vector<expr::LegacyCondition> decode_key_conditions(json::object key_conditions) {
+  auto conds = decode_legacy_conditions(key_conditions);
   for (const auto& c : conds) {
-    const std::string op = c.op.value_or("");
-    if (op != "EQ" && op != "LE" && op != "LT" && op != "GE" && op != "GT" && op != "BEGINS_WITH" && op != "BETWEEN")
-      throw ApiError::validation("Attempted conditional constraint is not an indexable operation");
+    if (!c.op) throw ApiError::validation("One or more parameter values were invalid: Invalid ComparisonOperator: null");
+    static const std::vector<AttributeValue> kNone;
+    expr::check_comparison_arguments(*c.op, c.values ? *c.values : kNone);
   }
+  if (conds.empty() || conds.size() > 2) throw ApiError::validation("Conditions can be of length 1 or 2 only");
+  return conds;
 }
 
 // The legacy AttributesToGet as projection paths ("Duplicate value in
@@ -109,15 +114,18 @@ std::unique_ptr<ReadExpressions> decode_read_expressions(json::object body, bool
   auto conditional_operator = get_string(body, "ConditionalOperator");
   auto attributes_to_get = get_array(body, "AttributesToGet");
 
+  // KeyConditions mixes only with KeyConditionExpression: DynamoDB takes it
+  // with FilterExpression and ProjectionExpression.
   std::vector<std::string_view> legacy, expressions;
   if (attributes_to_get) legacy.push_back("AttributesToGet");
-  if (key_conditions) legacy.push_back("KeyConditions");
   if (legacy_filter) legacy.push_back(filter_member);
   if (conditional_operator) legacy.push_back("ConditionalOperator");
+  if (key_conditions && kc_text) legacy.push_back("KeyConditions");
   if (projection_text) expressions.push_back("ProjectionExpression");
   if (filter_text) expressions.push_back("FilterExpression");
   if (kc_text) expressions.push_back("KeyConditionExpression");
   check_no_mixing(legacy, expressions);
+  expr::check_conditional_operator(conditional_operator.has_value(), legacy_filter ? legacy_filter->size() : 0);
   if (query && !kc_text && !key_conditions)
     throw ApiError::validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
 
@@ -136,9 +144,7 @@ std::unique_ptr<ReadExpressions> decode_read_expressions(json::object body, bool
   if (!expressions.empty()) expr::check_all_used(params);
 
   if (key_conditions) {
-    auto conds = decode_legacy_conditions(*key_conditions);
-    check_key_condition_operators(conds);
-    r->key_condition = expr::legacy_condition(conds, "AND", false, r->legacy);
+    r->legacy_key_conditions = decode_key_conditions(*key_conditions);
     r->key_condition_legacy = true;
   }
   if (legacy_filter) {
@@ -265,24 +271,47 @@ void apply_exclusive_start_key(const ReadPageParams& params, PageRequest& req) {
   params.exclusive_start_key_error.rethrow_if_any();
   if (!params.exclusive_start_key) return;
   const AttrMap& key = *params.exclusive_start_key;
-  const std::string kInvalid = "The provided starting key is invalid: The provided key element does not match the schema";
-  auto attrs = entry_key_attrs(req);
-  if (key.size() != attrs.size()) throw ApiError::validation(kInvalid);
-  for (const auto* k : attrs) {
-    const AttributeValue* v = map_find(key, k->name);
-    if (!v || v->type != k->type) throw ApiError::validation(kInvalid);
-  }
+  // DynamoDB's wording: a Query, or a read of an index, says only "The
+  // provided starting key is invalid" when the key does not have the
+  // attributes of the schema read; a Scan of the table, and the table's key
+  // inside an index's start key, add "The provided key element does not
+  // match the schema".
+  const std::string kInvalid = "The provided starting key is invalid";
+  const std::string kMismatch = kInvalid + ": The provided key element does not match the schema";
+  const bool query = req.spec.hash.has_value();
+  const std::string& schema_error = !query && !req.index ? kMismatch : kInvalid;
+  const storage::KeySchema& read_key = key_of(req);
+  auto matches = [&](const storage::KeyAttr& k) {
+    const AttributeValue* v = map_find(key, k.name);
+    return v && v->type == k.type;
+  };
+  if (key.size() != entry_key_attrs(req).size()) throw ApiError::validation(schema_error);
+  if (!matches(read_key.hash) || (read_key.range && !matches(*read_key.range))) throw ApiError::validation(schema_error);
   storage::PrimaryKey base;
-  if (!storage::extract_key(req.table->key, key, base)) throw ApiError::validation(kInvalid);
+  if (!storage::extract_key(req.table->key, key, base)) throw ApiError::validation(kMismatch);
   if (req.index) {
     storage::PrimaryKey ik;
-    if (!storage::extract_key(req.index->key, key, ik)) throw ApiError::validation(kInvalid);
+    if (!storage::extract_key(req.index->key, key, ik)) throw ApiError::validation(schema_error);
     req.spec.start_after = std::move(ik);
     req.spec.start_after_base = std::move(base);
   } else {
     req.spec.start_after = std::move(base);
   }
-  if (req.spec.hash) check_start_key_in_query(key, req);
+  if (query) {
+    check_start_key_in_query(key, req);
+    return;
+  }
+  // A parallel scan continues only inside its segment.
+  const uint32_t total = req.spec.total_segments;
+  if (total > 1) {
+    const uint64_t h = storage::partition_hash(req.spec.start_after->hash);
+    const uint64_t lo = *storage::segment_start(req.spec.segment, total);
+    const auto hi = storage::segment_start(req.spec.segment + 1, total);
+    if (h < lo || (hi && h >= *hi))
+      throw ApiError::validation(kInvalid + ": Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct "
+                                 "Segment. TotalSegments: " + std::to_string(total) +
+                                 " Segment: " + std::to_string(req.spec.segment));
+  }
 }
 
 namespace {

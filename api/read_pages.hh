@@ -32,8 +32,9 @@ enum class Select { all_attributes, all_projected_attributes, specific_attribute
 struct ReadExpressions {
   std::unique_ptr<ExpressionInputs> inputs;
   expr::LegacyHolder legacy;
-  std::optional<expr::Condition> key_condition;
-  bool key_condition_legacy = false;
+  std::optional<expr::Condition> key_condition;  // KeyConditionExpression
+  bool key_condition_legacy = false;             // KeyConditions instead:
+  std::vector<expr::LegacyCondition> legacy_key_conditions;
   std::optional<expr::Condition> filter;
   std::optional<std::vector<expr::Path>> projection;
   std::optional<Select> select;  // as given
@@ -104,8 +105,10 @@ void resolve_index_and_select(const storage::TableDef& table, std::optional<std:
 void check_filter_not_on_keys(const ReadExpressions& exprs, const storage::KeySchema& key);
 
 // Validates params' ExclusiveStartKey (if any; rethrowing its decode error)
-// against the table (and index) key schema and sets req.spec.start_after
-// (and start_after_base).  For a Query, call it after the key range is set.
+// against the table (and index) key schema, a Query's key condition and a
+// parallel scan's segment, and sets req.spec.start_after (and
+// start_after_base).  For a Query, call it after the key range is set; for
+// a Scan, after the segment.
 void apply_exclusive_start_key(const ReadPageParams& params, PageRequest& req);
 
 // One page of a Query or Scan, as read from storage.

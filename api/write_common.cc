@@ -5,6 +5,7 @@
 #include "api/json_writer.hh"
 #include "api/legacy_params.hh"
 #include "expressions/eval.hh"
+#include "expressions/legacy.hh"
 
 namespace ddbd::api {
 
@@ -69,6 +70,7 @@ WriteCondition decode_write_condition(json::object body, std::optional<std::stri
   if (update_expression) expressions.push_back("UpdateExpression");
   if (expression) expressions.push_back("ConditionExpression");
   check_no_mixing(legacy, expressions);
+  expr::check_conditional_operator(conditional_operator.has_value(), expected ? expected->size() : 0);
 
   WriteCondition c;
   const bool any_expression = expression || update_expression;

@@ -48,7 +48,8 @@ long long utf8_length(const std::string& s) {
   return n;
 }
 
-// Condition operands: path, value, or size(path).
+// Condition operands: path, value, or size() of one; size() of a type
+// without a size (N, BOOL, NULL) has no value, so the comparison is false.
 void condition_operand(const Operand& o, const Item* item, Val& out) {
   switch (o.kind) {
     case OperandKind::Path:
@@ -64,11 +65,7 @@ void condition_operand(const Operand& o, const Item* item, Val& out) {
       condition_operand(o.args[0], item, arg);
       if (!arg.p) return;
       long long n = value_size_function(*arg.p);
-      if (n < 0)
-        throw ExpressionError("Invalid ConditionExpression: Incorrect operand type for operator or function; "
-                              "operator or function: size, operand type: " +
-                              std::string(attr_type_name(arg.p->type)));
-      out.own(AttributeValue::number(std::to_string(n)));
+      if (n >= 0) out.own(AttributeValue::number(std::to_string(n)));
       return;
     }
     case OperandKind::Plus:
@@ -96,6 +93,8 @@ bool contains(const AttributeValue& a, const AttributeValue& b) {
   switch (a.type) {
     case AttrType::S:
       return b.type == AttrType::S && a.str.find(b.str) != std::string::npos;
+    case AttrType::B:
+      return b.type == AttrType::B && a.str.find(b.str) != std::string::npos;
     case AttrType::SS:
       return b.type == AttrType::S && std::find(a.set.begin(), a.set.end(), b.str) != a.set.end();
     case AttrType::BS:
@@ -201,6 +200,8 @@ AttributeValue* find_mut(Item& item, const Path& path) {
   return cur;
 }
 
+// REMOVE: a missing element of an existing map or list is nothing to do; a
+// path through a missing attribute or a value of the wrong kind is invalid.
 void remove_at(Item& item, const Path& path) {
   bool top;
   AttributeValue* parent = parent_of(item, path, top);
@@ -208,12 +209,11 @@ void remove_at(Item& item, const Path& path) {
     map_erase(item, path.elems[0].name);
     return;
   }
-  if (!parent) return;
   const PathElem& last = path.elems.back();
+  if (!parent || parent->type != (last.is_index ? AttrType::L : AttrType::M)) throw ExpressionError(kInvalidPath);
   if (last.is_index) {
-    if (parent->type == AttrType::L && last.index < parent->list.size())
-      parent->list.erase(parent->list.begin() + last.index);
-  } else if (parent->type == AttrType::M) {
+    if (last.index < parent->list.size()) parent->list.erase(parent->list.begin() + last.index);
+  } else {
     map_erase(parent->map, last.name);
   }
 }
@@ -406,20 +406,58 @@ void plan_action(const UpdateAction& a, const Item& item, UpdatePlan& plan) {
   }
 }
 
-// Writes the planned values in action order.
-void write_pending(std::vector<Pending>& pending, Item& item) {
-  for (auto& p : pending) {
-    if (p.action->kind == UpdateActionKind::Set) {
-      set_at(item, p.action->path, std::move(p.value));
-    } else {
-      // ADD/DELETE write where the attribute is or would be; the parent must exist.
-      AttributeValue* existing = find_mut(item, p.action->path);
-      if (existing)
-        *existing = std::move(p.value);
-      else
-        set_at(item, p.action->path, std::move(p.value));
-    }
+// Writes one planned value.
+void write_one(Pending& p, Item& item) {
+  if (p.action->kind == UpdateActionKind::Set) {
+    set_at(item, p.action->path, std::move(p.value));
+    return;
   }
+  // ADD/DELETE write where the attribute is or would be; the parent must exist.
+  AttributeValue* existing = find_mut(item, p.action->path);
+  if (existing)
+    *existing = std::move(p.value);
+  else
+    set_at(item, p.action->path, std::move(p.value));
+}
+
+// Whether `path` names an element past the end of an existing list, which
+// a write appends.
+bool past_list_end(Item& item, const Path& path) {
+  const PathElem& last = path.elems.back();
+  if (!last.is_index || path.elems.size() < 2) return false;
+  bool top;
+  const AttributeValue* parent = parent_of(item, path, top);
+  return parent && parent->type == AttrType::L && last.index >= parent->list.size();
+}
+
+// A total order of paths: element by element (names bytewise, before
+// indexes; indexes by number), a prefix first.
+bool path_less(const Path& x, const Path& y) {
+  const auto& a = x.elems;
+  const auto& b = y.elems;
+  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+    if (a[i].is_index != b[i].is_index) return !a[i].is_index;
+    if (a[i].is_index ? a[i].index != b[i].index : a[i].name != b[i].name)
+      return a[i].is_index ? a[i].index < b[i].index : a[i].name < b[i].name;
+  }
+  return a.size() < b.size();
+}
+
+// Writes the planned values in action order, except that elements past the
+// end of a list are appended last, in the order of their indexes (DynamoDB:
+// "SET a[84] = :x, a[17] = :y" on a 3-element list appends :y, then :x).
+void write_pending(std::vector<Pending>& pending, Item& item) {
+  std::vector<Pending*> appended;
+  for (auto& p : pending) {
+    if (past_list_end(item, p.action->path))
+      appended.push_back(&p);
+    else
+      write_one(p, item);
+  }
+  if (appended.empty()) return;
+  std::stable_sort(appended.begin(), appended.end(),
+                   [](const Pending* x, const Pending* y) { return path_less(x->action->path, y->action->path); });
+  for (Pending* p : appended) write_one(*p, item);
 }
 
 // Orders removals so that list indexes refer to the list before the update:

@@ -3,10 +3,13 @@
 // Conditions follow DynamoDB's semantics: a comparison with a missing
 // attribute is false (except <>, which is then true); ordering comparisons
 // and BETWEEN hold only between two values of the same scalar type (N
-// numerically and exactly, S and B bytewise); = is deep equality (sets
-// unordered).  Updates evaluate every operand on the item as it was before
-// the update, then apply SET/ADD/DELETE in order and REMOVE last (list
-// elements by their original indexes).
+// numerically and exactly, S and B bytewise), so an item value of another
+// type makes them false; size() of N, BOOL or NULL has no value (its
+// comparison is false); = is deep equality (sets unordered).  Updates
+// evaluate every operand on the item as it was before the update, then apply
+// SET/ADD/DELETE in order (elements past the end of a list appended last, by
+// index) and REMOVE last (list elements by their original indexes); a path
+// through a missing attribute or a non-container is an invalid document path.
 //
 // Thread-safety: pure functions of their arguments.
 #pragma once

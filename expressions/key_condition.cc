@@ -15,6 +15,9 @@ struct Leaf {
   const AttributeValue* v2 = nullptr;
 };
 
+const char kTypeMismatch[] =
+    "One or more parameter values were invalid: Condition parameter type does not match schema type";
+
 [[noreturn]] void invalid_operator(std::string_view op) {
   throw ExpressionError("Invalid operator used in KeyConditionExpression: " + std::string(op));
 }
@@ -95,13 +98,10 @@ void collect(const Condition& c, std::vector<Leaf>& out) {
 
 }  // namespace
 
-KeyRange extract_key_range(const Condition& c, const KeyNames& key, bool legacy) {
+KeyRange extract_key_range(const Condition& c, const KeyNames& key) {
   std::vector<Leaf> leaves;
   collect(c, leaves);
-  if (leaves.size() > 2) {
-    if (legacy) throw ExpressionError("Conditions can be of length 1 or 2 only");
-    throw ExpressionError("KeyConditionExpressions must only contain one condition per key");
-  }
+  if (leaves.size() > 2) throw ExpressionError("KeyConditionExpressions must only contain one condition per key");
   if (leaves.size() == 2 && leaves[0].attribute == leaves[1].attribute)
     throw ExpressionError("KeyConditionExpressions must only contain one condition per key");
   // A hash-only key schema admits exactly one condition.
@@ -120,8 +120,6 @@ KeyRange extract_key_range(const Condition& c, const KeyNames& key, bool legacy)
       throw ExpressionError("Query condition missed key schema element: " + (key.range ? *key.range : key.hash));
   if (hash->op != SortOp::EQ) throw ExpressionError("Query key condition not supported");
   auto type_ok = [](const AttributeValue* v, AttrType t) { return v && v->type == t; };
-  const std::string kTypeMismatch =
-      "One or more parameter values were invalid: Condition parameter type does not match schema type";
   if (!type_ok(hash->v1, key.hash_type)) throw ExpressionError(kTypeMismatch);
   KeyRange r;
   r.hash = hash->v1;
@@ -136,6 +134,55 @@ KeyRange extract_key_range(const Condition& c, const KeyNames& key, bool legacy)
     r.sort1 = sort->v1;
     r.sort2 = sort->v2;
   }
+  return r;
+}
+
+namespace {
+
+std::optional<SortOp> indexable(std::string_view op) {
+  if (op == "EQ") return SortOp::EQ;
+  if (op == "LT") return SortOp::LT;
+  if (op == "LE") return SortOp::LE;
+  if (op == "GT") return SortOp::GT;
+  if (op == "GE") return SortOp::GE;
+  if (op == "BETWEEN") return SortOp::BETWEEN;
+  if (op == "BEGINS_WITH") return SortOp::BEGINS_WITH;
+  return std::nullopt;
+}
+
+// The condition on key attribute `name` checked as DynamoDB does; its
+// values (at least one: indexable operators take one or two) have `type`.
+SortOp checked_key_condition(const LegacyCondition& c, AttrType type) {
+  auto op = indexable(c.op.value_or(""));
+  if (!op) throw ExpressionError("Attempted conditional constraint is not an indexable operation");
+  for (const auto& v : *c.values)
+    if (v.type != type) throw ExpressionError(kTypeMismatch);
+  return *op;
+}
+
+}  // namespace
+
+KeyRange extract_legacy_key_range(const std::vector<LegacyCondition>& conds, const KeyNames& key) {
+  auto find = [&](const std::string& name) -> const LegacyCondition* {
+    for (const auto& c : conds)
+      if (c.attribute == name) return &c;
+    return nullptr;
+  };
+  if (!key.range && conds.size() > 1) throw ExpressionError("Query key condition not supported");
+  const LegacyCondition* hash = find(key.hash);
+  if (!hash) throw ExpressionError("Query condition missed key schema element: " + key.hash);
+  if (checked_key_condition(*hash, key.hash_type) != SortOp::EQ) throw ExpressionError("Query key condition not supported");
+  KeyRange r;
+  r.hash = &hash->values->front();
+  if (!key.range) return r;
+  const LegacyCondition* sort = find(*key.range);
+  if (!sort) {
+    if (conds.size() > 1) throw ExpressionError("Query condition missed key schema element: " + *key.range);
+    return r;
+  }
+  r.sort_op = checked_key_condition(*sort, key.range_type);
+  r.sort1 = &(*sort->values)[0];
+  if (*r.sort_op == SortOp::BETWEEN) r.sort2 = &(*sort->values)[1];
   return r;
 }
 

@@ -1,4 +1,4 @@
-// KeyConditionExpression (and legacy KeyConditions, once translated) reduced
+// KeyConditionExpression (and legacy KeyConditions) reduced
 // to what a Query reads: equality on the partition key and at most one
 // condition on the sort key (=, <, <=, >, >=, BETWEEN, begins_with), joined
 // by AND.  Anything else is rejected with DynamoDB's messages:
@@ -16,6 +16,7 @@
 #include <string>
 
 #include "expressions/ast.hh"
+#include "expressions/legacy.hh"
 
 namespace ddbd::expr {
 
@@ -35,7 +36,16 @@ struct KeyNames {
   AttrType range_type = AttrType::S;
 };
 
-// `legacy`: the condition came from KeyConditions (messages differ slightly).
-KeyRange extract_key_range(const Condition& c, const KeyNames& key, bool legacy = false);
+KeyRange extract_key_range(const Condition& c, const KeyNames& key);
+
+// The same for legacy KeyConditions (already checked by
+// check_comparison_arguments, one or two of them), in DynamoDB's order for
+// each key attribute, partition key first: "Query key condition not
+// supported" (more than one condition on a partition-key-only schema),
+// "Query condition missed key schema element: <name>", "Attempted
+// conditional constraint is not an indexable operation" (NE, NULL, NOT_NULL,
+// CONTAINS, NOT_CONTAINS, IN), the type mismatch, and a partition key
+// condition other than EQ.  The range points into `conds`.
+KeyRange extract_legacy_key_range(const std::vector<LegacyCondition>& conds, const KeyNames& key);
 
 }  // namespace ddbd::expr

@@ -1,6 +1,7 @@
 #include "expressions/legacy.hh"
 
 #include "expressions/error.hh"
+#include "expressions/eval.hh"
 
 namespace ddbd::expr {
 
@@ -46,129 +47,177 @@ Condition negate(Condition inner) {
   return c;
 }
 
-// Throws DynamoDB's error for a wrong number of values for `op` unless `ok`.
-void need_arity(bool ok, const std::string& op) {
-  if (!ok) throw ExpressionError(kInvalid + "Invalid number of argument(s) for the " + op + " ComparisonOperator");
+enum class Op { EQ, NE, LE, LT, GE, GT, NotNull, Null, Contains, NotContains, BeginsWith, In, Between };
+
+std::optional<Op> op_named(std::string_view n) {
+  static constexpr std::pair<std::string_view, Op> kOps[] = {
+      {"EQ", Op::EQ},       {"NE", Op::NE},           {"LE", Op::LE},
+      {"LT", Op::LT},       {"GE", Op::GE},           {"GT", Op::GT},
+      {"NOT_NULL", Op::NotNull}, {"NULL", Op::Null},  {"CONTAINS", Op::Contains},
+      {"NOT_CONTAINS", Op::NotContains}, {"BEGINS_WITH", Op::BeginsWith}, {"IN", Op::In},
+      {"BETWEEN", Op::Between}};
+  for (const auto& [name, op] : kOps)
+    if (name == n) return op;
+  return std::nullopt;
 }
 
-// Throws DynamoDB's error unless `v` is a scalar (S, N or B), the only types
-// the ordering, CONTAINS, BEGINS_WITH, IN and BETWEEN operators take.
-void need_scalar(const AttributeValue& v, const std::string& op) {
-  if (!v.is_scalar())
-    throw ExpressionError(kInvalid + "ComparisonOperator " + op + " is not valid for " +
-                          std::string(attr_type_name(v.type)) + " AttributeValue type");
+Op checked_op(const std::string& name) {
+  auto op = op_named(name);
+  if (!op)
+    throw ConstraintError(name, "comparisonOperator",
+                          "Member must satisfy enum value set: "
+                          "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]");
+  return *op;
 }
 
-// An Expected entry without ComparisonOperator: {Value} (or {Exists: true,
-// Value}) means equal to Value, {Exists: false} means absent.  Filters
-// (`expected` false) always need a ComparisonOperator.
-Condition exists_form(const LegacyCondition& lc, bool expected, LegacyHolder& holder) {
+bool count_ok(Op op, std::size_t n) {
+  switch (op) {
+    case Op::NotNull:
+    case Op::Null: return n == 0;
+    case Op::In: return n >= 1;
+    case Op::Between: return n == 2;
+    default: return n == 1;
+  }
+}
+
+// The AttributeValue types each operator takes (DynamoDB's legacy rules):
+// ordering operators, IN and BETWEEN only S, N and B; CONTAINS and
+// NOT_CONTAINS the scalars and BOOL and NULL (not sets, L or M);
+// BEGINS_WITH S and B; EQ, NE, NULL and NOT_NULL anything.
+bool type_ok(Op op, AttrType t) {
+  switch (op) {
+    case Op::LE:
+    case Op::LT:
+    case Op::GE:
+    case Op::GT:
+    case Op::In:
+    case Op::Between: return t == AttrType::S || t == AttrType::N || t == AttrType::B;
+    case Op::Contains:
+    case Op::NotContains:
+      return t == AttrType::S || t == AttrType::N || t == AttrType::B || t == AttrType::BOOL || t == AttrType::Null;
+    case Op::BeginsWith: return t == AttrType::S || t == AttrType::B;
+    default: return true;
+  }
+}
+
+// The condition for `op` over `vs` (already checked).
+Condition operator_form(const std::string& a, Op op, const std::vector<AttributeValue>& vs, LegacyHolder& holder) {
+  switch (op) {
+    case Op::EQ: return compare(a, CompareOp::EQ, vs[0], holder);
+    case Op::NE: return compare(a, CompareOp::NE, vs[0], holder);
+    case Op::LE: return compare(a, CompareOp::LE, vs[0], holder);
+    case Op::LT: return compare(a, CompareOp::LT, vs[0], holder);
+    case Op::GE: return compare(a, CompareOp::GE, vs[0], holder);
+    case Op::GT: return compare(a, CompareOp::GT, vs[0], holder);
+    case Op::NotNull: return function(CondKind::AttributeExists, a);
+    case Op::Null: return function(CondKind::AttributeNotExists, a);
+    case Op::Contains:
+    case Op::NotContains:
+    case Op::BeginsWith: {
+      Condition c = function(op == Op::BeginsWith ? CondKind::BeginsWith : CondKind::Contains, a);
+      c.operands.push_back(value_of(vs[0], holder));
+      if (op != Op::NotContains) return c;
+      // The attribute must exist for NOT_CONTAINS to hold.
+      Condition both;
+      both.kind = CondKind::And;
+      both.children.push_back(function(CondKind::AttributeExists, a));
+      both.children.push_back(negate(std::move(c)));
+      return both;
+    }
+    case Op::In: {
+      Condition c;
+      c.kind = CondKind::In;
+      c.operands.push_back(path_of(a));
+      for (const auto& v : vs) c.operands.push_back(value_of(v, holder));
+      return c;
+    }
+    case Op::Between: {
+      Condition c;
+      c.kind = CondKind::Between;
+      c.operands.push_back(path_of(a));
+      c.operands.push_back(value_of(vs[0], holder));
+      c.operands.push_back(value_of(vs[1], holder));
+      return c;
+    }
+  }
+  return Condition{};
+}
+
+// An Expected entry, checked in DynamoDB's order: Exists with
+// ComparisonOperator, Value with AttributeValueList, AttributeValueList
+// without ComparisonOperator, Value with Exists false, then a missing
+// Value; with a ComparisonOperator, Value stands for a one-element
+// AttributeValueList.  Without one, {Value} (or {Exists: true, Value}) means
+// equal to Value and {Exists: false} means absent.
+Condition expected_entry(const LegacyCondition& lc, LegacyHolder& holder) {
   const std::string& a = lc.attribute;
-  if (!expected) throw ExpressionError(kInvalid + "Invalid ComparisonOperator: null");
-  if (lc.values) throw ExpressionError(kInvalid + "AttributeValueList can only be used with a ComparisonOperator for Attribute: " + a);
-  const bool exists = lc.exists.value_or(true);
-  if (exists) {
-    if (!lc.value) throw ExpressionError(kInvalid + "Value must be provided when Exists is true for Attribute: " + a);
-    return compare(a, CompareOp::EQ, *lc.value, holder);
+  std::optional<Op> op;
+  if (lc.op) op = checked_op(*lc.op);
+  if (lc.exists && op) throw ExpressionError(kInvalid + "Exists and ComparisonOperator cannot be used together for Attribute: " + a);
+  if (lc.value && lc.values) throw ExpressionError(kInvalid + "Value and AttributeValueList cannot be used together for Attribute: " + a);
+  if (!op && lc.values) throw ExpressionError(kInvalid + "AttributeValueList can only be used with a ComparisonOperator for Attribute: " + a);
+  if (lc.exists == false && lc.value) throw ExpressionError(kInvalid + "Value cannot be used when Exists is false for Attribute: " + a);
+  if (!lc.value && !lc.values) {
+    if (op && *op != Op::Null && *op != Op::NotNull)
+      throw ExpressionError(kInvalid + "Value or AttributeValueList must be used with ComparisonOperator: " + *lc.op +
+                            " for Attribute: " + a);
+    if (!op && !lc.exists) throw ExpressionError(kInvalid + "Value must be provided when Exists is null for Attribute: " + a);
+    if (!op && *lc.exists) throw ExpressionError(kInvalid + "Value must be provided when Exists is true for Attribute: " + a);
   }
-  if (lc.value) throw ExpressionError(kInvalid + "Value cannot be used when Exists is false for Attribute: " + a);
-  return function(CondKind::AttributeNotExists, a);
+  if (op) {
+    static const std::vector<AttributeValue> kNone;
+    std::vector<AttributeValue> single;
+    if (lc.value) single.push_back(*lc.value);
+    const std::vector<AttributeValue>& args = lc.value ? single : lc.values ? *lc.values : kNone;
+    check_comparison_arguments(*lc.op, args);
+    return operator_form(a, *op, args, holder);
+  }
+  if (lc.exists == false) return function(CondKind::AttributeNotExists, a);
+  return compare(a, CompareOp::EQ, *lc.value, holder);
 }
 
-// CONTAINS, NOT_CONTAINS, BEGINS_WITH: one scalar value (BEGINS_WITH: S or B).
-Condition contains_form(const std::string& a, const std::string& op, const std::vector<AttributeValue>& vs,
-                        LegacyHolder& holder) {
-  need_arity(vs.size() == 1, op);
-  need_scalar(vs[0], op);
-  if (op == "BEGINS_WITH" && vs[0].type == AttrType::N)
-    throw ExpressionError(kInvalid + "ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type");
-  Condition c = function(op == "BEGINS_WITH" ? CondKind::BeginsWith : CondKind::Contains, a);
-  c.operands.push_back(value_of(vs[0], holder));
-  if (op != "NOT_CONTAINS") return c;
-  // The attribute must exist for NOT_CONTAINS to hold.
-  Condition both;
-  both.kind = CondKind::And;
-  both.children.push_back(function(CondKind::AttributeExists, a));
-  both.children.push_back(negate(std::move(c)));
-  return both;
-}
-
-// IN: one or more scalar values.
-Condition in_form(const std::string& a, const std::string& op, const std::vector<AttributeValue>& vs,
-                  LegacyHolder& holder) {
-  need_arity(!vs.empty(), op);
-  Condition c;
-  c.kind = CondKind::In;
-  c.operands.push_back(path_of(a));
-  for (const auto& v : vs) {
-    need_scalar(v, op);
-    c.operands.push_back(value_of(v, holder));
-  }
-  return c;
-}
-
-// BETWEEN: two scalar values of one type.
-Condition between_form(const std::string& a, const std::string& op, const std::vector<AttributeValue>& vs,
-                       LegacyHolder& holder) {
-  need_arity(vs.size() == 2, op);
-  need_scalar(vs[0], op);
-  need_scalar(vs[1], op);
-  if (vs[0].type != vs[1].type)
-    throw ExpressionError(kInvalid + "AttributeValues inside AttributeValueList must be of same type");
-  Condition c;
-  c.kind = CondKind::Between;
-  c.operands.push_back(path_of(a));
-  c.operands.push_back(value_of(vs[0], holder));
-  c.operands.push_back(value_of(vs[1], holder));
-  return c;
-}
-
-// ComparisonOperator `op` over AttributeValueList `vs`; an unknown operator
-// is a ValidationException naming the enum, as DynamoDB reports it.
-Condition operator_form(const std::string& a, const std::string& op, const std::vector<AttributeValue>& vs,
-                        LegacyHolder& holder) {
-  if (op == "EQ" || op == "NE") {
-    need_arity(vs.size() == 1, op);
-    return compare(a, op == "EQ" ? CompareOp::EQ : CompareOp::NE, vs[0], holder);
-  }
-  if (op == "LE" || op == "LT" || op == "GE" || op == "GT") {
-    need_arity(vs.size() == 1, op);
-    need_scalar(vs[0], op);
-    CompareOp c = op == "LE" ? CompareOp::LE : op == "LT" ? CompareOp::LT : op == "GE" ? CompareOp::GE : CompareOp::GT;
-    return compare(a, c, vs[0], holder);
-  }
-  if (op == "NOT_NULL" || op == "NULL") {
-    need_arity(vs.empty(), op);
-    return function(op == "NULL" ? CondKind::AttributeNotExists : CondKind::AttributeExists, a);
-  }
-  if (op == "CONTAINS" || op == "NOT_CONTAINS" || op == "BEGINS_WITH") return contains_form(a, op, vs, holder);
-  if (op == "IN") return in_form(a, op, vs, holder);
-  if (op == "BETWEEN") return between_form(a, op, vs, holder);
-  throw ConstraintError(op, "comparisonOperator",
-                        "Member must satisfy enum value set: "
-                        "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]");
-}
-
-// One Expected/QueryFilter/ScanFilter entry as a Condition; its values are
-// kept in `holder`.  Throws ExpressionError/ConstraintError for DynamoDB's
-// validation failures, in DynamoDB's order.
-Condition one(const LegacyCondition& lc, bool expected, LegacyHolder& holder) {
-  if (!lc.op) return exists_form(lc, expected, holder);
-  const std::string& a = lc.attribute;
-  if (lc.value) throw ExpressionError(kInvalid + "Value and AttributeValueList cannot be used together for Attribute: " + a);
-  if (lc.exists) throw ExpressionError(kInvalid + "Exists and ComparisonOperator cannot be used together for Attribute: " + a);
+// A QueryFilter / ScanFilter entry (a Condition: ComparisonOperator and
+// AttributeValueList; Value and Exists are not its members).
+Condition filter_entry(const LegacyCondition& lc, LegacyHolder& holder) {
+  if (!lc.op) throw ExpressionError(kInvalid + "Invalid ComparisonOperator: null");
+  const Op op = checked_op(*lc.op);
   static const std::vector<AttributeValue> kNone;
-  return operator_form(a, *lc.op, lc.values ? *lc.values : kNone, holder);
+  const std::vector<AttributeValue>& args = lc.values ? *lc.values : kNone;
+  check_comparison_arguments(*lc.op, args);
+  return operator_form(lc.attribute, op, args, holder);
 }
 
 }  // namespace
+
+void check_comparison_arguments(const std::string& op_name, const std::vector<AttributeValue>& vs) {
+  const Op op = checked_op(op_name);
+  if (!count_ok(op, vs.size()))
+    throw ExpressionError(kInvalid + "Invalid number of argument(s) for the " + op_name + " ComparisonOperator");
+  for (const auto& v : vs) {
+    if (!type_ok(op, v.type))
+      throw ExpressionError(kInvalid + "ComparisonOperator " + op_name + " is not valid for " +
+                            std::string(attr_type_name(v.type)) + " AttributeValue type");
+    if (v.type != vs[0].type)
+      throw ExpressionError(kInvalid + "AttributeValues inside AttributeValueList must be of same type");
+  }
+  int order = 0;
+  if (op == Op::Between && compare_scalars(vs[0], vs[1], order) && order > 0)
+    throw ExpressionError("The BETWEEN condition was provided a range where the lower bound is greater than the upper bound");
+}
+
+void check_conditional_operator(bool present, std::size_t conditions) {
+  if (!present) return;
+  if (conditions == 0) throw ExpressionError("ConditionalOperator cannot be used without Filter or Expected");
+  if (conditions == 1)
+    throw ExpressionError("ConditionalOperator can only be used when Filter or Expected has two or more elements");
+}
 
 Condition legacy_condition(const std::vector<LegacyCondition>& conds, std::string_view conditional_operator,
                            bool expected, LegacyHolder& holder) {
   const bool any = conditional_operator == "OR";
   std::optional<Condition> out;
   for (const auto& lc : conds) {
-    Condition c = one(lc, expected, holder);
+    Condition c = expected ? expected_entry(lc, holder) : filter_entry(lc, holder);
     if (!out) {
       out = std::move(c);
       continue;

@@ -53,6 +53,18 @@ struct LegacyHolder {
 Condition legacy_condition(const std::vector<LegacyCondition>& conds, std::string_view conditional_operator,
                            bool expected, LegacyHolder& holder);
 
+// Checks the AttributeValueList of ComparisonOperator `op` as DynamoDB does:
+// its length ("Invalid number of argument(s) for the EQ ComparisonOperator"),
+// each value's type ("ComparisonOperator GT is not valid for SS AttributeValue
+// type"), one type for all ("AttributeValues inside AttributeValueList must
+// be of same type"), and BETWEEN's bounds in order.  Throws ExpressionError
+// (ConstraintError for an operator outside DynamoDB's enum).
+void check_comparison_arguments(const std::string& op, const std::vector<AttributeValue>& values);
+
+// ConditionalOperator needs a filter or Expected of two or more conditions:
+// throws DynamoDB's ExpressionError when `present` and `conditions` < 2.
+void check_conditional_operator(bool present, std::size_t conditions);
+
 // The update expression equivalent to `updates`.  Throws ExpressionError for
 // an Action/Value combination DynamoDB rejects, and ConstraintError for an
 // Action outside PUT, ADD and DELETE.

@@ -106,7 +106,10 @@ struct Token {
   std::size_t pos;  // offset in the expression
 };
 
-bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+// A name or function name starts with a letter: "_a" is the token "_"
+// (a syntax error) followed by "a", as in DynamoDB.  Placeholders (#_a, :_a)
+// may start with any name character.
+bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)); }
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 std::vector<Token> tokenize(std::string_view s) {
@@ -495,6 +498,8 @@ class Parser {
       c.operands.push_back(operand());
       check_value_operand(c.operands[0]);
       check_value_operand(c.operands[1]);
+      if (*op != CompareOp::EQ && *op != CompareOp::NE)
+        for (const auto& o : c.operands) check_orderable(compare_op_text(*op), o);
       if (c.operands[0].kind == OperandKind::Path && c.operands[1].kind == OperandKind::Path &&
           c.operands[0].path == c.operands[1].path)
         semantic(distinct_message(compare_op_text(*op), c.operands[0].path));
@@ -510,6 +515,7 @@ class Parser {
       advance();
       c.operands.push_back(operand());
       for (const auto& o : c.operands) check_value_operand(o);
+      for (const auto& o : c.operands) check_orderable("BETWEEN", o);
       check_between_bounds(c);
       return c;
     }
@@ -546,8 +552,12 @@ class Parser {
     if (n == "contains") return CondKind::Contains;
     return std::nullopt;
   }
-  static bool known_function(std::string_view n) {
-    return condition_function(n) || n == "size" || n == "if_not_exists" || n == "list_append";
+  static bool update_function(std::string_view n) { return n == "if_not_exists" || n == "list_append"; }
+  static bool known_function(std::string_view n) { return condition_function(n) || n == "size" || update_function(n); }
+
+  static std::string incorrect_type(std::string_view function, std::string_view type) {
+    return "Incorrect operand type for operator or function; operator or function: " + std::string(function) +
+           ", operand type: " + std::string(type);
   }
 
   void operand_count(const Operand& f, std::size_t n) {
@@ -561,24 +571,50 @@ class Parser {
       semantic("Operator or function requires a document path; operator or function: " + f.name);
   }
 
-  // An operand in a comparison, BETWEEN or IN: only size() among functions.
+  // A function where a condition cannot use it: an unknown name, an update
+  // function (if_not_exists, list_append), or one of the wrong kind (a
+  // condition function as a value, size() as a condition).
+  void misused_function(const Operand& f) {
+    if (!known_function(f.name))
+      semantic("Invalid function name; function: " + f.name);
+    else if (update_function(f.name))
+      semantic("The function is not allowed in a condition expression; function: " + f.name);
+    else
+      semantic("The function is not allowed to be used this way in an expression; function: " + f.name);
+  }
+
+  // An operand in a comparison, BETWEEN, IN or a condition function's
+  // argument: only size() among functions, whose argument is a path or a
+  // value of a type with a size (S, B, sets, L, M); size() of size() is a
+  // number, which has none.
   void check_value_operand(const Operand& o) {
     if (o.kind != OperandKind::Function) return;
-    if (!known_function(o.name)) {
-      semantic("Invalid function name; function: " + o.name);
-      return;
-    }
     if (o.name != "size") {
-      semantic("The function is not allowed to be used this way in an expression; function: " + o.name);
+      misused_function(o);
       return;
     }
     operand_count(o, 1);
-    if (o.args.size() == 1) {
-      if (o.args[0].kind == OperandKind::Function)
-        semantic("The function is not allowed to be used this way in an expression; function: " + o.args[0].name);
-      else
-        require_path(o, o.args[0]);
+    if (o.args.size() != 1) return;
+    const Operand& arg = o.args[0];
+    if (arg.kind == OperandKind::Function) {
+      if (arg.name != "size") {
+        misused_function(arg);
+        return;
+      }
+      check_value_operand(arg);
+      semantic(incorrect_type("size", "N"));
+    } else if (arg.kind == OperandKind::Value && arg.value && value_size_function(*arg.value) < 0) {
+      semantic(incorrect_type("size", attr_type_name(arg.value->type)));
     }
+  }
+
+  // The operands of <, <=, >, >= and BETWEEN order only S, N and B: a value
+  // of another type from the request is an error (one from the item only
+  // makes the comparison false).
+  void check_orderable(std::string_view op, const Operand& o) {
+    if (o.kind != OperandKind::Value || !o.value) return;
+    const AttrType t = o.value->type;
+    if (t != AttrType::S && t != AttrType::N && t != AttrType::B) semantic(incorrect_type(op, attr_type_name(t)));
   }
 
   static std::string distinct_message(std::string_view op, const Path& first) {
@@ -603,34 +639,44 @@ class Parser {
     semantic("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; " + bounds);
   }
 
-  static std::string display(const AttributeValue& v) { return v.type == AttrType::B ? "<binary>" : v.str; }
+  // A bound as DynamoDB prints it: the text of S and N, the base64 of B.
+  static std::string display(const AttributeValue& v) {
+    if (v.type != AttrType::B) return v.str;
+    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    const std::string& in = v.str;
+    for (std::size_t i = 0; i < in.size(); i += 3) {
+      const std::size_t n = std::min<std::size_t>(3, in.size() - i);
+      std::uint32_t chunk = 0;
+      for (std::size_t k = 0; k < 3; ++k)
+        chunk = (chunk << 8) | (k < n ? static_cast<unsigned char>(in[i + k]) : 0u);
+      for (std::size_t k = 0; k < 4; ++k) out += k <= n ? kAlphabet[(chunk >> (18 - 6 * k)) & 63] : '=';
+    }
+    return out;
+  }
+
+  // The static type of a condition function's operand for the type checks
+  // of begins_with and attribute_type: a value's type, N for size(), none
+  // (nullopt) for a path.
+  static std::optional<AttrType> static_type(const Operand& o) {
+    if (o.kind == OperandKind::Value && o.value) return o.value->type;
+    if (o.kind == OperandKind::Function && o.name == "size") return AttrType::N;
+    return std::nullopt;
+  }
 
   Condition function_condition(Operand f) {
     Condition c;
     auto kind = condition_function(f.name);
     if (!kind) {
-      if (known_function(f.name))
-        semantic("The function is not allowed to be used this way in an expression; function: " + f.name);
-      else
-        semantic("Invalid function name; function: " + f.name);
+      misused_function(f);
       c.kind = CondKind::AttributeExists;
       return c;
     }
     c.kind = *kind;
+    for (const auto& a : f.args) check_value_operand(a);
     if (f.args.size() == 2 && f.args[0].kind == OperandKind::Path && f.args[1].kind == OperandKind::Path &&
         f.args[0].path == f.args[1].path)
       semantic(distinct_message(f.name, f.args[0].path));
-    for (const auto& a : f.args) {
-      if (a.kind == OperandKind::Function) {
-        if (!known_function(a.name))
-          semantic("Invalid function name; function: " + a.name);
-        else if (a.name != "size" || c.kind == CondKind::AttributeExists || c.kind == CondKind::AttributeNotExists ||
-                 c.kind == CondKind::AttributeType)
-          semantic("The function is not allowed to be used this way in an expression; function: " + a.name);
-        else
-          check_value_operand(a);
-      }
-    }
     switch (c.kind) {
       case CondKind::AttributeExists:
       case CondKind::AttributeNotExists:
@@ -638,35 +684,39 @@ class Parser {
         if (f.args.size() == 1) require_path(f, f.args[0]);
         break;
       case CondKind::AttributeType:
+        // The first operand may be any operand; the second must name a type.
         operand_count(f, 2);
         if (f.args.size() == 2) {
-          require_path(f, f.args[0]);
           const Operand& t = f.args[1];
-          if (t.kind == OperandKind::Value && t.value) {
-            AttrType ignored;
-            if (t.value->type != AttrType::S)
-              semantic("Incorrect operand type for operator or function; operator or function: " + f.name +
-                       ", operand type: " + std::string(attr_type_name(t.value->type)));
-            else if (!attr_type_from_name(t.value->str, ignored))
-              semantic("Invalid attribute type name found; type: " + t.value->str +
-                       ", valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
-          }
+          auto type = static_type(t);
+          if (t.kind == OperandKind::Path)
+            semantic(incorrect_type(f.name, "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}"));
+          else if (type && *type != AttrType::S)
+            semantic(incorrect_type(f.name, attr_type_name(*type)));
+          else if (t.value && !valid_type_name(t.value->str))
+            semantic("Invalid attribute type name found; type: " + t.value->str +
+                     ", valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
         }
         break;
       case CondKind::BeginsWith:
+        operand_count(f, 2);
+        for (const auto& a : f.args)
+          if (auto type = static_type(a); type && *type != AttrType::S && *type != AttrType::B)
+            semantic(incorrect_type(f.name, attr_type_name(*type)));
+        break;
       case CondKind::Contains:
         operand_count(f, 2);
-        if (c.kind == CondKind::BeginsWith)
-          for (const auto& a : f.args)
-            if (a.kind == OperandKind::Value && a.value && a.value->type != AttrType::S && a.value->type != AttrType::B)
-              semantic("Incorrect operand type for operator or function; operator or function: " + f.name +
-                       ", operand type: " + std::string(attr_type_name(a.value->type)));
         break;
       default:
         break;
     }
     c.operands = std::move(f.args);
     return c;
+  }
+
+  static bool valid_type_name(const std::string& s) {
+    AttrType ignored;
+    return attr_type_from_name(s, ignored);
   }
 
   // ---- update values ----
@@ -696,13 +746,18 @@ class Parser {
     if (t.kind == Tok::Value) return value_operand();
     if (t.kind == Tok::Ident && peek(1).kind == Tok::LParen) {
       if (depth > kMaxNesting) syntax_error(pos_);
-      Operand f = function_call([this, depth] { return set_value(depth + 1); });
+      // Arguments are operands: "f(x + y)" is a syntax error at "+".
+      Operand f = function_call([this, depth] { return set_operand(depth + 1); });
       const std::string& n = f.name;
       if (n == "if_not_exists") {
         operand_count(f, 2);
         if (!f.args.empty()) require_path(f, f.args[0]);
       } else if (n == "list_append") {
         operand_count(f, 2);
+        // DynamoDB takes if_not_exists() as an argument, not list_append().
+        for (const auto& a : f.args)
+          if (a.kind == OperandKind::Function && a.name == "list_append")
+            semantic("The function is not allowed to be used this way in an expression; function: list_append");
         for (const auto& a : f.args)
           if (a.kind == OperandKind::Value && a.value && a.value->type != AttrType::L)
             semantic("Incorrect operand type for operator or function; operator or function: " + f.name +
@@ -712,9 +767,6 @@ class Parser {
       } else {
         semantic("Invalid function name; function: " + f.name);
       }
-      for (const auto& a : f.args)
-        if ((a.kind == OperandKind::Plus || a.kind == OperandKind::Minus))
-          semantic("Incorrect operand type for operator or function; operator or function: " + f.name);
       return f;
     }
     Operand o;

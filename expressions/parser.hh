@@ -8,17 +8,22 @@
 //               | operand comparator operand
 //               | operand BETWEEN operand AND operand
 //               | operand IN '(' operand {, operand} ')'
-//   operand    := path | :value | size '(' path ')'
+//   operand    := path | :value | function '(' operand {, operand} ')'
 //   path       := name { '.' name | '[' digits ']' }     name := identifier | #name
 //   update     := { SET set {, set} | REMOVE path {, path}
 //                 | ADD path :value {, ...} | DELETE path :value {, ...} }
 //   set        := path '=' setvalue ;  setvalue := setop [ ('+'|'-') setop ]
-//   setop      := path | :value | if_not_exists '(' path ',' setvalue ')'
-//               | list_append '(' setvalue ',' setvalue ')'
+//   setop      := path | :value | function '(' setop {, setop} ')'
 //   projection := path {, path}
 //
-// Keywords and function names are case-insensitive; OR binds loosest, then
-// AND, then NOT.  Errors are ExpressionError with DynamoDB's wording; syntax
+// Keywords are case-insensitive, function names are not; OR binds loosest,
+// then AND, then NOT.  Names start with a letter ("_a" is a syntax error at
+// "_").  Functions: conditions take attribute_exists, attribute_not_exists,
+// attribute_type, begins_with and contains, and size() as an operand (of a
+// path or a value); updates take if_not_exists (path first) and list_append
+// (not nested in list_append).  A request value of a type without an order
+// (not S, N or B) in <, <=, >, >= or BETWEEN is an error.
+// Errors are ExpressionError with DynamoDB's wording; syntax
 // errors come first ("Invalid X: Syntax error; token: \"t\", near: \"...\""),
 // then, in source order, reserved words, undefined #names and :values, and
 // misuse of functions and operands.  Nesting of parentheses and NOT is

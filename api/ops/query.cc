@@ -6,11 +6,13 @@
 // filter, projection and Select, one page at a time.
 //
 // Order of checks: member types and constraints; expressions (mixing legacy
-// and expression parameters, KeyConditions or KeyConditionExpression
-// present, syntax, names and values, unused names and values); the table
-// exists; IndexName, ConsistentRead on a GSI and Select; the key condition
-// against the key schema; the filter names no key attribute of that schema;
-// ExclusiveStartKey (sort-key predicate, then partition).
+// and expression parameters, where KeyConditions count only next to
+// KeyConditionExpression; ConditionalOperator's conditions; KeyConditions or
+// KeyConditionExpression present, syntax, names and values, unused names and
+// values; KeyConditions' values, one or two of them); the table exists;
+// IndexName, ConsistentRead on a GSI and Select; the key condition against
+// the key schema; the filter names no key attribute of that schema;
+// ExclusiveStartKey (its attributes, sort-key predicate, then partition).
 #include "api/ops/query.hh"
 
 #include "api/ops/ops.hh"
@@ -33,7 +35,8 @@ void set_key_range(const ReadExpressions& exprs, PageRequest& req) {
   }
   expr::KeyRange range;
   try {
-    range = expr::extract_key_range(*exprs.key_condition, names, exprs.key_condition_legacy);
+    range = exprs.key_condition_legacy ? expr::extract_legacy_key_range(exprs.legacy_key_conditions, names)
+                                       : expr::extract_key_range(*exprs.key_condition, names);
   } catch (const expr::ExpressionError& e) {
     throw ApiError::validation(e.what());
   }

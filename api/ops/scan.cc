@@ -5,7 +5,8 @@
 // the partition-key hash, as DynamoDB), one page at a time, with filter,
 // projection and Select.  A parallel scan (Segment / TotalSegments) reads
 // one of TotalSegments disjoint ranges of the hash space; together they
-// cover every item exactly once.
+// cover every item exactly once, and an ExclusiveStartKey must lie in the
+// segment read.
 #include "api/ops/scan.hh"
 
 #include "api/ops/ops.hh"

@@ -144,5 +144,122 @@ TEST(LegacyUpdate, DeleteWithValueOfScalarTypeIsInvalid) {
   EXPECT_THROW(legacy_update(updates, holder), ExpressionError);
 }
 
+// The AttributeValueList rules of each ComparisonOperator (DynamoDB's
+// legacy validation): its length, the types it takes, one type for all, and
+// BETWEEN's bounds in order.
+TEST(LegacyCondition, ArgumentRulesOfEachOperator) {
+  const std::string invalid = "One or more parameter values were invalid: ";
+  auto args_error = [](const std::string& name, std::vector<AttributeValue> vs) {
+    try {
+      check_comparison_arguments(name, vs);
+    } catch (const ExpressionError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const AttributeValue bool_v = AttributeValue::boolean_value(true);
+  const AttributeValue null_v = AttributeValue::null();
+  const AttributeValue ss = test::set_of(AttrType::SS, {"a"});
+  const AttributeValue list = test::list_of({S("a")});
+  const AttributeValue map = test::map_of({{"k", S("v")}});
+  for (const std::string name : {"EQ", "NE", "LE", "LT", "GE", "GT", "CONTAINS", "NOT_CONTAINS", "BEGINS_WITH"}) {
+    EXPECT_EQ(args_error(name, {}), invalid + "Invalid number of argument(s) for the " + name + " ComparisonOperator");
+    EXPECT_EQ(args_error(name, {S("a"), S("a")}),
+              invalid + "Invalid number of argument(s) for the " + name + " ComparisonOperator");
+  }
+  for (const std::string name : {"NULL", "NOT_NULL"}) {
+    EXPECT_EQ(args_error(name, {}), "");
+    EXPECT_EQ(args_error(name, {S("a")}), invalid + "Invalid number of argument(s) for the " + name + " ComparisonOperator");
+  }
+  EXPECT_EQ(args_error("IN", {}), invalid + "Invalid number of argument(s) for the IN ComparisonOperator");
+  EXPECT_EQ(args_error("BETWEEN", {S("a")}), invalid + "Invalid number of argument(s) for the BETWEEN ComparisonOperator");
+  EXPECT_EQ(args_error("BETWEEN", {S("a"), S("b"), S("c")}),
+            invalid + "Invalid number of argument(s) for the BETWEEN ComparisonOperator");
+  // Types.
+  for (const auto& v : {bool_v, null_v, ss, list, map}) {
+    const std::string t(attr_type_name(v.type));
+    for (const std::string name : {"LE", "LT", "GE", "GT", "IN", "BEGINS_WITH"})
+      EXPECT_EQ(args_error(name, {v}), invalid + "ComparisonOperator " + name + " is not valid for " + t + " AttributeValue type");
+    EXPECT_EQ(args_error("BETWEEN", {v, v}), invalid + "ComparisonOperator BETWEEN is not valid for " + t + " AttributeValue type");
+    EXPECT_EQ(args_error("EQ", {v}), "") << t;
+    EXPECT_EQ(args_error("NE", {v}), "") << t;
+  }
+  for (const auto& v : {ss, list, map})
+    for (const std::string name : {"CONTAINS", "NOT_CONTAINS"})
+      EXPECT_EQ(args_error(name, {v}), invalid + "ComparisonOperator " + name + " is not valid for " +
+                                           std::string(attr_type_name(v.type)) + " AttributeValue type");
+  for (const auto& v : {S("a"), N("1"), AttributeValue::binary("b"), bool_v, null_v}) EXPECT_EQ(args_error("CONTAINS", {v}), "");
+  EXPECT_EQ(args_error("BEGINS_WITH", {N("1")}), invalid + "ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type");
+  // One type for all; BETWEEN in order.
+  EXPECT_EQ(args_error("IN", {S("b"), N("1")}), invalid + "AttributeValues inside AttributeValueList must be of same type");
+  EXPECT_EQ(args_error("BETWEEN", {S("a"), N("1")}), invalid + "AttributeValues inside AttributeValueList must be of same type");
+  EXPECT_EQ(args_error("BETWEEN", {S("b"), S("a")}),
+            "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound");
+  EXPECT_EQ(args_error("BETWEEN", {N("10"), N("9")}),
+            "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound");
+  EXPECT_EQ(args_error("BETWEEN", {N("9"), N("10")}), "");
+  EXPECT_EQ(args_error("IN", {S("a"), S("b"), S("c")}), "");
+}
+
+// Expected entries are checked in DynamoDB's order, and Value stands for a
+// one-element AttributeValueList next to a ComparisonOperator.
+TEST(LegacyCondition, ExpectedFormsInDynamoDBsOrder) {
+  const std::string invalid = "One or more parameter values were invalid: ";
+  auto entry = [](std::optional<std::string> op, std::optional<AttributeValue> value,
+                  std::optional<std::vector<AttributeValue>> values, std::optional<bool> exists) {
+    LegacyCondition c;
+    c.attribute = "a";
+    c.op = std::move(op);
+    c.value = std::move(value);
+    c.values = std::move(values);
+    c.exists = exists;
+    return c;
+  };
+  using V = std::vector<AttributeValue>;
+  EXPECT_EQ(error({entry("EQ", S("x"), V{S("x")}, true)}, true),
+            invalid + "Exists and ComparisonOperator cannot be used together for Attribute: a");
+  EXPECT_EQ(error({entry("EQ", S("x"), V{S("x")}, std::nullopt)}, true),
+            invalid + "Value and AttributeValueList cannot be used together for Attribute: a");
+  EXPECT_EQ(error({entry(std::nullopt, std::nullopt, V{S("x")}, std::nullopt)}, true),
+            invalid + "AttributeValueList can only be used with a ComparisonOperator for Attribute: a");
+  EXPECT_EQ(error({entry(std::nullopt, S("x"), std::nullopt, false)}, true),
+            invalid + "Value cannot be used when Exists is false for Attribute: a");
+  EXPECT_EQ(error({entry("EQ", std::nullopt, std::nullopt, std::nullopt)}, true),
+            invalid + "Value or AttributeValueList must be used with ComparisonOperator: EQ for Attribute: a");
+  EXPECT_EQ(error({entry(std::nullopt, std::nullopt, std::nullopt, std::nullopt)}, true),
+            invalid + "Value must be provided when Exists is null for Attribute: a");
+  EXPECT_EQ(error({entry("EQ", std::nullopt, V{}, std::nullopt)}, true),
+            invalid + "Invalid number of argument(s) for the EQ ComparisonOperator");
+  EXPECT_EQ(error({entry("NULL", std::nullopt, std::nullopt, std::nullopt)}, true), "");
+  EXPECT_EQ(error({entry("BETWEEN", S("x"), std::nullopt, std::nullopt)}, true),
+            invalid + "Invalid number of argument(s) for the BETWEEN ComparisonOperator");
+  // Value with a ComparisonOperator is its argument.
+  LegacyHolder holder;
+  LegacyCondition gt = entry("GT", N("9"), std::nullopt, std::nullopt);
+  gt.attribute = "n";
+  EXPECT_TRUE(evaluate(legacy_condition({gt}, "AND", true, holder), &kItem));
+  gt.op = "LT";
+  EXPECT_FALSE(evaluate(legacy_condition({gt}, "AND", true, holder), &kItem));
+  // Filters have no Value or Exists members: they are ignored.
+  EXPECT_EQ(error({entry("EQ", S("x"), V{S("hello")}, true)}), "");
+}
+
+TEST(LegacyCondition, ConditionalOperatorNeedsTwoConditions) {
+  EXPECT_NO_THROW(check_conditional_operator(false, 0));
+  EXPECT_NO_THROW(check_conditional_operator(true, 2));
+  try {
+    check_conditional_operator(true, 0);
+    ADD_FAILURE();
+  } catch (const ExpressionError& e) {
+    EXPECT_STREQ(e.what(), "ConditionalOperator cannot be used without Filter or Expected");
+  }
+  try {
+    check_conditional_operator(true, 1);
+    ADD_FAILURE();
+  } catch (const ExpressionError& e) {
+    EXPECT_STREQ(e.what(), "ConditionalOperator can only be used when Filter or Expected has two or more elements");
+  }
+}
+
 }  // namespace
 }  // namespace ddbd::expr

@@ -59,6 +59,15 @@ void check_key_value_not_empty(const AttributeValue& v, std::string_view name) {
                                (v.type == AttrType::S ? "string" : "binary") + " value. Key: " + std::string(name));
 }
 
+// An index key attribute of the item (of the declared type) that is empty.
+void check_index_key_value_not_empty(const AttributeValue& v, const storage::IndexDef& index, const storage::KeyAttr& k) {
+  if (v.type != k.type || !v.str.empty() || v.type == AttrType::N) return;
+  throw ApiError::validation(
+      std::string("One or more parameter values are not valid. A value specified for a secondary index key is "
+                  "not supported. The AttributeValue for a key attribute cannot contain an empty ") +
+      (v.type == AttrType::B ? "binary" : "string") + " value. IndexName: " + index.name + ", IndexKey: " + k.name);
+}
+
 }  // namespace
 
 storage::PrimaryKey key_from_map(const storage::TableDef& table, const AttrMap& key) {
@@ -106,12 +115,7 @@ void validate_item_for_write(const storage::TableDef& table, const Item& item) {
         throw ApiError::validation("One or more parameter values were invalid: Type mismatch for Index Key " + k.name +
                                    " Expected: " + std::string(attr_type_name(k.type)) +
                                    " Actual: " + std::string(attr_type_name(v->type)) + " IndexName: " + index.name);
-      if (v->str.empty())
-        throw ApiError::validation(
-            std::string("One or more parameter values are not valid. A value specified for a secondary index key is "
-                        "not supported. The AttributeValue for a key attribute cannot contain an empty ") +
-            (v->type == AttrType::B ? "binary" : "string") + " value. IndexName: " + index.name +
-            ", IndexKey: " + k.name);
+      check_index_key_value_not_empty(*v, index, k);
       const std::size_t max = hash ? kMaxHashKeyBytes : kMaxRangeKeyBytes;
       if (v->type != AttrType::N && v->str.size() > max)
         throw ApiError::validation("One or more parameter values were invalid: Size limit exceeded for Index Key " +
@@ -130,6 +134,23 @@ Item key_attributes(const storage::TableDef& table, const Item& item) {
   if (table.key.range)
     if (auto* r = map_find(item, table.key.range->name)) map_set(k, table.key.range->name, *r);
   return k;
+}
+
+void check_key_values_not_empty(const storage::TableDef& table, const Item& item, bool with_index_keys) {
+  auto table_key = [&](const storage::KeyAttr& k) {
+    const AttributeValue* v = map_find(item, k.name);
+    if (v && v->type == k.type) check_key_value_not_empty(*v, k.name);
+  };
+  table_key(table.key.hash);
+  if (table.key.range) table_key(*table.key.range);
+  if (!with_index_keys) return;
+  for (const auto& index : table.indexes) {
+    auto index_key = [&](const storage::KeyAttr& k) {
+      if (const AttributeValue* v = map_find(item, k.name)) check_index_key_value_not_empty(*v, index, k);
+    };
+    index_key(index.key.hash);
+    if (index.key.range) index_key(*index.key.range);
+  }
 }
 
 std::string table_arn(const storage::TableDef& t) {

@@ -361,6 +361,46 @@ void write_table_description(JsonWriter& w, const DescribedTable& d) {
   write_table_description(w, *d.table, d.stats, d.now, d.status_override, d.index_stats ? &*d.index_stats : nullptr);
 }
 
+void write_deleted_table_description(JsonWriter& w, const DescribedTable& d) {
+  const storage::TableDef& t = *d.table;
+  w.begin_object();
+  w.key("TableName");
+  w.string(t.name);
+  w.key("TableStatus");
+  w.string("DELETING");
+  w.key("ProvisionedThroughput");
+  write_throughput(w, t, d.now, t.read_capacity, t.write_capacity);
+  w.key("TableSizeBytes");
+  w.number(d.stats.size_bytes);
+  w.key("ItemCount");
+  w.number(d.stats.item_count);
+  w.key("TableArn");
+  w.string(table_arn(t));
+  w.key("TableId");
+  w.string(t.table_uuid);
+  if (t.billing_mode == "PAY_PER_REQUEST") {
+    w.key("BillingModeSummary");
+    w.begin_object();
+    w.key("BillingMode");
+    w.string(t.billing_mode);
+    w.key("LastUpdateToPayPerRequestDateTime");
+    w.number_double(t.billing_mode_last_update);
+    w.end_object();
+  }
+  if (t.table_class_last_update > 0) {
+    w.key("TableClassSummary");
+    w.begin_object();
+    w.key("TableClass");
+    w.string(t.table_class);
+    w.key("LastUpdateDateTime");
+    w.number_double(t.table_class_last_update);
+    w.end_object();
+  }
+  w.key("DeletionProtectionEnabled");
+  w.boolean(t.deletion_protection);
+  w.end_object();
+}
+
 std::string table_description_response(std::string_view member, const DescribedTable& d) {
   JsonWriter w;
   w.begin_object();

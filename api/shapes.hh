@@ -101,6 +101,12 @@ struct DescribedTable {
 };
 // write_table_description() of `d`.
 void write_table_description(JsonWriter& w, const DescribedTable& d);
+// The TableDescription DeleteTable answers: what DynamoDB returns there
+// (TableName, TableStatus DELETING, ProvisionedThroughput, TableSizeBytes,
+// ItemCount, TableArn, TableId, BillingModeSummary for an on-demand table,
+// TableClassSummary once a class was set, DeletionProtectionEnabled); no key
+// schema, attribute definitions, creation time or indexes.
+void write_deleted_table_description(JsonWriter& w, const DescribedTable& d);
 // The response {"<member>":{TableDescription}} of CreateTable, UpdateTable,
 // DeleteTable ("TableDescription") and DescribeTable ("Table").
 std::string table_description_response(std::string_view member, const DescribedTable& d);

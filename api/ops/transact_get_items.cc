@@ -60,28 +60,29 @@ TransactGetItemsRequest decode_transact_get_items(json::object body) {
 }
 
 asio::awaitable<TransactGetItemsResponse> execute(RequestContext& ctx, const TransactGetItemsRequest& req) {
-  // Every table exists (and every Key decoded); then each Key against its
-  // table, in order: the first that does not match cancels the transaction
-  // (ValidationError for that get, None for the others); then no item twice.
+  // Per get, in order: the table exists, its Key decoded, the Key matches the
+  // table (else the transaction is cancelled: ValidationError for this get,
+  // None for the others), no item twice.
   std::vector<std::shared_ptr<const storage::TableDef>> tables;
-  for (const TransactGet& g : req.gets) {
+  std::vector<storage::PrimaryKey> keys;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < req.gets.size(); ++i) {
+    const TransactGet& g = req.gets[i];
     tables.push_back(require_table(ctx, g.table_name, true));
     g.key_error.rethrow_if_any();
-  }
-  req.element_error.rethrow_if_any();
-  std::vector<storage::PrimaryKey> keys;
-  for (std::size_t i = 0; i < req.gets.size(); ++i) {
     try {
-      keys.push_back(key_from_map(*tables[i], req.gets[i].key));
+      keys.push_back(key_from_map(*tables.back(), g.key));
     } catch (const ApiError& e) {
       if (e.code() != ErrorCode::ValidationException) throw;
+      // A later element that did not decode is a problem of the request.
+      for (std::size_t j = i + 1; j < req.gets.size(); ++j) req.gets[j].key_error.rethrow_if_any();
+      req.element_error.rethrow_if_any();
       throw validation_cancelled(req.gets.size(), i, e.message());
     }
-  }
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < keys.size(); ++i)
-    if (!seen.insert(storage::stored_key(*tables[i], keys[i])).second)
+    if (!seen.insert(storage::stored_key(*tables.back(), keys.back())).second)
       throw ApiError::validation("Transaction request cannot include multiple operations on one item");
+  }
+  req.element_error.rethrow_if_any();
 
   TransactGetItemsResponse resp;
   storage::ReadTxn txn = ctx.engine.begin_read();

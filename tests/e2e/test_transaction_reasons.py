@@ -254,8 +254,13 @@ def test_get_request_level_problems_stay(client, loose, tbl, table_name):
         {"Get": {"TableName": tbl, "Key": {"pk": {"S": "exists"}}, "ProjectionExpression": "!!!"}}])
     assert msg.startswith("Invalid ProjectionExpression: Syntax error")
     rejected(loose.transact_get_items, code="ResourceNotFoundException", TransactItems=[
+        {"Get": {"TableName": table_name("Missing"), "Key": {"pk": {"S": "x"}}}},
+        {"Get": {"TableName": tbl, "Key": {"pk": {"N": "1"}}}}])
+    # A later Key whose value does not decode comes before an earlier mismatch.
+    msg = rejected(loose.transact_get_items, TransactItems=[
         {"Get": {"TableName": tbl, "Key": {"pk": {"N": "1"}}}},
-        {"Get": {"TableName": table_name("Missing"), "Key": {"pk": {"S": "x"}}}}])
+        {"Get": {"TableName": tbl, "Key": {"pk": {"N": "not-a-number"}}}}])
+    assert "not-a-number" in msg
 
 
 # ---------------------------------------------------------------- ExecuteTransaction

@@ -394,6 +394,9 @@ PageBytes run_page(storage::ReadTxn& txn, const PageRequest& req, ReadPage& page
       }
       if (!filter || expr::evaluate(*filter, req.filter_on_entry ? &entry : item)) {
         ++page.count;
+        // ALL_PROJECTED_ATTRIBUTES answers the index entry, also when the
+        // filter needed the table's item.
+        if (req.select == Select::all_projected_attributes) item = &entry;
         if (!page.count_only) page.items.push_back(projection ? expr::project(*item, *projection) : std::move(*item));
       }
     }

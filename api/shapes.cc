@@ -59,6 +59,15 @@ void check_key_value_not_empty(const AttributeValue& v, std::string_view name) {
                                (v.type == AttrType::S ? "string" : "binary") + " value. Key: " + std::string(name));
 }
 
+// An index key attribute of the item (of the declared type) that is empty.
+void check_index_key_value_not_empty(const AttributeValue& v, const storage::IndexDef& index, const storage::KeyAttr& k) {
+  if (v.type != k.type || !v.str.empty() || v.type == AttrType::N) return;
+  throw ApiError::validation(
+      std::string("One or more parameter values are not valid. A value specified for a secondary index key is "
+                  "not supported. The AttributeValue for a key attribute cannot contain an empty ") +
+      (v.type == AttrType::B ? "binary" : "string") + " value. IndexName: " + index.name + ", IndexKey: " + k.name);
+}
+
 }  // namespace
 
 storage::PrimaryKey key_from_map(const storage::TableDef& table, const AttrMap& key) {
@@ -106,12 +115,7 @@ void validate_item_for_write(const storage::TableDef& table, const Item& item) {
         throw ApiError::validation("One or more parameter values were invalid: Type mismatch for Index Key " + k.name +
                                    " Expected: " + std::string(attr_type_name(k.type)) +
                                    " Actual: " + std::string(attr_type_name(v->type)) + " IndexName: " + index.name);
-      if (v->str.empty())
-        throw ApiError::validation(
-            std::string("One or more parameter values are not valid. A value specified for a secondary index key is "
-                        "not supported. The AttributeValue for a key attribute cannot contain an empty ") +
-            (v->type == AttrType::B ? "binary" : "string") + " value. IndexName: " + index.name +
-            ", IndexKey: " + k.name);
+      check_index_key_value_not_empty(*v, index, k);
       const std::size_t max = hash ? kMaxHashKeyBytes : kMaxRangeKeyBytes;
       if (v->type != AttrType::N && v->str.size() > max)
         throw ApiError::validation("One or more parameter values were invalid: Size limit exceeded for Index Key " +
@@ -130,6 +134,23 @@ Item key_attributes(const storage::TableDef& table, const Item& item) {
   if (table.key.range)
     if (auto* r = map_find(item, table.key.range->name)) map_set(k, table.key.range->name, *r);
   return k;
+}
+
+void check_key_values_not_empty(const storage::TableDef& table, const Item& item, bool with_index_keys) {
+  auto table_key = [&](const storage::KeyAttr& k) {
+    const AttributeValue* v = map_find(item, k.name);
+    if (v && v->type == k.type) check_key_value_not_empty(*v, k.name);
+  };
+  table_key(table.key.hash);
+  if (table.key.range) table_key(*table.key.range);
+  if (!with_index_keys) return;
+  for (const auto& index : table.indexes) {
+    auto index_key = [&](const storage::KeyAttr& k) {
+      if (const AttributeValue* v = map_find(item, k.name)) check_index_key_value_not_empty(*v, index, k);
+    };
+    index_key(index.key.hash);
+    if (index.key.range) index_key(*index.key.range);
+  }
 }
 
 std::string table_arn(const storage::TableDef& t) {
@@ -338,6 +359,46 @@ FieldSpec return_consumed_capacity_spec() {
 
 void write_table_description(JsonWriter& w, const DescribedTable& d) {
   write_table_description(w, *d.table, d.stats, d.now, d.status_override, d.index_stats ? &*d.index_stats : nullptr);
+}
+
+void write_deleted_table_description(JsonWriter& w, const DescribedTable& d) {
+  const storage::TableDef& t = *d.table;
+  w.begin_object();
+  w.key("TableName");
+  w.string(t.name);
+  w.key("TableStatus");
+  w.string("DELETING");
+  w.key("ProvisionedThroughput");
+  write_throughput(w, t, d.now, t.read_capacity, t.write_capacity);
+  w.key("TableSizeBytes");
+  w.number(d.stats.size_bytes);
+  w.key("ItemCount");
+  w.number(d.stats.item_count);
+  w.key("TableArn");
+  w.string(table_arn(t));
+  w.key("TableId");
+  w.string(t.table_uuid);
+  if (t.billing_mode == "PAY_PER_REQUEST") {
+    w.key("BillingModeSummary");
+    w.begin_object();
+    w.key("BillingMode");
+    w.string(t.billing_mode);
+    w.key("LastUpdateToPayPerRequestDateTime");
+    w.number_double(t.billing_mode_last_update);
+    w.end_object();
+  }
+  if (t.table_class_last_update > 0) {
+    w.key("TableClassSummary");
+    w.begin_object();
+    w.key("TableClass");
+    w.string(t.table_class);
+    w.key("LastUpdateDateTime");
+    w.number_double(t.table_class_last_update);
+    w.end_object();
+  }
+  w.key("DeletionProtectionEnabled");
+  w.boolean(t.deletion_protection);
+  w.end_object();
 }
 
 std::string table_description_response(std::string_view member, const DescribedTable& d) {

@@ -62,6 +62,13 @@ void validate_item_for_write(const storage::TableDef& table, const Item& item);
 // The item's key attributes only.
 Item key_attributes(const storage::TableDef& table, const Item& item);
 
+// The empty-value checks alone (ValidationException with DynamoDB's empty-key
+// messages): the table's key attributes of `item` that have the declared
+// type, and with `with_index_keys` its secondary index key attributes.  A
+// transaction reports these for the whole request, where a wrong type is a
+// cancellation reason (api/ops/transact_write_items.cc).
+void check_key_values_not_empty(const storage::TableDef& table, const Item& item, bool with_index_keys);
+
 // The ARN of a table.
 std::string table_arn(const storage::TableDef& table);
 // A KeySchema array: [{"AttributeName": ..., "KeyType": "HASH"}, ...].
@@ -94,6 +101,12 @@ struct DescribedTable {
 };
 // write_table_description() of `d`.
 void write_table_description(JsonWriter& w, const DescribedTable& d);
+// The TableDescription DeleteTable answers: what DynamoDB returns there
+// (TableName, TableStatus DELETING, ProvisionedThroughput, TableSizeBytes,
+// ItemCount, TableArn, TableId, BillingModeSummary for an on-demand table,
+// TableClassSummary once a class was set, DeletionProtectionEnabled); no key
+// schema, attribute definitions, creation time or indexes.
+void write_deleted_table_description(JsonWriter& w, const DescribedTable& d);
 // The response {"<member>":{TableDescription}} of CreateTable, UpdateTable,
 // DeleteTable ("TableDescription") and DescribeTable ("Table").
 std::string table_description_response(std::string_view member, const DescribedTable& d);

@@ -124,6 +124,12 @@ void apply_projection(const ProjectionRequest& proj, storage::IndexDef& ix) {
   const std::string& ptype = *proj.projection_type;
   if (proj.non_key_attributes && ptype != "INCLUDE")
     invalid("ProjectionType is " + ptype + ", but NonKeyAttributes is specified");
+  if (!proj.non_key_attributes && ptype == "INCLUDE") invalid("ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
+  if (proj.non_key_attributes)
+    for (std::size_t i = 0; i < proj.non_key_attributes->size(); ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if ((*proj.non_key_attributes)[i] == (*proj.non_key_attributes)[j])
+          invalid("Duplicate element in NonKeyAttributes: " + (*proj.non_key_attributes)[i]);
   ix.projection = ptype == "ALL"         ? storage::ProjectionType::ALL
                   : ptype == "KEYS_ONLY" ? storage::ProjectionType::KEYS_ONLY
                                          : storage::ProjectionType::INCLUDE;
@@ -131,5 +137,18 @@ void apply_projection(const ProjectionRequest& proj, storage::IndexDef& ix) {
 }
 
 void read_projection(json::object proj, storage::IndexDef& ix) { apply_projection(decode_projection(proj), ix); }
+
+// NonKeyAttributes summed over all the table's INCLUDE projections: at most
+// 100 (API Reference, Projection).
+constexpr std::size_t kMaxProjectedAttributesAllIndexes = 100;
+
+void check_projected_attribute_count(const std::vector<storage::IndexDef>& indexes) {
+  std::size_t n = 0;
+  for (const auto& ix : indexes)
+    if (ix.projection == storage::ProjectionType::INCLUDE) n += ix.non_key_attributes.size();
+  if (n > kMaxProjectedAttributesAllIndexes)
+    invalid("Number of projected attributes in all indexes exceeds limit of " +
+            std::to_string(kMaxProjectedAttributesAllIndexes));
+}
 
 }  // namespace ddbd::api

@@ -51,10 +51,15 @@ struct ProjectionRequest {
 };
 ProjectionRequest decode_projection(json::object proj);
 // The projection's semantic checks ("Unknown ProjectionType: null",
-// "ProjectionType is ALL, but NonKeyAttributes is specified"), then sets it
-// on `ix`.
+// "ProjectionType is ALL, but NonKeyAttributes is specified", "ProjectionType
+// is INCLUDE, but NonKeyAttributes is not specified", "Duplicate element in
+// NonKeyAttributes: a"), then sets it on `ix`.  NonKeyAttributes may name
+// key attributes (they are projected anyway).
 void apply_projection(const ProjectionRequest& proj, storage::IndexDef& ix);
 // apply_projection(decode_projection(proj), ix).
 void read_projection(json::object proj, storage::IndexDef& ix);
+// The NonKeyAttributes of all INCLUDE projections together (an attribute
+// projected into two indexes counts twice) are at most 100.
+void check_projected_attribute_count(const std::vector<storage::IndexDef>& indexes);
 
 }  // namespace ddbd::api

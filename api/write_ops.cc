@@ -21,6 +21,24 @@ bool only_removes(const expr::UpdateExpr& u) {
   });
 }
 
+// The new item of an update leaves no secondary index key (of the declared
+// type) empty; DynamoDB words this apart from PutItem's empty index key.
+void check_index_keys_not_emptied(const storage::TableDef& table, const Item& item) {
+  auto check = [&](const storage::KeyAttr& k) {
+    const AttributeValue* v = map_find(item, k.name);
+    if (!v || v->type != k.type || v->type == AttrType::N || !v->str.empty()) return;
+    throw RequestLevelError(ErrorCode::ValidationException,
+                            std::string("One or more parameter values are not valid. The update expression attempted "
+                                        "to update a secondary index key to a value that is not supported. The "
+                                        "AttributeValue for a key attribute cannot contain an empty ") +
+                                (v->type == AttrType::B ? "binary" : "string") + " value.");
+  };
+  for (const auto& index : table.indexes) {
+    check(index.key.hash);
+    if (index.key.range) check(*index.key.range);
+  }
+}
+
 bool prepare_update(const ItemAction& a, WriteOutcome& out) {
   if (!out.had_old && a.update && only_removes(*a.update)) return true;
   out.new_item = out.had_old ? out.old_item : a.start;
@@ -30,6 +48,7 @@ bool prepare_update(const ItemAction& a, WriteOutcome& out) {
       out.too_big = true;
       return false;
     }
+    check_index_keys_not_emptied(*a.table, out.new_item);
     validate_item_for_write(*a.table, out.new_item);
   } catch (...) {
     out.error = std::current_exception();

@@ -113,6 +113,15 @@ class BatchWriteOp final : public storage::WriteOpOf<std::vector<ConsumedCapacit
 // attribute ("Cannot update attribute pk. This attribute is part of the key").
 void check_update_spares_key(const expr::UpdateExpr& update, const storage::TableDef& table);
 
+// An error prepare() raises that DynamoDB reports for the whole request even
+// inside a transaction (not as a cancellation reason): an update that leaves
+// a secondary index key empty ("The update expression attempted to update a
+// secondary index key to a value that is not supported...").
+class RequestLevelError : public ApiError {
+ public:
+  using ApiError::ApiError;
+};
+
 // ---- PutItem, UpdateItem, DeleteItem ----------------------------------------
 
 enum class ReturnValues { none, all_old, updated_old, all_new, updated_new };

@@ -2,10 +2,26 @@
 
 #include <algorithm>
 
+#include "storage/limits.hh"
+
 namespace ddbd::storage {
 
+namespace {
+
+// A key value an index can hold: not an empty string or binary, and at most
+// 2048 bytes for a partition key, 1024 for a sort key.  Writes refuse items
+// that break this; a backfill meets such items already stored and leaves
+// them out of the index.
+bool key_value_fits(const AttributeValue& v, std::size_t max_bytes) {
+  if (v.type != AttrType::S && v.type != AttrType::B) return true;
+  return !v.str.empty() && v.str.size() <= max_bytes;
+}
+
+}  // namespace
+
 bool index_key_of(const IndexDef& index, const Item& item, PrimaryKey& out) {
-  return extract_key(index.key, item, out);
+  return extract_key(index.key, item, out) && key_value_fits(out.hash, limits::kMaxHashKeyBytes) &&
+         (!out.range || key_value_fits(*out.range, limits::kMaxRangeKeyBytes));
 }
 
 Item project_for_index(const TableDef& table, const IndexDef& index, const Item& item) {

@@ -14,7 +14,10 @@
 
 namespace ddbd::storage {
 
-// The index key of `item`, or false when the item is not in the index.
+// The index key of `item`, or false when the item is not in the index: a
+// key attribute is missing or not of the declared type, or its value is one
+// an index key cannot have (empty, over 2048 bytes for the partition key or
+// 1024 for the sort key; writes refuse those, but a GSI backfill finds them).
 bool index_key_of(const IndexDef& index, const Item& item, PrimaryKey& out);
 
 // The attributes of `item` that `index` projects.

@@ -119,7 +119,8 @@ void decode_table_keys(json::object body, storage::TableDef& def, KeyContext& kc
     std::string name(*get_string(o, "AttributeName"));
     AttrType t;
     attr_type_from_name(*get_string(o, "AttributeType"), t);
-    if (kc.types.count(name)) invalid("Duplicate AttributeName in AttributeDefinitions: " + name);
+    // DynamoDB words it without the usual prefix, with the same or another type.
+    if (kc.types.count(name)) throw ApiError::validation("Attribute Name is duplicated: " + name);
     kc.defined.push_back(name);
     kc.types[name] = t;
     def.attribute_definitions.emplace_back(name, t);
@@ -194,6 +195,7 @@ CreateTableRequest decode_create_table(json::object body) {
   KeyContext kc;
   decode_table_keys(body, def, kc);
   decode_indexes(body, def, kc);
+  check_projected_attribute_count(def.indexes);
   if (auto tags = get_array(body, "Tags")) {
     TagList given;
     for (json::element e : *tags) {

@@ -2,7 +2,9 @@
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteTable.html
 //
 // Removes the table and its items at once and answers with its description
-// in status DELETING (as DynamoDB does; DynamoDB then finishes asynchronously).
+// in status DELETING (as DynamoDB does; DynamoDB then finishes asynchronously),
+// with only the members DynamoDB's DeleteTable answer has
+// (write_deleted_table_description in api/shapes.hh).
 // Checks: TableName constraints; the table must exist; deletion protection
 // ("Resource cannot be deleted as it is currently protected against
 // deletion. Disable deletion protection first.").
@@ -37,7 +39,12 @@ asio::awaitable<DeleteTableResponse> execute(RequestContext& ctx, const DeleteTa
 }
 
 std::string to_json(const DeleteTableRequest&, const DeleteTableResponse& resp) {
-  return table_description_response("TableDescription", resp.table);
+  JsonWriter w;
+  w.begin_object();
+  w.key("TableDescription");
+  write_deleted_table_description(w, resp.table);
+  w.end_object();
+  return w.take();
 }
 
 Result delete_table(RequestContext& ctx, json::object body) { return execute_to_json(ctx, decode_delete_table(body)); }

@@ -3,11 +3,16 @@
 //
 // Up to 100 Gets, read from one LMDB snapshot (a serializable read: no write
 // can be seen half done).  Responses are in request order; a missing item
-// gives an empty object.
+// gives an empty object.  A Key that does not match its table's key schema
+// (an attribute missing, of the wrong type, empty) is a
+// TransactionCanceledException with a ValidationError reason for that get,
+// as DynamoDB reports it; request-level problems (a projection, two gets of
+// one item, a missing table) are not.
 #include "api/ops/transact_get_items.hh"
 
 #include <set>
 
+#include "api/cancellation.hh"
 #include "api/capacity.hh"
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
@@ -55,13 +60,25 @@ TransactGetItemsRequest decode_transact_get_items(json::object body) {
 }
 
 asio::awaitable<TransactGetItemsResponse> execute(RequestContext& ctx, const TransactGetItemsRequest& req) {
+  // Per get, in order: the table exists, its Key decoded, the Key matches the
+  // table (else the transaction is cancelled: ValidationError for this get,
+  // None for the others), no item twice.
   std::vector<std::shared_ptr<const storage::TableDef>> tables;
   std::vector<storage::PrimaryKey> keys;
   std::set<std::string> seen;
-  for (const TransactGet& g : req.gets) {
+  for (std::size_t i = 0; i < req.gets.size(); ++i) {
+    const TransactGet& g = req.gets[i];
     tables.push_back(require_table(ctx, g.table_name, true));
     g.key_error.rethrow_if_any();
-    keys.push_back(key_from_map(*tables.back(), g.key));
+    try {
+      keys.push_back(key_from_map(*tables.back(), g.key));
+    } catch (const ApiError& e) {
+      if (e.code() != ErrorCode::ValidationException) throw;
+      // A later element that did not decode is a problem of the request.
+      for (std::size_t j = i + 1; j < req.gets.size(); ++j) req.gets[j].key_error.rethrow_if_any();
+      req.element_error.rethrow_if_any();
+      throw validation_cancelled(req.gets.size(), i, e.message());
+    }
     if (!seen.insert(storage::stored_key(*tables.back(), keys.back())).second)
       throw ApiError::validation("Transaction request cannot include multiple operations on one item");
   }

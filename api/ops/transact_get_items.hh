@@ -39,7 +39,8 @@ struct TransactGetItemsResponse {
 
 // Types and constraints (1..100 TransactItems).  Throws ApiError.
 TransactGetItemsRequest decode_transact_get_items(json::object body);
-// Per get: the table exists, the key matches, no item twice; then reads
+// Per get: the table exists; then the keys match (else a cancellation with
+// a ValidationError reason), no item twice; then reads
 // every item from one snapshot.
 asio::awaitable<TransactGetItemsResponse> execute(RequestContext& ctx, const TransactGetItemsRequest& req);
 std::string to_json(const TransactGetItemsRequest& req, const TransactGetItemsResponse& resp);

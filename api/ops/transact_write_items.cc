@@ -3,14 +3,25 @@
 //
 // Up to 100 actions (ConditionCheck, Put, Delete, Update) over one or more
 // tables, all or nothing.  Every action is decoded and validated before
-// anything runs (static errors are a plain ValidationException); then one
-// TransactWriteOp (api/write_ops.hh) evaluates every condition and update on
-// the items as they are, and either applies them all or cancels with
-// TransactionCanceledException and one CancellationReason per action, in
-// order (ConditionalCheckFailed, with the item for
+// anything runs.  Request-level problems are a plain ValidationException:
+// expressions (syntax, undefined or unused names and values), two actions on
+// one item, more than 100 actions, a missing member, and, once the tables
+// exist, empty key values, a Put's item over 400 KB, an Update of a key
+// attribute.  An item that does not fit its table (a key attribute missing
+// or of the wrong type, an index key of the wrong type, a key too long) is a
+// TransactionCanceledException whose reason for that action is
+// ValidationError, "None" for every other: DynamoDB stops at the first such
+// action and evaluates no condition.  (Facts: published captures of
+// DynamoDB's answers; README "Transactions".)
+//
+// Then one TransactWriteOp (api/write_ops.hh) evaluates every condition and
+// update on the items as they are, and either applies them all or cancels
+// with TransactionCanceledException and one CancellationReason per action,
+// in order (ConditionalCheckFailed, with the item for
 // ReturnValuesOnConditionCheckFailure=ALL_OLD; DuplicateItem for a PartiQL
 // INSERT of an existing key (ExecuteTransaction runs its writes here);
 // ValidationError for an update that cannot apply; None for the others).
+// An update that empties an index key is a ValidationException instead.
 //
 // Isolation: the whole transaction is one op on the single writer, so it is
 // serialised with every other write.  ClientRequestToken makes a successful
@@ -23,6 +34,7 @@
 
 #include <set>
 
+#include "api/cancellation.hh"
 #include "api/capacity.hh"
 #include "api/client_tokens.hh"
 #include "api/ops/ops.hh"
@@ -71,11 +83,26 @@ TransactWriteRequest::Action decode_action(json::element e) {
   return a;
 }
 
-// The item action of a decoded action, checked against its table.
-ItemAction resolve(RequestContext& ctx, const TransactWriteRequest::Action& t) {
+// What DynamoDB checks on the request before the transaction runs, and
+// reports as a ValidationException for the whole request: empty key values
+// (the table's key; in a Put's item also the secondary index keys), a Put's
+// item over 400 KB, an Update naming a key attribute.
+void check_request_level(const TransactWriteRequest::Action& t, const storage::TableDef& table) {
+  check_key_values_not_empty(table, t.item, t.kind == ActionKind::put);
+  if (t.kind == ActionKind::put && item_size(t.item) > kMaxItemBytes)
+    throw ApiError::validation("Item size has exceeded the maximum allowed size");
+  if (t.kind == ActionKind::update && t.update) check_update_spares_key(*t.update, table);
+}
+
+// The item action of a decoded action, checked against its table: a Put's
+// item (key attributes present and of the declared type, index keys of the
+// declared type, key sizes), the Key of the others ("The provided key
+// element does not match the schema").  Throws ValidationException, which
+// cancels the transaction with a ValidationError reason.
+ItemAction resolve(const TransactWriteRequest::Action& t, std::shared_ptr<const storage::TableDef> table) {
   ItemAction a;
   a.kind = t.kind;
-  a.table = require_table(ctx, t.table_name, true);
+  a.table = std::move(table);
   a.cond = &t.cond;
   if (a.kind == ActionKind::put) {
     validate_item_for_write(*a.table, t.item);
@@ -85,22 +112,14 @@ ItemAction resolve(RequestContext& ctx, const TransactWriteRequest::Action& t) {
   }
   a.key = key_from_map(*a.table, t.item);
   if (a.kind == ActionKind::update) {
-    check_update_spares_key(*t.update, *a.table);
     a.start = key_attributes(*a.table, t.item);
     a.update = &*t.update;
   }
   return a;
 }
 
-// One CancellationReason per action of a cancelled transaction.
-struct Reason {
-  std::string code = "None";
-  std::string message;
-  const Item* item = nullptr;  // ConditionalCheckFailed with ALL_OLD
-};
-
-Reason reason_for(const TransactWriteRequest::Action& t, const WriteOutcome& out) {
-  Reason r;
+CancellationReason reason_for(const TransactWriteRequest::Action& t, const WriteOutcome& out) {
+  CancellationReason r;
   if (out.condition_failed && t.cond.duplicate_item()) {
     r.code = "DuplicateItem";
     r.message = "Duplicate primary key exists in table";
@@ -123,34 +142,26 @@ Reason reason_for(const TransactWriteRequest::Action& t, const WriteOutcome& out
 }
 
 [[noreturn]] void throw_cancelled(const TransactWriteRequest& req, const TransactOutcome& out) {
-  std::string codes;
-  JsonWriter rw;
-  rw.key("CancellationReasons");
-  rw.begin_array();
-  for (std::size_t i = 0; i < req.actions.size(); ++i) {
-    Reason r = reason_for(req.actions[i], out.actions[i]);
-    if (i == out.collection_full) {
-      r.code = "ItemCollectionSizeLimitExceeded";
-      r.message = "Collection size exceeded";
+  // An update that emptied an index key fails the whole request instead.
+  for (const WriteOutcome& o : out.actions) {
+    if (!o.error) continue;
+    try {
+      std::rethrow_exception(o.error);
+    } catch (const RequestLevelError&) {
+      throw;
+    } catch (...) {
     }
-    codes += (codes.empty() ? "" : ", ") + r.code;
-    rw.begin_object();
-    if (r.item) {
-      rw.key("Item");
-      rw.item(*r.item);
-    }
-    rw.key("Code");
-    rw.string(r.code);
-    if (!r.message.empty()) {
-      rw.key("Message");
-      rw.string(r.message);
-    }
-    rw.end_object();
   }
-  rw.end_array();
-  throw ApiError(ErrorCode::TransactionCanceledException,
-                 "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]")
-      .with_extra_json(rw.take());
+  std::vector<CancellationReason> reasons;
+  reasons.reserve(req.actions.size());
+  for (std::size_t i = 0; i < req.actions.size(); ++i) {
+    reasons.push_back(reason_for(req.actions[i], out.actions[i]));
+    if (i == out.collection_full) {
+      reasons.back().code = "ItemCollectionSizeLimitExceeded";
+      reasons.back().message = "Collection size exceeded";
+    }
+  }
+  throw transaction_cancelled(reasons);
 }
 
 }  // namespace
@@ -178,14 +189,28 @@ TransactWriteRequest decode_transact_write_items(json::object body) {
 }
 
 asio::awaitable<TransactWriteResponse> execute(RequestContext& ctx, const TransactWriteRequest& req) {
+  // Every table exists; the request-level checks; then each action against
+  // its table, in order: the first that fails cancels the transaction (its
+  // reason ValidationError, the others None) before any condition is
+  // evaluated; then no item twice.
+  std::vector<std::shared_ptr<const storage::TableDef>> tables;
+  tables.reserve(req.actions.size());
+  for (const auto& t : req.actions) tables.push_back(require_table(ctx, t.table_name, true));
+  for (std::size_t i = 0; i < req.actions.size(); ++i) check_request_level(req.actions[i], *tables[i]);
   std::vector<ItemAction> actions;
   actions.reserve(req.actions.size());
-  std::set<std::string> seen_keys;
-  for (const auto& t : req.actions) {
-    actions.push_back(resolve(ctx, t));
-    if (!seen_keys.insert(storage::stored_key(*actions.back().table, actions.back().key)).second)
-      throw ApiError::validation("Transaction request cannot include multiple operations on one item");
+  for (std::size_t i = 0; i < req.actions.size(); ++i) {
+    try {
+      actions.push_back(resolve(req.actions[i], tables[i]));
+    } catch (const ApiError& e) {
+      if (e.code() != ErrorCode::ValidationException) throw;
+      throw validation_cancelled(req.actions.size(), i, e.message());
+    }
   }
+  std::set<std::string> seen_keys;
+  for (const ItemAction& a : actions)
+    if (!seen_keys.insert(storage::stored_key(*a.table, a.key)).second)
+      throw ApiError::validation("Transaction request cannot include multiple operations on one item");
 
   TransactWriteOp op(actions);
   TransactWriteOp::Result result;

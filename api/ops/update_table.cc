@@ -25,6 +25,7 @@
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
 #include "api/table_ops.hh"
+#include "api/table_schema.hh"
 #include "streams/stream_store.hh"
 
 namespace ddbd::api::ops {
@@ -93,8 +94,13 @@ GsiUpdateAction decode_gsi_update(json::object u) {
   return a;
 }
 
-[[noreturn]] void index_not_found(const std::string& name) {
-  throw ApiError::resource_not_found("Requested resource not found: Index: " + name + " not found");
+// An Update or Delete of an index the table does not have: an LSI is a
+// ValidationException, an unknown name ResourceNotFoundException.
+[[noreturn]] void index_not_found(const storage::TableDef& def, const std::string& name, const char* verb) {
+  for (const auto& x : def.indexes)
+    if (!x.global && x.name == name)
+      throw ApiError::validation(std::string("Cannot ") + verb + " an index that is not a GlobalSecondaryIndex: " + name);
+  throw ApiError::resource_not_found("Requested resource not found: Index " + name + " for table " + def.name);
 }
 
 // A time as DynamoDB's LimitExceededException messages show it: "Friday,
@@ -163,7 +169,7 @@ void apply_billing(const UpdateTableRequest& req, storage::TableDef& def, double
       def.read_capacity = def.write_capacity = 0;
     }
   } else {
-    if (def.billing_mode == "PAY_PER_REQUEST" && !throughput)
+    if ((def.billing_mode == "PAY_PER_REQUEST" || req.billing_mode) && !throughput)
       throw ApiError::validation(
           "One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
     if (throughput) {
@@ -197,8 +203,9 @@ void apply_billing(const UpdateTableRequest& req, storage::TableDef& def, double
 
 // What applying GlobalSecondaryIndexUpdates to a definition tracks.
 struct GsiChanges {
-  std::map<std::string, AttrType> types;  // the table's definitions, then the request's
+  std::map<std::string, AttrType> types;  // the table's definitions, then the request's new ones
   std::vector<std::string> defined;
+  std::vector<std::pair<std::string, AttrType>> requested;  // the request's AttributeDefinitions
   uint32_t next_id = 1;
   int online = 0;  // indexes created or deleted
   std::vector<uint32_t> created, dropped;
@@ -210,13 +217,60 @@ storage::IndexDef* find_gsi(storage::TableDef& def, std::string_view name) {
   return nullptr;
 }
 
+// "Schema:[SchemaElement: key{a:S:HASH}, SchemaElement: key{b:N:RANGE}]", as
+// DynamoDB prints a key schema in "Attributes cannot be redefined".
+std::string schema_text(const std::vector<std::pair<std::string, std::string>>& elements,
+                        const std::map<std::string, AttrType>& types) {
+  std::string s = "Schema:[";
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    auto t = types.find(elements[i].first);
+    s += (i ? ", " : "") + std::string("SchemaElement: key{") + elements[i].first + ":" +
+         std::string(t == types.end() ? "" : attr_type_name(t->second)) + ":" + elements[i].second + "}";
+  }
+  return s + "]";
+}
+
+std::vector<std::pair<std::string, std::string>> schema_elements(const storage::KeySchema& k) {
+  std::vector<std::pair<std::string, std::string>> e{{k.hash.name, "HASH"}};
+  if (k.range) e.emplace_back(k.range->name, "RANGE");
+  return e;
+}
+
+// A new index needs the request's AttributeDefinitions, and they may not give
+// an attribute the index uses another type than the table already has for it
+// (the request's other definitions are ignored, as DynamoDB ignores them).
+void check_new_index_definitions(const GsiCreateRequest& c, const storage::TableDef& def, const GsiChanges& ch) {
+  if (ch.requested.empty()) invalid("AttributeDefinitions is not specified for index: " + c.index_name);
+  for (const RawKey& k : c.key_schema) {
+    auto req = std::find_if(ch.requested.begin(), ch.requested.end(), [&](const auto& d) { return d.first == k.name; });
+    auto cur = ch.types.find(k.name);
+    if (req == ch.requested.end() || cur == ch.types.end() || cur->second == req->second) continue;
+    // The existing schema that uses the attribute: the table's, else an index's.
+    storage::KeySchema existing = def.key;
+    if (existing.hash.name != k.name && !(existing.range && existing.range->name == k.name))
+      for (const auto& x : def.indexes)
+        if (x.key.hash.name == k.name || (x.key.range && x.key.range->name == k.name)) {
+          existing = x.key;
+          break;
+        }
+    std::map<std::string, AttrType> requested_types = ch.types;
+    for (const auto& [n, t] : ch.requested) requested_types[n] = t;
+    std::vector<std::pair<std::string, std::string>> wanted;
+    for (const RawKey& x : c.key_schema) wanted.emplace_back(x.name, x.type);
+    invalid("Attributes cannot be redefined. Please check that your attribute has the same type as previously "
+            "defined. Existing schema: " + schema_text(schema_elements(existing), ch.types) +
+            " New schema: " + schema_text(wanted, requested_types));
+  }
+}
+
 void create_gsi(const GsiCreateRequest& c, storage::TableDef& def, GsiChanges& ch) {
   ++ch.online;
   storage::IndexDef ix;
   ix.global = true;
   ix.name = c.index_name;
   for (const auto& x : def.indexes)
-    if (x.name == ix.name) invalid("Index with name " + ix.name + " already exists");
+    if (x.name == ix.name) throw ApiError::validation("Attempting to create an index which already exists");
+  check_new_index_definitions(c, def, ch);
   check_key_schema(c.key_schema, ch.defined);
   ix.key = to_key_schema(c.key_schema, ch.types);
   apply_projection(c.projection, ix);
@@ -234,18 +288,30 @@ void create_gsi(const GsiCreateRequest& c, storage::TableDef& def, GsiChanges& c
   def.indexes.push_back(std::move(ix));
   std::size_t gsis = 0;
   for (const auto& x : def.indexes) gsis += x.global ? 1 : 0;
-  if (gsis > limits::kMaxGlobalSecondaryIndexes) invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
+  if (gsis > limits::kMaxGlobalSecondaryIndexes)
+    throw ApiError(ErrorCode::LimitExceededException,
+                   "Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of 20");
 }
 
 void update_gsi(const GsiUpdateRequest& u, storage::TableDef& def) {
   storage::IndexDef* ix = find_gsi(def, u.index_name);
-  if (!ix) index_not_found(u.index_name);
-  if (def.billing_mode == "PAY_PER_REQUEST")
-    invalid("ProvisionedThroughput should not be specified for index: " + u.index_name +
-            " when BillingMode is PAY_PER_REQUEST");
+  if (!ix) index_not_found(def, u.index_name, "update");
+  if (def.billing_mode == "PAY_PER_REQUEST" && u.provisioned_throughput)
+    invalid("The only Updates for index: " + u.index_name +
+            " when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput");
   // ProvisionedThroughput may be absent here (its spec does not require
   // it); the index's capacity then stays as it is.
   if (!u.provisioned_throughput) return;
+  const int64_t rcu = u.provisioned_throughput->read_capacity_units;
+  const int64_t wcu = u.provisioned_throughput->write_capacity_units;
+  if (rcu == ix->read_capacity && wcu == ix->write_capacity)
+    throw ApiError::validation(
+        "The provisioned throughput for the index " + u.index_name +
+        " will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for "
+        "index " + u.index_name + ": " + std::to_string(rcu) + ". Requested ReadCapacityUnits: " + std::to_string(rcu) +
+        ". Current WriteCapacityUnits provisioned for index " + u.index_name + ": " + std::to_string(wcu) +
+        ". Requested WriteCapacityUnits: " + std::to_string(wcu) +
+        ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.");
   ix->read_capacity = u.provisioned_throughput->read_capacity_units;
   ix->write_capacity = u.provisioned_throughput->write_capacity_units;
 }
@@ -253,9 +319,25 @@ void update_gsi(const GsiUpdateRequest& u, storage::TableDef& def) {
 void delete_gsi(const std::string& name, storage::TableDef& def, GsiChanges& ch) {
   ++ch.online;
   storage::IndexDef* ix = find_gsi(def, name);
-  if (!ix) index_not_found(name);
+  if (!ix) index_not_found(def, name, "delete");
   ch.dropped.push_back(ix->index_id);
   def.indexes.erase(def.indexes.begin() + (ix - def.indexes.data()));
+}
+
+// Each GlobalSecondaryIndexUpdates entry names one action, and no index is
+// named by two entries (DynamoDB's wording, before any action applies).
+void check_gsi_update_actions(const std::vector<GsiUpdateAction>& actions) {
+  std::set<std::string> names;
+  for (const GsiUpdateAction& a : actions) {
+    const int n = (a.create ? 1 : 0) + (a.update ? 1 : 0) + (a.delete_index_name ? 1 : 0);
+    if (n == 0)
+      invalid("One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
+              "GlobalSecondaryIndexUpdate.Delete must not be null");
+    if (n > 1) invalid("Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object");
+    const std::string& name = a.create ? a.create->index_name : a.update ? a.update->index_name : *a.delete_index_name;
+    if (!names.insert(name).second)
+      invalid("Only one global secondary index update per index is allowed simultaneously. Index: " + name);
+  }
 }
 
 // GlobalSecondaryIndexUpdates with the request's AttributeDefinitions; at
@@ -267,17 +349,14 @@ GsiChanges apply_gsi_updates(const UpdateTableRequest& req, storage::TableDef& d
     ch.types[n] = t;
     ch.defined.push_back(n);
   }
-  for (const auto& [n, t] : req.attribute_definitions) {
-    auto it = ch.types.find(n);
-    if (it != ch.types.end() && it->second != t) invalid("Cannot change the type of attribute " + n + " in AttributeDefinitions");
-    if (it == ch.types.end()) ch.defined.push_back(n);
-    ch.types[n] = t;
-  }
+  // A definition of an attribute the table already has keeps the table's
+  // type (a new index that needs another type: check_new_index_definitions).
+  ch.requested = req.attribute_definitions;
+  for (const auto& [n, t] : req.attribute_definitions)
+    if (ch.types.emplace(n, t).second) ch.defined.push_back(n);
   for (const auto& ix : def.indexes) ch.next_id = std::max(ch.next_id, ix.index_id + 1);
+  check_gsi_update_actions(*req.global_secondary_index_updates);
   for (const GsiUpdateAction& a : *req.global_secondary_index_updates) {
-    if ((a.create ? 1 : 0) + (a.update ? 1 : 0) + (a.delete_index_name ? 1 : 0) != 1)
-      invalid("One of GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Update, or "
-              "GlobalSecondaryIndexUpdate.Delete must be specified");
     if (a.create)
       create_gsi(*a.create, def, ch);
     else if (a.update)
@@ -288,6 +367,7 @@ GsiChanges apply_gsi_updates(const UpdateTableRequest& req, storage::TableDef& d
   if (ch.online > 1)
     throw ApiError(ErrorCode::LimitExceededException,
                    "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table");
+  if (!ch.created.empty()) check_projected_attribute_count(def.indexes);
   std::set<std::string> used{def.key.hash.name};
   if (def.key.range) used.insert(def.key.range->name);
   for (const auto& ix : def.indexes) {
@@ -315,6 +395,28 @@ StreamChange apply_stream_change(const UpdateTableRequest& req, storage::TableDe
   if (!def.stream_enabled) throw ApiError::validation("Table does not have an enabled stream: TableName: " + def.name);
   def.stream_enabled = false;
   return StreamChange{StreamChange::Kind::disable, "", now};
+}
+
+// "At least one of ... is required", listing the members that would make
+// the request an update; DynamoDB leaves out the ones the request has.
+std::string nothing_to_update_message(json::object body) {
+  static constexpr const char* kMembers[] = {
+      "ProvisionedThroughput",     "BillingMode",          "UpdateStreamEnabled",       "GlobalSecondaryIndexUpdates",
+      "SSESpecification",          "ReplicaUpdates",       "MultiAccountReplicaReady",  "ReplicaTransitRoleArn",
+      "MultiRegionConsistency",    "DeletionProtectionEnabled", "OnDemandThroughput",   "WarmThroughput",
+      "TableClass"};
+  std::vector<std::string> listed;
+  for (const char* m : kMembers) {
+    const std::string_view name(m);
+    const bool omitted = (name == "MultiAccountReplicaReady" || name == "ReplicaTransitRoleArn" ||
+                          name == "MultiRegionConsistency") &&
+                         body[name].error() != simdjson::NO_SUCH_FIELD;
+    if (!omitted) listed.emplace_back(m);
+  }
+  std::string s = "At least one of ";
+  for (std::size_t i = 0; i < listed.size(); ++i)
+    s += (i == 0 ? "" : i + 1 == listed.size() ? " or " : ", ") + listed[i];
+  return s + " is required";
 }
 
 }  // namespace
@@ -346,11 +448,13 @@ UpdateTableRequest decode_update_table(json::object body) {
     req.stream_view_type = spec->view_type;
   }
   req.settings = decode_table_settings(body);
+  // An empty GlobalSecondaryIndexUpdates counts as absent here; with another
+  // change it is refused on its own.
+  const bool gsi_updates = req.global_secondary_index_updates && !req.global_secondary_index_updates->empty();
   if (!req.billing_mode && !req.provisioned_throughput && !req.deletion_protection_enabled && !req.table_class &&
-      !req.global_secondary_index_updates && req.settings.empty() && !req.stream_enabled)
-    throw ApiError::validation(
-        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or "
-        "SSESpecification or ReplicaUpdates is required");
+      !gsi_updates && req.settings.empty() && !req.stream_enabled)
+    throw ApiError::validation(nothing_to_update_message(body));
+  if (req.global_secondary_index_updates && !gsi_updates) invalid("List of GlobalSecondaryIndexUpdates is empty");
   return req;
 }
 

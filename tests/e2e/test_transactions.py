@@ -298,13 +298,13 @@ def test_missing_table_writes_nothing(client, accounts, table_name):
     ({"Put": {"Item": {"id": {"S": "bob"}}, "ConditionExpression": "a = :v",
               "ExpressionAttributeValues": {":v": {"N": "1"}, ":unused": {"N": "2"}}}},
      "unused"),
-    ({"Put": {"Item": {"id": {"N": "1"}}}}, "Type mismatch for key"),
-    ({"Put": {"Item": {"nokey": {"S": "1"}}}}, "Missing the key id in the item"),
-    ({"Delete": {"Key": {"id": {"N": "1"}}}}, "The provided key element does not match the schema"),
+    ({"Put": {"Item": {"id": {"S": ""}}}}, "cannot contain an empty string value. Key: id"),
     ({"Update": {"Key": {"id": {"S": "bob"}}, "UpdateExpression": "SET id = :v",
                  "ExpressionAttributeValues": {":v": {"S": "x"}}}},
      "Cannot update attribute id. This attribute is part of the key"),
 ])
+# (A key of the wrong type or missing is a cancellation reason instead:
+# test_transaction_reasons.py.)
 def test_static_errors_write_nothing(client, loose, accounts, bad, fragment):
     kind, spec = next(iter(bad.items()))
     spec = dict(spec, TableName=accounts)
@@ -411,9 +411,10 @@ def test_transact_get_limits_and_errors(client, loose, accounts, table_name):
     assert msg == "Transaction request cannot include multiple operations on one item"
     msg = rejected(client.transact_get_items, code="ResourceNotFoundException", TransactItems=[
         {"Get": {"TableName": table_name("Nope"), "Key": av({"id": "alice"})}}])
-    msg = rejected(loose.transact_get_items, TransactItems=[
+    msg, reasons = cancelled(loose.transact_get_items, TransactItems=[
         {"Get": {"TableName": accounts, "Key": {"id": {"N": "1"}}}}])
-    assert msg == "The provided key element does not match the schema"
+    assert msg == CANCELLED + " [ValidationError]"
+    assert reasons == [{"Code": "ValidationError", "Message": "The provided key element does not match the schema"}]
     msg = rejected(loose.transact_get_items, TransactItems=[
         {"Get": {"TableName": accounts, "Key": av({"id": "alice"}), "ProjectionExpression": "#x"}}])
     assert "#x" in msg

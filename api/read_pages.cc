@@ -272,6 +272,13 @@ void apply_exclusive_start_key(const ReadPageParams& params, PageRequest& req) {
     const AttributeValue* v = map_find(key, k->name);
     if (!v || v->type != k->type) throw ApiError::validation(kInvalid);
   }
+  // The table's key values within their byte limits, as in any key.
+  const storage::KeySchema& tk = req.table->key;
+  if (auto e = key_size_violation(*map_find(key, tk.hash.name), true))
+    throw ApiError::validation("The provided starting key is invalid: " + *e);
+  if (tk.range)
+    if (auto e = key_size_violation(*map_find(key, tk.range->name), false))
+      throw ApiError::validation("The provided starting key is invalid: " + *e);
   storage::PrimaryKey base;
   if (!storage::extract_key(req.table->key, key, base)) throw ApiError::validation(kInvalid);
   if (req.index) {

@@ -81,6 +81,20 @@ def test_invalid_table_name_is_validation_before_lookup(server, op, name, messag
     assert call(server, op, body) == (400, "ValidationException", message)
 
 
+# Backups and point-in-time recovery take a table name too.
+BACKUP_OPS = {
+    "CreateBackup": {"BackupName": "abc"},
+    "ListBackups": {},
+    "DescribeContinuousBackups": {},
+    "UpdateContinuousBackups": {"PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True}},
+}
+
+
+@pytest.mark.parametrize("op", sorted(BACKUP_OPS))
+def test_backup_and_pitr_ops_refuse_short_names_before_lookup(server, op):
+    assert call(server, op, dict(BACKUP_OPS[op], TableName="xx")) == (400, "ValidationException", one(length_min("xx")))
+
+
 @pytest.mark.parametrize("op", sorted(OPS))
 def test_valid_name_of_a_missing_table_is_not_found(server, op, table_name):
     status, code, _ = call(server, op, dict(OPS[op], TableName=table_name("Missing")))

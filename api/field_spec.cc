@@ -1,5 +1,8 @@
 #include "api/field_spec.hh"
 
+#include "api/serialization_first.hh"
+#include "storage/limits.hh"
+
 namespace ddbd::api {
 
 namespace {
@@ -95,6 +98,10 @@ void check_value(json::element e, const FieldSpec& spec, const std::string& path
   switch (spec.type) {
     case FieldType::String: {
       std::string_view s(e);
+      if (spec.table_name_or_arn) {
+        check_table_name(s, path, errors);
+        break;
+      }
       // Coral counts characters; for the ASCII names it checks this equals bytes.
       auto len = static_cast<int64_t>(s.size());
       if (spec.name_pattern && !matches_name_pattern(s))
@@ -169,8 +176,45 @@ bool matches_name_pattern(std::string_view s) {
   return true;
 }
 
+namespace {
+// A TableName member that may hold a table ARN instead (every operation but
+// CreateTable): 1..1024 characters [API Reference, GetItem, TableName].
+// Kept here rather than in storage/limits.hh: only this check uses it.
+constexpr std::size_t kMaxTableArnLength = 1024;
+}  // namespace
+
+void check_table_name(std::string_view name, const std::string& path, ValidationErrors& errors) {
+  if (name.size() > kMaxTableArnLength) {
+    errors.add(std::string(name), path,
+               "Member must have length less than or equal to " + std::to_string(kMaxTableArnLength));
+    return;
+  }
+  if (name.starts_with("arn:")) return;
+  if (name.size() < limits::kMinTableNameLength)
+    errors.add(std::string(name), path,
+               "Member must have length greater than or equal to " + std::to_string(limits::kMinTableNameLength));
+  if (name.size() > limits::kMaxTableNameLength)
+    errors.add(std::string(name), path,
+               "Member must have length less than or equal to " + std::to_string(limits::kMaxTableNameLength));
+  if (!matches_name_pattern(name))
+    errors.add(std::string(name), path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+}
+
 void check_request(json::object body, const std::vector<FieldSpec>& specs, ValidationErrors& errors) {
   check_members(body, specs, "", errors);
+  if (errors.empty()) return;
+  // A SerializationException inside the request's AttributeValue maps comes
+  // before the constraint violations (api/serialization_first.hh).
+  for (const FieldSpec& spec : specs) {
+    const bool values = spec.type == FieldType::AttrValue ||
+                        (spec.type == FieldType::Map && spec.java_class == "com.amazonaws.dynamodb.v20120810.AttributeValue");
+    json::element e;
+    if (!values || body.at_key(spec.name).get(e) != simdjson::SUCCESS || !e.is_object()) continue;
+    rethrow_serialization_error([&] {
+      if (spec.type == FieldType::AttrValue) (void)decode_attribute_value(e);
+      else (void)decode_attribute_map(json::object(e));
+    });
+  }
   errors.throw_if_any();
 }
 

@@ -45,6 +45,9 @@ struct FieldSpec {
   std::optional<int64_t> min_value;
   std::optional<int64_t> max_value;
   bool name_pattern = false;  // [a-zA-Z0-9_.-]+ (table and index names)
+  // A TableName that may also be a table ARN (every operation but
+  // CreateTable): check_table_name() below, instead of the bounds above.
+  bool table_name_or_arn = false;
   std::vector<std::string_view> enum_values;
   // Struct: the Java class of the structure; Map: of its values (e.g.
   // "com.amazonaws.dynamodb.v20120810.AttributeValue").  Named in the
@@ -66,5 +69,19 @@ std::string display_value(json::element e);
 
 // The [a-zA-Z0-9_.-]+ pattern.
 bool matches_name_pattern(std::string_view s);
+
+// The checks of a TableName member that also accepts a table ARN (the API
+// Reference gives it length 1..1024 since tables have resource policies),
+// adding Coral lines at `path` ("tableName") to `errors`:
+//   - over 1024 characters: "Member must have length less than or equal
+//     to 1024" (Coral's own bound; nothing else is reported);
+//   - a name that is not an ARN ("arn:..."): the table-name rules still
+//     hold, each violation a line, in this order: "Member must have length
+//     greater than or equal to 3" (also for ""), "... less than or equal to
+//     255", "Member must satisfy regular expression pattern:
+//     [a-zA-Z0-9_.-]+" (DynamoDB's order for such names, as a CloudFormation
+//     trace of DescribeTable shows it).
+// An ARN passes here; the table lookup decides about it.
+void check_table_name(std::string_view name, const std::string& path, ValidationErrors& errors);
 
 }  // namespace ddbd::api

@@ -289,6 +289,10 @@ void apply_exclusive_start_key(const ReadPageParams& params, PageRequest& req) {
   if (!matches(read_key.hash) || (read_key.range && !matches(*read_key.range))) throw ApiError::validation(schema_error);
   storage::PrimaryKey base;
   if (!storage::extract_key(req.table->key, key, base)) throw ApiError::validation(kMismatch);
+  // The table's key values within their byte limits, as in any key.
+  if (auto e = key_size_violation(base.hash, true)) throw ApiError::validation(kInvalid + ": " + *e);
+  if (base.range)
+    if (auto e = key_size_violation(*base.range, false)) throw ApiError::validation(kInvalid + ": " + *e);
   if (req.index) {
     storage::PrimaryKey ik;
     if (!storage::extract_key(req.index->key, key, ik)) throw ApiError::validation(schema_error);

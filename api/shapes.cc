@@ -12,9 +12,13 @@ namespace ddbd::api {
 
 FieldSpec table_name_spec(bool create) {
   FieldSpec s{.name = "TableName", .type = FieldType::String, .not_null = true};
-  s.min_length = create ? limits::kMinTableNameLength : 1;
-  s.max_length = limits::kMaxTableNameLength;
-  s.name_pattern = true;
+  if (create) {
+    s.min_length = limits::kMinTableNameLength;
+    s.max_length = limits::kMaxTableNameLength;
+    s.name_pattern = true;
+  } else {
+    s.table_name_or_arn = true;
+  }
   return s;
 }
 
@@ -70,6 +74,19 @@ void check_index_key_value_not_empty(const AttributeValue& v, const storage::Ind
 
 }  // namespace
 
+std::optional<std::string> key_size_violation(const AttributeValue& v, bool hash) {
+  // Numbers have no byte limit of their own (38 digits); strings count their
+  // UTF-8 bytes, binaries their decoded bytes (str holds them decoded).
+  if (v.type != AttrType::S && v.type != AttrType::B) return std::nullopt;
+  if (hash && v.str.size() > kMaxHashKeyBytes)
+    return "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of" +
+           std::to_string(kMaxHashKeyBytes) + " bytes";
+  if (!hash && v.str.size() > kMaxRangeKeyBytes)
+    return "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of " +
+           std::to_string(kMaxRangeKeyBytes) + " bytes";
+  return std::nullopt;
+}
+
 storage::PrimaryKey key_from_map(const storage::TableDef& table, const AttrMap& key) {
   const std::size_t want = table.key.range ? 2 : 1;
   const AttributeValue* h = map_find(key, table.key.hash.name);
@@ -79,6 +96,9 @@ storage::PrimaryKey key_from_map(const storage::TableDef& table, const AttrMap& 
     throw ApiError::validation("The provided key element does not match the schema");
   check_key_value_not_empty(*h, table.key.hash.name);
   if (r) check_key_value_not_empty(*r, table.key.range->name);
+  if (auto e = key_size_violation(*h, true)) throw ApiError::validation(*e);
+  if (r)
+    if (auto e = key_size_violation(*r, false)) throw ApiError::validation(*e);
   storage::PrimaryKey pk;
   pk.hash = *h;
   if (r) pk.range = *r;
@@ -94,10 +114,7 @@ void validate_item_for_write(const storage::TableDef& table, const Item& item) {
                                  " expected: " + std::string(attr_type_name(k.type)) +
                                  " actual: " + std::string(attr_type_name(v->type)));
     check_key_value_not_empty(*v, k.name);
-    if (hash && v->str.size() > kMaxHashKeyBytes)
-      throw ApiError::validation("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
-    if (!hash && v->str.size() > kMaxRangeKeyBytes)
-      throw ApiError::validation("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
+    if (auto e = key_size_violation(*v, hash)) throw ApiError::validation(*e);
   };
   check(table.key.hash, true);
   if (table.key.range) check(*table.key.range, false);

@@ -24,8 +24,10 @@ using limits::kMaxHashKeyBytes;
 using limits::kMaxItemBytes;
 using limits::kMaxRangeKeyBytes;
 
-// Spec of TableName for item operations (length 1..255 would be Coral's
-// range for reads; CreateTable uses 3..255).
+// Spec of TableName: CreateTable's (`create`: 3..255 characters of
+// [a-zA-Z0-9_.-]) or every other operation's, which may be a table ARN
+// (check_table_name() in api/field_spec.hh): an invalid name is a
+// ValidationException before any table lookup.
 FieldSpec table_name_spec(bool create);
 
 // A key of BatchGetItem's / BatchWriteItem's RequestItems map must be a
@@ -48,10 +50,19 @@ std::string decode_table_name_request(json::object body);
 std::shared_ptr<const storage::TableDef> require_table(const RequestContext& ctx, std::string_view name,
                                                         bool for_item_op);
 
-// Converts a Key map (GetItem/DeleteItem/UpdateItem) into a PrimaryKey:
-// exactly the key attributes with the right types, else
-// "The provided key element does not match the schema"; empty string/binary
-// key values get DynamoDB's empty-key message.
+// DynamoDB's message when key value `v` of the partition key (`hash`) or the
+// sort key is over its byte limit (2048 / 1024 bytes of a string's UTF-8 or
+// a binary's decoded value): "One or more parameter values were invalid:
+// Size of hashkey has exceeded the maximum size limit of2048 bytes" (sic) or
+// "... Aggregated size of all range keys has exceeded the size limit of 1024
+// bytes"; nullopt when within it.  Reads and writes alike.
+std::optional<std::string> key_size_violation(const AttributeValue& v, bool hash);
+
+// Converts a Key map (GetItem, DeleteItem, UpdateItem, the batches'
+// and transactions' keys) into a PrimaryKey: exactly the key attributes
+// with the right types, else "The provided key element does not match the
+// schema"; empty string/binary key values get DynamoDB's empty-key message,
+// oversized ones key_size_violation()'s.
 storage::PrimaryKey key_from_map(const storage::TableDef& table, const AttrMap& key);
 
 // Validates the key attributes of an item being written (PutItem): present

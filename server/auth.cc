@@ -28,19 +28,25 @@ struct AuthHeader {
   std::string_view algorithm, credential, signed_headers, signature;
 };
 
+// The components after the algorithm are separated by commas, whitespace
+// or both: DynamoDB accepts "Credential=... SignedHeaders=... Signature=..."
+// (spaces only) and "Credential=...,SignedHeaders=...,Signature=..." as
+// well as the SDKs' ", " form.
 AuthHeader parse_auth_header(std::string_view h) {
   AuthHeader out;
   h = trim(h);
   auto sp = h.find(' ');
   out.algorithm = h.substr(0, sp);
   std::string_view rest = sp == std::string_view::npos ? std::string_view() : h.substr(sp + 1);
+  auto is_sep = [](char c) { return c == ',' || std::isspace(static_cast<unsigned char>(c)); };
   while (!rest.empty()) {
-    auto comma = rest.find(',');
-    std::string_view part = trim(rest.substr(0, comma));
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    std::size_t end = 0;
+    while (end < rest.size() && !is_sep(rest[end])) ++end;
+    std::string_view part = rest.substr(0, end);
+    rest.remove_prefix(end < rest.size() ? end + 1 : end);
     auto eq = part.find('=');
     if (eq == std::string_view::npos) continue;
-    std::string_view k = trim(part.substr(0, eq)), v = trim(part.substr(eq + 1));
+    std::string_view k = part.substr(0, eq), v = part.substr(eq + 1);
     if (k == "Credential") out.credential = v;
     else if (k == "SignedHeaders") out.signed_headers = v;
     else if (k == "Signature") out.signature = v;
@@ -137,18 +143,26 @@ std::optional<AuthError> check_scope_shape(const SignedRequest& s) {
   return std::nullopt;
 }
 
-// The request time (X-Amz-Date, else Date) must be within kMaxSkewSeconds of
-// `now_s`; `req_date` is it formatted as YYYYMMDDTHHMMSSZ.
-std::optional<AuthError> check_skew(long long when, const std::string& req_date, long long now_s) {
+// The request time `when` (X-Amz-Date, else Date) must be within
+// kMaxSkewSeconds of `now_s`.  The message shows it as YYYYMMDDTHHMMSSZ.
+std::optional<AuthError> check_skew(long long when, long long now_s) {
   using api::ErrorCode;
   if (when < now_s - kMaxSkewSeconds)
     return AuthError{ErrorCode::InvalidSignatureException,
-                     "Signature expired: " + req_date + " is now earlier than " +
+                     "Signature expired: " + format_amz_date(when) + " is now earlier than " +
                          format_amz_date(now_s - kMaxSkewSeconds) + " (" + format_amz_date(now_s) + " - 15 min.)"};
   if (when > now_s + kMaxSkewSeconds)
     return AuthError{ErrorCode::InvalidSignatureException,
-                     "Signature not yet current: " + req_date + " is still later than " +
+                     "Signature not yet current: " + format_amz_date(when) + " is still later than " +
                          format_amz_date(now_s + kMaxSkewSeconds) + " (" + format_amz_date(now_s) + " + 15 min.)"};
+  return std::nullopt;
+}
+
+// The request time: X-Amz-Date when present, else Date; nullopt when neither
+// is there or the one that counts does not parse.
+std::optional<long long> request_time(const SignedRequest& s) {
+  if (!s.amz_date.empty()) return parse_amz_date(s.amz_date);
+  if (!s.http_date.empty()) return parse_http_date(s.http_date);
   return std::nullopt;
 }
 
@@ -183,20 +197,19 @@ std::string expected_signature(const AuthRequest& r, const SignedRequest& s, con
   return sigv4::signature(secret, s.scope[1], s.scope[2], s.scope[3], amz_date, canonical);
 }
 
-// With verification on and the key known: the date parses, lies within the
-// allowed skew, `host` is signed with AWS4-HMAC-SHA256, the scope's date is
-// the request's, and the signature matches.  Checks in DynamoDB's order.
+// With verification on and the key known: the date parses, `host` is signed
+// with AWS4-HMAC-SHA256, the scope's date is the request's, and the signature
+// matches.  Checks in DynamoDB's order (the time window was checked first,
+// by authenticate()).
 std::optional<AuthError> verify_signature(const AuthRequest& r, const SignedRequest& s, const std::string& secret,
-                                          double now) {
+                                          std::optional<long long> when) {
   using api::ErrorCode;
   const bool amz = !s.amz_date.empty();
-  std::optional<long long> when = amz ? parse_amz_date(s.amz_date) : parse_http_date(s.http_date);
   if (!when)
     return AuthError{ErrorCode::IncompleteSignatureException,
                      "Date must be in ISO-8601 'basic format'. Got '" + std::string(amz ? s.amz_date : s.http_date) +
                          "'. See http://en.wikipedia.org/wiki/ISO_8601"};
   const std::string req_date = format_amz_date(*when);
-  if (auto e = check_skew(*when, req_date, static_cast<long long>(now))) return e;
   if (auto e = check_host_and_algorithm(s.header)) return e;
   if (s.scope[1] != std::string_view(req_date).substr(0, 8))
     return AuthError{ErrorCode::InvalidSignatureException,
@@ -216,17 +229,23 @@ std::optional<long long> parse_amz_date(std::string_view s) {
   if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') return std::nullopt;
   for (std::size_t i = 0; i < 15; ++i)
     if (i != 8 && !std::isdigit(static_cast<unsigned char>(s[i]))) return std::nullopt;
-  auto num = [&](std::size_t at, std::size_t n) { return std::stoi(std::string(s.substr(at, n))); };
-  std::tm tm{};
-  tm.tm_year = num(0, 4) - 1900;
-  tm.tm_mon = num(4, 2) - 1;
-  tm.tm_mday = num(6, 2);
-  tm.tm_hour = num(9, 2);
-  tm.tm_min = num(11, 2);
-  tm.tm_sec = num(13, 2);
-  if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
-    return std::nullopt;
-  return static_cast<long long>(timegm(&tm));
+  auto num = [&](std::size_t at, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  const int year = num(0, 4), month = num(4, 2), day = num(6, 2);
+  const int hour = num(9, 2), minute = num(11, 2), second = num(13, 2);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  // Days since 1970-01-01 of the proleptic Gregorian date (Howard Hinnant's
+  // days_from_civil): no libc call, no allocation, on every request.
+  const int y = month <= 2 ? year - 1 : year;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const long long days = static_cast<long long>(era) * 146097 + doe - 719468;
+  return days * 86400 + hour * 3600 + minute * 60 + second;
 }
 
 std::string format_amz_date(long long t) {
@@ -266,6 +285,13 @@ std::variant<Principal, AuthError> Authenticator::authenticate(const AuthRequest
   // A missing (or empty) header, or one not of the AWS4- family, is no
   // authentication at all to DynamoDB (dynalite index.js, recorded against AWS).
   if (s.header.algorithm.substr(0, 5) != "AWS4-") return missing_token();
+  // DynamoDB checks the request time against its window before anything
+  // else of the header, credentials included, and in every mode: an expired
+  // or future X-Amz-Date is "Signature expired" even when the rest is
+  // malformed.  A date that does not parse is left to the checks below.
+  const std::optional<long long> when = request_time(s);
+  if (when)
+    if (auto e = check_skew(*when, static_cast<long long>(now))) return std::move(*e);
   if (auto e = check_complete(s, authorization)) return std::move(*e);
   s.scope = split(s.header.credential, '/');
   if (auto e = check_scope_shape(s)) return std::move(*e);
@@ -277,7 +303,7 @@ std::variant<Principal, AuthError> Authenticator::authenticate(const AuthRequest
   auto secret = secrets_.find(who.access_key_id);
   if (secret == secrets_.end())
     return AuthError{api::ErrorCode::UnrecognizedClientException, "The security token included in the request is invalid."};
-  if (auto e = verify_signature(r, s, secret->second, now)) return std::move(*e);
+  if (auto e = verify_signature(r, s, secret->second, when)) return std::move(*e);
   return who;
 }
 

@@ -5,11 +5,14 @@
 // X-Amz-Date or Date header (IncompleteSignature otherwise).  The access key
 // id and region of the credential scope name the caller's namespace.
 //
-// Without a credentials file any key is accepted and signatures are not
-// checked, as DynamoDB Local does.  With one (lines "ACCESS_KEY_ID SECRET"),
-// signatures are verified: unknown key -> UnrecognizedClient, request time
-// more than 15 minutes away from ours -> InvalidSignature "Signature
-// expired: ...", wrong signature -> InvalidSignature.
+// The request time is checked first, as DynamoDB does, before the rest of
+// the header is looked at and in every mode: more than 15 minutes away from
+// ours -> InvalidSignature "Signature expired: ..." / "Signature not yet
+// current: ...".  Header components may be separated by commas, spaces or
+// both.  Without a credentials file any key is accepted and signatures are
+// not checked, as DynamoDB Local does.  With one (lines "ACCESS_KEY_ID
+// SECRET"), signatures are verified: unknown key -> UnrecognizedClient,
+// wrong signature -> InvalidSignature.
 //
 // Thread-safety: immutable after construction; authenticate() is reentrant.
 #pragma once

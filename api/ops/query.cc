@@ -41,6 +41,9 @@ void set_key_range(const ReadExpressions& exprs, PageRequest& req) {
     throw ApiError::validation(e.what());
   }
   check_filter_not_on_keys(exprs, ks);
+  // No item can have a partition key over the limit: DynamoDB refuses the
+  // value as it refuses it in a GetItem key.
+  if (auto e = key_size_violation(*range.hash, true)) throw ApiError::validation(*e);
   req.spec.hash = *range.hash;
   if (!range.sort_op) return;
   const AttributeValue& v = *range.sort1;

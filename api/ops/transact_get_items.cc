@@ -16,6 +16,7 @@
 #include "api/capacity.hh"
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
+#include "api/serialization_first.hh"
 
 namespace ddbd::api::ops {
 
@@ -24,7 +25,8 @@ namespace {
 // One TransactItems element; throws for a missing Get, TableName or Key
 // and for a bad projection.  The Key's values are decoded last, into
 // `get.key_error` when they fail.
-TransactGet decode_get(json::element e) {
+// `position`: the element's 1-based index, as Coral's paths name it.
+TransactGet decode_get(json::element e, std::size_t position) {
   json::object o = expect_object(e);
   auto g = get_object(o, "Get");
   if (!g) ValidationErrors::throw_one(std::nullopt, "transactItems.member.get", "Member must not be null");
@@ -33,6 +35,10 @@ TransactGet decode_get(json::element e) {
   if (!table_name || !key)
     ValidationErrors::throw_one(std::nullopt, table_name ? "transactItems.member.get.key" : "transactItems.member.get.tableName",
                                 "Member must not be null");
+  ValidationErrors errors;
+  check_table_name(*table_name, "transactItems." + std::to_string(position) + ".member.get.tableName", errors);
+  if (!errors.empty()) rethrow_serialization_error([&] { (void)decode_attribute_map(*key); });
+  errors.throw_if_any();
   TransactGet get;
   get.projection = decode_read_projection(*g);
   get.table_name = std::string(*table_name);
@@ -53,7 +59,7 @@ TransactGetItemsRequest decode_transact_get_items(json::object body) {
   req.return_consumed_capacity = parse_return_consumed_capacity(get_string(body, "ReturnConsumedCapacity"));
   const json::array transact_items = *get_array(body, "TransactItems");
   for (json::element e : transact_items) {
-    if (!req.element_error.capture([&] { req.gets.push_back(decode_get(e)); })) break;
+    if (!req.element_error.capture([&] { req.gets.push_back(decode_get(e, req.gets.size() + 1)); })) break;
     if (req.gets.back().key_error.has_error()) break;
   }
   return req;

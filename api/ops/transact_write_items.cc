@@ -39,6 +39,7 @@
 #include "api/client_tokens.hh"
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
+#include "api/serialization_first.hh"
 #include "expressions/eval.hh"
 #include "expressions/parser.hh"
 
@@ -50,7 +51,8 @@ namespace {
   ValidationErrors::throw_one(std::nullopt, "transactItems.member." + std::string(member), "Member must not be null");
 }
 
-TransactWriteRequest::Action decode_action(json::element e) {
+// `position` is the action's 1-based index (Coral's path names it).
+TransactWriteRequest::Action decode_action(json::element e, std::size_t position) {
   json::object o = expect_object(e);
   auto check = get_object(o, "ConditionCheck");
   auto put = get_object(o, "Put");
@@ -70,6 +72,12 @@ TransactWriteRequest::Action decode_action(json::element e) {
   if (a.kind == ActionKind::update && !update_text) missing("update.updateExpression");
   auto item = get_object(spec, a.kind == ActionKind::put ? "Item" : "Key");
   if (!item) missing(member + (a.kind == ActionKind::put ? ".item" : ".key"));
+  {
+    ValidationErrors errors;
+    check_table_name(*table_name, "transactItems." + std::to_string(position) + ".member." + member + ".tableName", errors);
+    if (!errors.empty()) rethrow_serialization_error([&] { (void)decode_attribute_map(*item); });
+    errors.throw_if_any();
+  }
   a.item = decode_attribute_map(*item);
   if (auto rv = get_string(spec, "ReturnValuesOnConditionCheckFailure"); rv && *rv != "ALL_OLD" && *rv != "NONE") {
     ValidationErrors::throw_one(std::string(*rv), "transactItems.member." + member + ".returnValuesOnConditionCheckFailure",
@@ -184,7 +192,7 @@ TransactWriteRequest decode_transact_write_items(json::object body) {
     req.digest = request_digest(simdjson::minify(body));
   }
   const json::array items = *get_array(body, "TransactItems");
-  for (json::element e : items) req.actions.push_back(decode_action(e));
+  for (json::element e : items) req.actions.push_back(decode_action(e, req.actions.size() + 1));
   return req;
 }
 

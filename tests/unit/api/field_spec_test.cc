@@ -111,5 +111,60 @@ TEST(FieldSpec, Helpers) {
   EXPECT_EQ(display_value(d.body()["s"].value()), "x");
 }
 
+// check_table_name(): TableName of the operations that also take an ARN.
+std::string table_name_errors(std::string_view name) {
+  ValidationErrors errors;
+  check_table_name(name, "tableName", errors);
+  return errors.empty() ? "ok" : errors.message();
+}
+
+TEST(TableName, NameRulesHoldForNonArns) {
+  EXPECT_EQ(table_name_errors("Users"), "ok");
+  EXPECT_EQ(table_name_errors("a.b_c-D9"), "ok");
+  EXPECT_EQ(table_name_errors("xx"),
+            "1 validation error detected: Value 'xx' at 'tableName' failed to satisfy constraint: Member must have "
+            "length greater than or equal to 3");
+  EXPECT_EQ(table_name_errors(""),
+            "2 validation errors detected: Value '' at 'tableName' failed to satisfy constraint: Member must have "
+            "length greater than or equal to 3; Value '' at 'tableName' failed to satisfy constraint: Member must "
+            "satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+  EXPECT_EQ(table_name_errors("bad name"),
+            "1 validation error detected: Value 'bad name' at 'tableName' failed to satisfy constraint: Member must "
+            "satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+  EXPECT_EQ(table_name_errors(std::string(255, 'a')), "ok");
+  EXPECT_TRUE(Has(table_name_errors(std::string(256, 'a')), "Member must have length less than or equal to 255"));
+  EXPECT_TRUE(Has(table_name_errors(std::string(256, '!')), "less than or equal to 255; Value"));
+}
+
+TEST(TableName, ArnsUpTo1024Characters) {
+  EXPECT_EQ(table_name_errors("arn:aws:dynamodb:us-east-1:123456789012:table/Users"), "ok");
+  EXPECT_EQ(table_name_errors("arn:" + std::string(1020, 'x')), "ok");
+  const std::string m = table_name_errors("arn:" + std::string(1021, 'x'));
+  EXPECT_TRUE(Has(m, "1 validation error detected: "));
+  EXPECT_TRUE(Has(m, "Member must have length less than or equal to 1024"));
+  // Over 1024, only Coral's bound is reported.
+  EXPECT_TRUE(Has(table_name_errors(std::string(1025, '!')), "1 validation error detected: "));
+}
+
+TEST(TableName, SpecFlagUsesTheSameRules) {
+  static const std::vector<FieldSpec> s = {
+      FieldSpec{.name = "TableName", .not_null = true, .table_name_or_arn = true},
+      FieldSpec{.name = "Limit", .type = FieldType::Integer, .min_value = 1}};
+  auto run = [&](const std::string& text) {
+    Doc d(text);
+    return test::error_of(
+        [&] {
+          ValidationErrors errors;
+          check_request(d.body(), s, errors);
+        },
+        "ok");
+  };
+  EXPECT_EQ(run(R"({"TableName": "Users"})"), "ok");
+  EXPECT_EQ(run(R"({"TableName": "t", "Limit": 0})"),
+            "ValidationException: 2 validation errors detected: Value 't' at 'tableName' failed to satisfy "
+            "constraint: Member must have length greater than or equal to 3; Value '0' at 'limit' failed to satisfy "
+            "constraint: Member must have value greater than or equal to 1");
+}
+
 }  // namespace
 }  // namespace ddbd::api

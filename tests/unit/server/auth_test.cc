@@ -12,14 +12,16 @@
 namespace ddbd::server {
 namespace {
 
-// authenticate() of an unverifying Authenticator on a POST carrying
+constexpr double kNow = 1763942400;  // 20251124T000000Z
+
+// authenticate() at kNow of an unverifying Authenticator on a POST carrying
 // `authorization` and, unless empty, X-Amz-Date `date`.
 std::variant<Principal, AuthError> check(const std::string& authorization, const std::string& date = "20251124T000000Z") {
   static const Authenticator open(std::nullopt);
   HttpRequest req{http::verb::post, "/", 11};
   if (!date.empty()) req.set("X-Amz-Date", date);
   req.set(http::field::authorization, authorization);
-  return open.authenticate(AuthRequest{req, ""}, 0);
+  return open.authenticate(AuthRequest{req, ""}, kNow);
 }
 
 std::string error_of(const std::variant<Principal, AuthError>& r) {
@@ -33,6 +35,36 @@ TEST(AuthHeader, ReadsParametersInAnyOrderWithSpaces) {
   ASSERT_TRUE(std::holds_alternative<Principal>(r)) << error_of(r);
   EXPECT_EQ(std::get<Principal>(r).access_key_id, "AKID");
   EXPECT_EQ(std::get<Principal>(r).region, "ap-south-1");
+}
+
+TEST(AuthHeader, ComponentsSeparatedBySpacesOnlyOrCommasOnly) {
+  for (const char* h : {"AWS4-HMAC-SHA256 Credential=AKID/20251124/eu-west-1/dynamodb/aws4_request "
+                        "SignedHeaders=host;x-amz-date Signature=abc",
+                        "AWS4-HMAC-SHA256 Credential=AKID/20251124/eu-west-1/dynamodb/aws4_request,"
+                        "SignedHeaders=host;x-amz-date,Signature=abc"}) {
+    auto r = check(h);
+    ASSERT_TRUE(std::holds_alternative<Principal>(r)) << h << ": " << error_of(r);
+    EXPECT_EQ(std::get<Principal>(r).region, "eu-west-1");
+  }
+}
+
+// DynamoDB checks the request time before the rest of the header, in every
+// mode: a malformed header with an expired date is "Signature expired".
+TEST(AuthHeader, TimeWindowCheckedFirst) {
+  const std::string malformed = "AWS4-HMAC-SHA256 Credential=x/2/3/4/aws4_request SignedHeaders=host Signature=1";
+  EXPECT_EQ(error_of(check(malformed, "20251123T234459Z")),
+            "InvalidSignatureException: Signature expired: 20251123T234459Z is now earlier than 20251123T234500Z "
+            "(20251124T000000Z - 15 min.)");
+  EXPECT_EQ(error_of(check(malformed, "20251124T001501Z")),
+            "InvalidSignatureException: Signature not yet current: 20251124T001501Z is still later than "
+            "20251124T001500Z (20251124T000000Z + 15 min.)");
+  EXPECT_EQ(error_of(check("AWS4-HMAC-SHA256 Signature=1", "20170101T010101Z")).substr(0, 45),
+            "InvalidSignatureException: Signature expired:");
+  // At the edges of the window the request passes.
+  EXPECT_EQ(error_of(check(malformed, "20251123T234500Z")), "principal");
+  EXPECT_EQ(error_of(check(malformed, "20251124T001500Z")), "principal");
+  // An unparsable date is not judged here (no verification: accepted).
+  EXPECT_EQ(error_of(check(malformed, "yesterday")), "principal");
 }
 
 TEST(AuthHeader, NonAws4SchemeIsNoAuthentication) {
@@ -72,7 +104,15 @@ TEST(AmzDate, ParsesAndFormatsTheBasicFormat) {
   for (long long t : {0LL, 951868799LL, 1764000000LL, 4102444799LL}) EXPECT_EQ(parse_amz_date(format_amz_date(t)), t);
 }
 
+TEST(AmzDate, CivilArithmeticMatchesFormatting) {
+  // Every day from 1900 to 2200 (at varying times of day) round-trips.
+  for (long long t = -2208988800LL; t < 7258118400LL; t += 86400 + 3607)
+    ASSERT_EQ(parse_amz_date(format_amz_date(t)), t) << format_amz_date(t);
+}
+
 TEST(AmzDate, RejectsOtherFormats) {
+  EXPECT_FALSE(parse_amz_date("20251324T000000Z"));  // month 13
+  EXPECT_FALSE(parse_amz_date("20251100T000000Z"));  // day 0
   EXPECT_FALSE(parse_amz_date(""));
   EXPECT_FALSE(parse_amz_date("2025-11-24T00:00:00Z"));
   EXPECT_FALSE(parse_amz_date("20251124T000000"));

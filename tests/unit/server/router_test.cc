@@ -58,10 +58,11 @@ class RouterTest : public ::testing::Test {
     return done.get();
   }
 
-  // A signed POST of `body` to operation `target`.
-  static HttpRequest post(std::string_view target, std::string body, bool sign = true) {
+  // A signed POST of `body` to operation `target`, dated now (the request
+  // time must be within 15 minutes of the router's clock).
+  HttpRequest post(std::string_view target, std::string body, bool sign = true) const {
     HttpRequest req{http::verb::post, "/", 11};
-    const std::string date = "20251124T000000Z";
+    const std::string date = format_amz_date(static_cast<long long>(clock_.now_seconds()));
     req.set(http::field::host, "localhost");
     req.set(http::field::content_type, kJson);
     req.set("X-Amz-Date", date);

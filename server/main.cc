@@ -143,7 +143,7 @@ std::optional<int> read_options(int argc, char** argv, ddbd::server::Options& op
 // when the file cannot be read or is malformed.
 std::unique_ptr<ddbd::server::Authenticator> make_authenticator(const ddbd::server::Options& opt) {
   try {
-    return std::make_unique<ddbd::server::Authenticator>(opt.credentials_file);
+    return std::make_unique<ddbd::server::Authenticator>(opt.credentials_file, !opt.allow_clock_skew);
   } catch (const std::exception& e) {
     std::cerr << "ddbd: " << e.what() << "\n";
     return nullptr;

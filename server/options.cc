@@ -115,6 +115,7 @@ Flag switch_flag(Args& args, Options& o) {
   else if (a == "--in-memory" || a == "-inMemory") o.in_memory = true;
   else if (a == "--shared-db" || a == "-sharedDb") o.shared_db = true;
   else if (a == "--sync") o.sync = true;
+  else if (a == "--allow-clock-skew") o.allow_clock_skew = true;
   else if (a == "--version" || a == "-version") o.version = true;
   else if (a == "--log-requests") o.log_requests = true;
   else if (a == "--enforce-throughput") o.enforce_throughput = true;
@@ -255,6 +256,9 @@ A DynamoDB-compatible server.
                                allowed CORS origins: * or a comma-separated list
   --credentials FILE           verify SigV4 signatures against FILE
                                (lines of "ACCESS_KEY_ID SECRET_ACCESS_KEY")
+  --allow-clock-skew           without --credentials, accept request times more
+                               than 15 minutes from ours (clients with frozen
+                               clocks); DynamoDB refuses them
   --sync                       fsync every commit (survives an OS crash)
   --log-level LEVEL            trace, debug, info, warn, error, off (default info)
   --threads N                  I/O threads (default: the number of usable cores)

@@ -49,6 +49,7 @@ struct Options {
   double transient_status_seconds = 0;
   std::optional<std::string> cors;  // allowed origins; unset = CORS headers only for "*"
   std::optional<std::string> credentials_file;
+  bool allow_clock_skew = false;  // without credentials: no 15-minute window on X-Amz-Date
   bool sync = false;
   std::string log_level = "info";
   unsigned threads = 0;  // 0 = number of usable cores

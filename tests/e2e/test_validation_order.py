@@ -313,3 +313,39 @@ def test_expired_date_beats_unknown_key_when_verifying(verifying_server):
     status, body = _post(verifying_server, h)
     assert (status, body["__type"]) == (400, SERVICE_NS + "InvalidSignatureException"), body
     assert body["message"].startswith("Signature expired: "), body
+
+
+# --allow-clock-skew: for tests whose client clock is frozen or fake.  Without
+# --credentials the window is then not applied; with them it always is.
+OLD_DATE = "20170101T010101Z"
+
+
+def test_signed_at_an_old_time_is_refused_by_default(server):
+    h = sign_headers(server.url, TARGET_PREFIX + "ListTables", b"{}", timestamp=OLD_DATE)
+    status, _, body = raw_post(server.url, TARGET_PREFIX + "ListTables", b"{}", headers=h, sign=False)
+    assert (status, error_type(body)) == (400, "InvalidSignatureException"), body
+    assert error_message(body).startswith("Signature expired: " + OLD_DATE), body
+
+
+def test_allow_clock_skew_accepts_old_and_future_times(server_factory):
+    srv = server_factory(["--in-memory", "--allow-clock-skew"])
+    for ts in (OLD_DATE, "30200101T010101Z"):
+        h = sign_headers(srv.url, TARGET_PREFIX + "ListTables", b"{}", timestamp=ts)
+        status, _, body = raw_post(srv.url, TARGET_PREFIX + "ListTables", b"{}", headers=h, sign=False)
+        assert status == 200, (ts, body)
+
+
+def test_allow_clock_skew_does_not_apply_when_verifying(tmp_path):
+    creds = tmp_path / "credentials"
+    creds.write_text(f"{GOOD_AKID} {GOOD_SECRET}\n")
+    from conftest import DdbdServer
+    srv = DdbdServer()
+    srv.start(["--in-memory", "--allow-clock-skew", "--credentials", str(creds)])
+    try:
+        h = sign_headers(srv.url, TARGET_PREFIX + "ListTables", b"{}", akid=GOOD_AKID, secret=GOOD_SECRET,
+                         timestamp=OLD_DATE)
+        status, _, body = raw_post(srv.url, TARGET_PREFIX + "ListTables", b"{}", headers=h, sign=False)
+        assert (status, error_type(body)) == (400, "InvalidSignatureException"), body
+        assert error_message(body).startswith("Signature expired: "), body
+    finally:
+        srv.stop()

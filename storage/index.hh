@@ -9,13 +9,23 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <vector>
+
 #include "storage/schema.hh"
 #include "storage/types.hh"
 
 namespace ddbd::storage {
 
-// The index key of `item`, or false when the item is not in the index.
+// The index key of `item`, or false when the item is not in the index.  For
+// a multi-attribute key it is the pair of tuples key_codec.hh describes; an
+// item missing any key attribute, or with one of another type, is not in
+// the index.
 bool index_key_of(const IndexDef& index, const Item& item, PrimaryKey& out);
+
+// The tuple of `values` (in KeySchema order) as a multi-attribute index key
+// component: what index_key_of puts in PrimaryKey::hash, for a Query's
+// partition.
+AttributeValue key_tuple(const std::vector<const AttributeValue*>& values);
 
 // The attributes of `item` that `index` projects.
 Item project_for_index(const TableDef& table, const IndexDef& index, const Item& item);

@@ -47,7 +47,7 @@ const std::vector<FieldSpec>& specs() {
                                           .type = FieldType::Struct,
                                           .members = {FieldSpec{.name = "IndexName", .not_null = true, .min_length = 3,
                                                                 .max_length = limits::kMaxTableNameLength, .name_pattern = true},
-                                                      key_schema_spec(), projection_spec(), throughput_spec()}},
+                                                      gsi_key_schema_spec(), projection_spec(), throughput_spec()}},
                                 FieldSpec{.name = "Update",
                                           .type = FieldType::Struct,
                                           .members = {FieldSpec{.name = "IndexName", .not_null = true, .min_length = 3,
@@ -217,7 +217,7 @@ void create_gsi(const GsiCreateRequest& c, storage::TableDef& def, GsiChanges& c
   ix.name = c.index_name;
   for (const auto& x : def.indexes)
     if (x.name == ix.name) invalid("Index with name " + ix.name + " already exists");
-  check_key_schema(c.key_schema, ch.defined);
+  check_gsi_key_schema(c.key_schema, ch.defined);
   ix.key = to_key_schema(c.key_schema, ch.types);
   apply_projection(c.projection, ix);
   const auto& ipt = c.provisioned_throughput;
@@ -291,8 +291,7 @@ GsiChanges apply_gsi_updates(const UpdateTableRequest& req, storage::TableDef& d
   std::set<std::string> used{def.key.hash.name};
   if (def.key.range) used.insert(def.key.range->name);
   for (const auto& ix : def.indexes) {
-    used.insert(ix.key.hash.name);
-    if (ix.key.range) used.insert(ix.key.range->name);
+    ix.key.for_each([&](const storage::KeyAttr& k, bool) { used.insert(k.name); });
   }
   def.attribute_definitions.clear();
   for (const auto& n : ch.defined)

@@ -149,7 +149,9 @@ TEST(MultiKeyTest, LongTuplesAreCutButKeepTheirOrderUpToTheCut) {
       const std::string ta = tuple_bytes(a), tb = tuple_bytes(b);
       // Decided within the kept bytes: the order is exact.
       const std::size_t common = std::mismatch(ta.begin(), ta.end(), tb.begin(), tb.end()).first - ta.begin();
-      if (common < kMultiSkInline) EXPECT_EQ(compare_bytes(entry(a), entry(b)), compare_tuples(a, b));
+      if (common < kMultiSkInline) {
+        EXPECT_EQ(compare_bytes(entry(a), entry(b)), compare_tuples(a, b));
+      }
     }
 }
 

@@ -33,6 +33,10 @@ using expr::partiql::StatementKind;
 inline constexpr std::string_view kIncompleteKey =
     "Where clause does not contain a mandatory equality on all key attributes";
 inline constexpr std::string_view kDuplicateItem = "Duplicate primary key exists in table";
+// A SELECT on a GSI with a multi-attribute key (however the message words
+// it, the refusal follows the index, not the table).
+inline constexpr std::string_view kMultiAttributeIndexRefused =
+    "PartiQL statements cannot be executed on tables with multi-attribute HASH keys or multi-attribute RANGE keys.";
 
 // The WHERE of a statement that names one item (UPDATE, DELETE, EXISTS, and
 // the reads of BatchExecuteStatement and ExecuteTransaction), split into

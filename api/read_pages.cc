@@ -10,6 +10,7 @@
 #include "expressions/eval.hh"
 #include "expressions/parser.hh"
 #include "storage/encoded_item.hh"
+#include "storage/index.hh"
 #include "storage/key_codec.hh"
 
 namespace ddbd::api {
@@ -95,10 +96,7 @@ std::vector<const storage::KeyAttr*> entry_key_attrs(const PageRequest& req) {
   };
   add(req.table->key.hash);
   if (req.table->key.range) add(*req.table->key.range);
-  if (req.index) {
-    add(req.index->key.hash);
-    if (req.index->key.range) add(*req.index->key.range);
-  }
+  if (req.index) req.index->key.for_each([&](const storage::KeyAttr& k, bool) { add(k); });
   return out;
 }
 
@@ -146,6 +144,9 @@ std::unique_ptr<ReadExpressions> decode_read_expressions(json::object body, bool
   if (key_conditions) {
     r->legacy_key_conditions = decode_key_conditions(*key_conditions);
     r->key_condition_legacy = true;
+    // The same conditions as a tree, for a multi-attribute GSI key
+    // (expr::extract_multi_key_range reads trees).
+    r->key_condition = expr::legacy_condition(r->legacy_key_conditions, "AND", false, r->legacy);
   }
   if (legacy_filter) {
     auto conds = decode_legacy_conditions(*legacy_filter);
@@ -212,8 +213,7 @@ void check_filter_not_on_keys(const ReadExpressions& exprs, const storage::KeySc
         throw ApiError::validation(std::string(exprs.filter_legacy ? "QueryFilter" : "Filter Expression") +
                                    " can only contain non-primary key attributes: Primary key attribute: " + name);
   };
-  check(key.hash.name);
-  if (key.range) check(key.range->name);
+  key.for_each([&](const storage::KeyAttr& k, bool) { check(k.name); });
 }
 
 ReadPageParams decode_read_page_params(json::object body, bool query) {
@@ -242,23 +242,50 @@ PreparedPage prepare_page(RequestContext& ctx, const ReadPageParams& params) {
 
 namespace {
 
+// The start key's value `s` lies outside the page's sort-key bounds.
+bool outside_sort_bounds(const AttributeValue* s, const PageRequest& req) {
+  if (!s) return false;
+  int c = 0;
+  if (req.spec.lower && expr::compare_scalars(*s, *req.spec.lower, c) && c < 0) return true;
+  if (req.spec.upper && expr::compare_scalars(*s, *req.spec.upper, c) && c > 0) return true;
+  if (req.spec.prefix && (s->type == AttrType::S || s->type == AttrType::B) &&
+      !std::string_view(s->str).starts_with(*req.spec.prefix))
+    return true;
+  return false;
+}
+
+// check_start_key_in_query for a multi-attribute index: the RANGE
+// equalities and the condition on the next RANGE attribute, then the
+// partition tuple.
+void check_start_key_in_multi_query(const AttrMap& key, const PageRequest& req) {
+  const storage::KeySchema& ks = key_of(req);
+  const std::size_t n = req.spec.sort_equal.size();
+  for (std::size_t i = 0; i < n && i < ks.range_count(); ++i) {
+    const AttributeValue* s = map_find(key, ks.range_at(i).name);
+    if (!s || !(*s == req.spec.sort_equal[i]))
+      throw ApiError::validation("The provided starting key does not match the range key predicate");
+  }
+  if (n < ks.range_count() && outside_sort_bounds(map_find(key, ks.range_at(n).name), req))
+    throw ApiError::validation("The provided starting key does not match the range key predicate");
+  std::vector<const AttributeValue*> hash;
+  for (std::size_t i = 0; i < ks.hash_count(); ++i) hash.push_back(map_find(key, ks.hash_at(i).name));
+  for (const AttributeValue* h : hash)
+    if (!h) throw ApiError::validation("The provided starting key is outside query boundaries based on provided conditions");
+  if (!(storage::key_tuple(hash) == *req.spec.hash))
+    throw ApiError::validation("The provided starting key is outside query boundaries based on provided conditions");
+}
+
 // Query: the start key must lie inside the key condition (sort-key
 // predicate first, as DynamoDB reports it, then the partition).
 void check_start_key_in_query(const AttrMap& key, const PageRequest& req) {
   const storage::KeySchema& ks = key_of(req);
+  if (ks.multi()) {
+    check_start_key_in_multi_query(key, req);
+    return;
+  }
   if (ks.range) {
     const AttributeValue* s = map_find(key, ks.range->name);
-    auto outside = [&]() {
-      if (!s) return false;
-      int c = 0;
-      if (req.spec.lower && expr::compare_scalars(*s, *req.spec.lower, c) && c < 0) return true;
-      if (req.spec.upper && expr::compare_scalars(*s, *req.spec.upper, c) && c > 0) return true;
-      if (req.spec.prefix && (s->type == AttrType::S || s->type == AttrType::B) &&
-          !std::string_view(s->str).starts_with(*req.spec.prefix))
-        return true;
-      return false;
-    };
-    if (outside()) throw ApiError::validation("The provided starting key does not match the range key predicate");
+    if (outside_sort_bounds(s, req)) throw ApiError::validation("The provided starting key does not match the range key predicate");
   }
   const AttributeValue* h = map_find(key, ks.hash.name);
   if (!h || !(*h == *req.spec.hash))
@@ -295,7 +322,7 @@ void apply_exclusive_start_key(const ReadPageParams& params, PageRequest& req) {
     if (auto e = key_size_violation(*base.range, false)) throw ApiError::validation(kInvalid + ": " + *e);
   if (req.index) {
     storage::PrimaryKey ik;
-    if (!storage::extract_key(req.index->key, key, ik)) throw ApiError::validation(schema_error);
+    if (!storage::index_key_of(*req.index, key, ik)) throw ApiError::validation(schema_error);
     req.spec.start_after = std::move(ik);
     req.spec.start_after_base = std::move(base);
   } else {

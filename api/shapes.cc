@@ -139,8 +139,7 @@ void validate_item_for_write(const storage::TableDef& table, const Item& item) {
                                    k.name + " Actual Size: " + std::to_string(v->str.size()) +
                                    " bytes Max Size: " + std::to_string(max) + " bytes IndexName: " + index.name);
     };
-    check_index(index.key.hash, true);
-    if (index.key.range) check_index(*index.key.range, false);
+    index.key.for_each(check_index);
   }
   if (item_size(item) > kMaxItemBytes) throw ApiError::validation("Item size has exceeded the maximum allowed size");
 }
@@ -165,8 +164,7 @@ void check_key_values_not_empty(const storage::TableDef& table, const Item& item
     auto index_key = [&](const storage::KeyAttr& k) {
       if (const AttributeValue* v = map_find(item, k.name)) check_index_key_value_not_empty(*v, index, k);
     };
-    index_key(index.key.hash);
-    if (index.key.range) index_key(*index.key.range);
+    index.key.for_each([&](const storage::KeyAttr& k, bool) { index_key(k); });
   }
 }
 
@@ -186,20 +184,14 @@ std::string_view effective_index_status(const storage::TableDef& t, const storag
 
 void write_key_schema(JsonWriter& w, const storage::KeySchema& k) {
   w.begin_array();
-  w.begin_object();
-  w.key("AttributeName");
-  w.string(k.hash.name);
-  w.key("KeyType");
-  w.string("HASH");
-  w.end_object();
-  if (k.range) {
+  k.for_each([&](const storage::KeyAttr& a, bool hash) {
     w.begin_object();
     w.key("AttributeName");
-    w.string(k.range->name);
+    w.string(a.name);
     w.key("KeyType");
-    w.string("RANGE");
+    w.string(hash ? "HASH" : "RANGE");
     w.end_object();
-  }
+  });
   w.end_array();
 }
 

@@ -21,6 +21,12 @@ FieldSpec key_schema_spec() {
                    .element = {FieldSpec{.type = FieldType::Struct, .members = key_schema_element()}}};
 }
 
+FieldSpec gsi_key_schema_spec() {
+  FieldSpec f = key_schema_spec();
+  f.max_length.reset();  // up to 4 HASH and 4 RANGE: check_gsi_key_schema
+  return f;
+}
+
 FieldSpec throughput_spec() {
   return FieldSpec{.name = "ProvisionedThroughput",
                    .type = FieldType::Struct,
@@ -102,10 +108,48 @@ void check_key_schema(const std::vector<RawKey>& keys, const std::vector<std::st
     throw ApiError::validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
 }
 
+void check_gsi_key_schema(const std::vector<RawKey>& keys, const std::vector<std::string>& defined) {
+  const bool single = keys.size() == 1 || (keys.size() == 2 && keys[1].type == "RANGE");
+  if (single) {
+    check_key_schema(keys, defined);
+    return;
+  }
+  for (const auto& k : keys)
+    if (std::find(defined.begin(), defined.end(), k.name) == defined.end()) {
+      std::vector<std::string> names;
+      for (const auto& x : keys) names.push_back(x.name);
+      invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: [" + join_names(names) +
+              "], AttributeDefinitions: [" + join_names(defined) + "]");
+    }
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    for (std::size_t j = i + 1; j < keys.size(); ++j)
+      if (keys[i].name == keys[j].name)
+        throw ApiError::validation("Invalid KeySchema: Some index key attributes are duplicated: " + keys[i].name);
+  if (keys[0].type != "HASH") throw ApiError::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+  std::size_t hashes = 0, ranges = 0;
+  for (const auto& k : keys) {
+    if (k.type == "HASH" && ranges > 0)
+      throw ApiError::validation("Invalid KeySchema: All HASH key attributes must precede RANGE key attributes in the KeySchema");
+    ++(k.type == "HASH" ? hashes : ranges);
+  }
+  if (hashes > limits::kMaxMultiKeyAttributes)
+    throw ApiError::validation("Invalid KeySchema: The KeySchema exceeds the maximum allowed number of HASH key attributes");
+  if (ranges > limits::kMaxMultiKeyAttributes)
+    throw ApiError::validation("Invalid KeySchema: The KeySchema exceeds the maximum allowed number of RANGE key attributes");
+}
+
 storage::KeySchema to_key_schema(const std::vector<RawKey>& keys, const std::map<std::string, AttrType>& types) {
   storage::KeySchema k;
   k.hash = storage::KeyAttr{keys[0].name, types.at(keys[0].name)};
-  if (keys.size() == 2) k.range = storage::KeyAttr{keys[1].name, types.at(keys[1].name)};
+  for (std::size_t i = 1; i < keys.size(); ++i) {
+    storage::KeyAttr a{keys[i].name, types.at(keys[i].name)};
+    if (keys[i].type == "HASH")
+      k.hash_more.push_back(std::move(a));
+    else if (!k.range)
+      k.range = std::move(a);
+    else
+      k.range_more.push_back(std::move(a));
+  }
   return k;
 }
 

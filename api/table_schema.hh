@@ -16,6 +16,9 @@ namespace ddbd::api {
 
 std::vector<FieldSpec> key_schema_element();
 FieldSpec key_schema_spec();
+// A GSI's KeySchema: as key_schema_spec() without its length limit of 2
+// (multi-attribute keys; check_gsi_key_schema counts the attributes).
+FieldSpec gsi_key_schema_spec();
 FieldSpec throughput_spec();
 FieldSpec projection_spec();
 // StreamSpecification and SSESpecification: their members are type-checked
@@ -42,6 +45,11 @@ std::string join_names(const std::vector<std::string>& v);
 [[noreturn]] void invalid(const std::string& msg);
 // Checks shared by the table's and the indexes' key schemas.
 void check_key_schema(const std::vector<RawKey>& keys, const std::vector<std::string>& defined);
+// A GSI's key schema: check_key_schema for one HASH and at most one RANGE
+// attribute; otherwise up to 4 HASH attributes then up to 4 RANGE ones
+// (DynamoDB's multi-attribute keys), all defined, none twice.
+void check_gsi_key_schema(const std::vector<RawKey>& keys, const std::vector<std::string>& defined);
+// Checked keys (HASH first, all HASH before RANGE) as a storage::KeySchema.
 storage::KeySchema to_key_schema(const std::vector<RawKey>& keys, const std::map<std::string, AttrType>& types);
 // Projection {ProjectionType, NonKeyAttributes} as given (its types and
 // constraints checked by projection_spec()).

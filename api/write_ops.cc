@@ -34,8 +34,7 @@ void check_index_keys_not_emptied(const storage::TableDef& table, const Item& it
                                 (v->type == AttrType::B ? "binary" : "string") + " value.");
   };
   for (const auto& index : table.indexes) {
-    check(index.key.hash);
-    if (index.key.range) check(*index.key.range);
+    index.key.for_each([&](const storage::KeyAttr& k, bool) { check(k); });
   }
 }
 

@@ -186,4 +186,72 @@ KeyRange extract_legacy_key_range(const std::vector<LegacyCondition>& conds, con
   return r;
 }
 
+MultiKeyRange extract_multi_key_range(const Condition& c, const MultiKeyNames& key) {
+  std::vector<Leaf> leaves;
+  collect(c, leaves);
+  for (std::size_t i = 0; i < leaves.size(); ++i)
+    for (std::size_t j = i + 1; j < leaves.size(); ++j)
+      if (leaves[i].attribute == leaves[j].attribute)
+        throw ExpressionError("KeyConditionExpressions must only contain one condition per key");
+  auto find = [&](const std::string& name) -> const Leaf* {
+    for (const auto& l : leaves)
+      if (l.attribute == name) return &l;
+    return nullptr;
+  };
+  // Every HASH attribute, with an equality.
+  MultiKeyRange r;
+  for (const auto& [name, type] : key.hash) {
+    const Leaf* l = find(name);
+    if (!l) throw ExpressionError("Query condition missed key schema element: " + name);
+    r.hash.push_back(l->v1);
+  }
+  // No attribute outside the key.
+  for (const auto& l : leaves) {
+    bool known = false;
+    for (const auto& k : key.hash) known = known || k.first == l.attribute;
+    for (const auto& k : key.range) known = known || k.first == l.attribute;
+    if (!known) throw ExpressionError("Query key condition not supported");
+  }
+  for (const auto& [name, type] : key.hash)
+    if (find(name)->op != SortOp::EQ) throw ExpressionError("Query key condition not supported");
+  // The RANGE attributes named form a left prefix, with equalities before the
+  // last one.
+  std::size_t last = 0;  // one past the last RANGE attribute named
+  for (std::size_t i = 0; i < key.range.size(); ++i)
+    if (find(key.range[i].first)) last = i + 1;
+  if (last > 0) {
+    std::string missing;
+    for (std::size_t i = 0; i + 1 < last; ++i) {
+      const Leaf* l = find(key.range[i].first);
+      if (!l || l->op != SortOp::EQ) missing.append(missing.empty() ? "" : ", ").append(key.range[i].first);
+    }
+    if (!missing.empty())
+      throw ExpressionError("RANGE key attributes " + missing +
+                            " must have equality conditions specified in the query because a condition is present "
+                            "on key attribute " + key.range[last - 1].first);
+  }
+  const std::string kTypeMismatch =
+      "One or more parameter values were invalid: Condition parameter type does not match schema type";
+  auto type_ok = [](const AttributeValue* v, AttrType t) { return v && v->type == t; };
+  for (std::size_t i = 0; i < key.hash.size(); ++i)
+    if (!type_ok(r.hash[i], key.hash[i].second)) throw ExpressionError(kTypeMismatch);
+  for (std::size_t i = 0; i < last; ++i) {
+    const Leaf* l = find(key.range[i].first);
+    const AttrType t = key.range[i].second;
+    if (!type_ok(l->v1, t) || (l->op == SortOp::BETWEEN && !type_ok(l->v2, t))) throw ExpressionError(kTypeMismatch);
+    if (l->op == SortOp::BEGINS_WITH && t == AttrType::N)
+      throw ExpressionError(
+          "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: "
+          "begins_with, operand type: N");
+    if (i + 1 < last) {
+      r.sort_equal.push_back(l->v1);
+    } else {
+      r.sort_op = l->op;
+      r.sort1 = l->v1;
+      r.sort2 = l->v2;
+    }
+  }
+  return r;
+}
+
 }  // namespace ddbd::expr

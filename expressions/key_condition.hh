@@ -14,6 +14,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "expressions/ast.hh"
 #include "expressions/legacy.hh"
@@ -47,5 +49,27 @@ KeyRange extract_key_range(const Condition& c, const KeyNames& key);
 // CONTAINS, NOT_CONTAINS, IN), the type mismatch, and a partition key
 // condition other than EQ.  The range points into `conds`.
 KeyRange extract_legacy_key_range(const std::vector<LegacyCondition>& conds, const KeyNames& key);
+
+// A global secondary index with a multi-attribute key (up to 4 HASH and 4
+// RANGE attributes).  The condition must give an equality for every HASH
+// attribute, and may then name a left prefix of the RANGE attributes: an
+// equality on each but the last named, which may use any sort-key operator.
+// The clauses may come in any order.  Beyond the messages above:
+//   "RANGE key attributes <a>[, <b>...] must have equality conditions
+//    specified in the query because a condition is present on key attribute <c>"
+struct MultiKeyNames {
+  std::vector<std::pair<std::string, AttrType>> hash;   // in KeySchema order
+  std::vector<std::pair<std::string, AttrType>> range;  // in KeySchema order
+};
+struct MultiKeyRange {
+  std::vector<const AttributeValue*> hash;        // one per HASH attribute
+  std::vector<const AttributeValue*> sort_equal;  // the leading RANGE equalities
+  // The condition on the RANGE attribute after sort_equal (EQ included when
+  // it is the last one named).
+  std::optional<SortOp> sort_op;
+  const AttributeValue* sort1 = nullptr;
+  const AttributeValue* sort2 = nullptr;
+};
+MultiKeyRange extract_multi_key_range(const Condition& c, const MultiKeyNames& key);
 
 }  // namespace ddbd::expr

@@ -72,6 +72,11 @@ enum IndexTag : uint32_t {
   kIxRcu = 7,
   kIxWcu = 8,
   kIxId = 9,
+  // 60-69: multi-attribute GSI keys (issue 15).  Each is one KeyAttr (name
+  // bytes, type byte), repeated in KeySchema order; an index without them
+  // has a single-attribute key, as every index written before them.
+  kIxHashMore = 60,   // the 2nd..4th HASH attributes
+  kIxRangeMore = 61,  // the 2nd..4th RANGE attributes
 };
 
 void field(std::string& out, uint32_t tag, std::string_view payload) {
@@ -87,6 +92,15 @@ void field_double(std::string& out, uint32_t tag, double d) {
   field_u64(out, tag, std::bit_cast<uint64_t>(d));
 }
 
+std::string encode_key_attr(const KeyAttr& a) {
+  std::string p;
+  put_bytes(p, a.name);
+  p.push_back(static_cast<char>(a.type));
+  return p;
+}
+
+// The first HASH and RANGE attributes; multi-attribute keys carry the others
+// in kIxHashMore / kIxRangeMore.
 std::string encode_key_schema(const KeySchema& k) {
   std::string p;
   put_bytes(p, k.hash.name);
@@ -130,6 +144,8 @@ std::string encode_index(const IndexDef& ix) {
   field_u64(p, kIxRcu, static_cast<uint64_t>(ix.read_capacity));
   field_u64(p, kIxWcu, static_cast<uint64_t>(ix.write_capacity));
   field_u64(p, kIxId, ix.index_id);
+  for (const auto& a : ix.key.hash_more) field(p, kIxHashMore, encode_key_attr(a));
+  for (const auto& a : ix.key.range_more) field(p, kIxRangeMore, encode_key_attr(a));
   return p;
 }
 
@@ -148,6 +164,13 @@ bool decode_index(std::string_view in, IndexDef& ix) {
       case kIxRcu: if (!as_u64(p, v)) return false; ix.read_capacity = static_cast<int64_t>(v); break;
       case kIxWcu: if (!as_u64(p, v)) return false; ix.write_capacity = static_cast<int64_t>(v); break;
       case kIxId: if (!as_u64(p, v)) return false; ix.index_id = static_cast<uint32_t>(v); break;
+      case kIxHashMore:
+      case kIxRangeMore: {
+        KeyAttr a;
+        if (!decode_key_attr(p, a) || !p.empty()) return false;
+        (tag == kIxHashMore ? ix.key.hash_more : ix.key.range_more).push_back(std::move(a));
+        break;
+      }
       default: break;
     }
   }

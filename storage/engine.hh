@@ -96,6 +96,11 @@ struct ScanSpec {
   bool upper_inclusive = true;
   // begins_with on the sort key (S or B), applied as a bound pair.
   std::optional<std::string> prefix;
+  // A multi-attribute index: `hash` is the partition tuple (index.hh,
+  // key_tuple), sort_equal the values of the leading RANGE attributes given
+  // with equality, and lower/upper/prefix apply to the RANGE attribute after
+  // them.
+  std::vector<AttributeValue> sort_equal;
   bool forward = true;
   // Continue strictly after this key (ExclusiveStartKey), if set.
   std::optional<PrimaryKey> start_after;

@@ -142,6 +142,57 @@ void encode_index_key(uint64_t table_id, uint32_t index_id, const PrimaryKey& in
   append_sha256(out, base);
 }
 
+void encode_index_key(uint64_t table_id, const IndexDef& index, const PrimaryKey& index_key, const PrimaryKey& base_key,
+                      std::string& out) {
+  if (index.key.multi())
+    encode_multi_index_key(table_id, index.index_id, index_key, base_key, out);
+  else
+    encode_index_key(table_id, index.index_id, index_key, base_key, out);
+}
+
+namespace {
+
+void append_escaped(std::string_view raw, std::string& out) {
+  for (char c : raw) {
+    out.push_back(c);
+    if (c == '\0') out.push_back(static_cast<char>(0xff));
+  }
+}
+
+}  // namespace
+
+void append_tuple_component(const AttributeValue& v, std::string& out) {
+  if (v.type == AttrType::N) {
+    std::string raw;
+    auto n = Number::parse(v.str);
+    (n ? *n : Number()).encode_ordered(raw);
+    append_escaped(raw, out);
+  } else {
+    append_escaped(v.str, out);
+  }
+  out.push_back('\0');
+  out.push_back('\0');
+}
+
+void append_tuple_prefix(std::string_view prefix, std::string& out) { append_escaped(prefix, out); }
+
+void encode_multi_index_key(uint64_t table_id, uint32_t index_id, const PrimaryKey& index_key,
+                            const PrimaryKey& base_key, std::string& out) {
+  encode_index_partition_prefix(table_id, index_id, index_key.hash, out);
+  if (index_key.range) {
+    const std::string& t = index_key.range->str;
+    if (t.size() <= kMultiSkInline) {
+      out.append(t);
+    } else {
+      out.append(t.data(), kMultiSkInline);
+      append_sha256(out, t);
+    }
+  }
+  std::string base;
+  encode_primary_key(0, base_key, base);
+  append_sha256(out, base);
+}
+
 std::optional<uint64_t> segment_start(uint32_t segment, uint32_t total) {
   if (segment >= total) return std::nullopt;
   unsigned __int128 span = (static_cast<unsigned __int128>(1) << 64);

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "storage/attribute_value.hh"
 #include "storage/schema.hh"
@@ -85,5 +86,54 @@ void encode_index_sort_body(const AttributeValue& sk, std::string& out);
 // Full entry key.
 void encode_index_key(uint64_t table_id, uint32_t index_id, const PrimaryKey& index_key, const PrimaryKey& base_key,
                       std::string& out);
+
+// Full entry key of an entry of `index`: encode_index_key for an index with
+// a single-attribute key, encode_multi_index_key for a multi-attribute one.
+void encode_index_key(uint64_t table_id, const IndexDef& index, const PrimaryKey& index_key, const PrimaryKey& base_key,
+                      std::string& out);
+
+}  // namespace ddbd::storage
+
+// ---- multi-attribute index keys (GSIs with several HASH or RANGE attributes) ----
+//
+// The index key of such an entry is a PrimaryKey of two tuples, each held as
+// the bytes of a B value:
+//
+//   tuple(v1, .., vn) = esc(raw(v1)) 00 00  esc(raw(v2)) 00 00  ..  esc(raw(vn)) 00 00
+//
+// raw(v) is the S or B bytes, or Number::encode_ordered for N; esc doubles
+// every 00 byte as 00 FF.  The encoding is self-delimiting and preserves
+// order: tuples of one index (all of the same arity and types) compare
+// bytewise exactly as they compare lexicographically, component by
+// component, each in its type's order (N numerically, S and B bytewise), and
+// a component that is a prefix of another sorts first.
+//
+// - The partition tuple is the `hash` of the index key: it is only matched
+//   for equality, and goes through the partition layout above unchanged
+//   (its SHA-256 when longer than 64 bytes).
+// - The sort tuple is the `range` of the index key (absent without RANGE
+//   attributes).  encode_multi_index_key appends it as it is, up to
+//   kMultiSkInline bytes; a longer tuple is cut to its first kMultiSkInline
+//   bytes followed by SHA-256 of the whole tuple.  Entries whose tuples share
+//   their first kMultiSkInline bytes are then ordered by hash (the limitation
+//   single-attribute sort keys have past 100 bytes; here it is 361 bytes of
+//   the whole tuple).  A tuple that is not cut is never longer than the kept
+//   part of a cut one, so cut and uncut tuples still compare correctly.
+// - Longest key: 8+4+8+2+64 + 361+32 + 32 = 511 bytes, LMDB's limit.
+//
+// Single-attribute indexes keep the layout above, byte for byte.
+namespace ddbd::storage {
+
+constexpr std::size_t kMultiSkInline = 361;
+
+// Appends one tuple component, esc(raw(v)) 00 00, to `out`.
+void append_tuple_component(const AttributeValue& v, std::string& out);
+// Appends the escaped bytes of a begins_with prefix (S or B), without the
+// terminator: every component that starts with `prefix` starts with them.
+void append_tuple_prefix(std::string_view prefix, std::string& out);
+// Full entry key of an entry of a multi-attribute index; index_key holds the
+// two tuples (see index.hh, index_key_of).
+void encode_multi_index_key(uint64_t table_id, uint32_t index_id, const PrimaryKey& index_key,
+                            const PrimaryKey& base_key, std::string& out);
 
 }  // namespace ddbd::storage

@@ -52,6 +52,9 @@ inline constexpr std::size_t kMinTableNameLength = 3;
 inline constexpr std::size_t kMaxTableNameLength = 255;
 // Global secondary indexes per table: 20 (default quota) [Q "Secondary indexes"].
 inline constexpr std::size_t kMaxGlobalSecondaryIndexes = 20;
+// A GSI's multi-attribute key: up to 4 HASH and up to 4 RANGE attributes
+// [Developer Guide, GSI.html "Multi-attribute key schema"].
+inline constexpr std::size_t kMaxMultiKeyAttributes = 4;
 // Local secondary indexes per table: 5 [Q "Secondary indexes"].
 inline constexpr std::size_t kMaxLocalSecondaryIndexes = 5;
 // Projection.NonKeyAttributes: at most 20 names [R Projection].

@@ -175,13 +175,23 @@ Bounds partition_bounds(const TableDef& table, const ScanSpec& spec) {
     encode_index_partition_prefix(table.table_id, ix->index_id, *spec.hash, part);
   else
     encode_partition_prefix(table.table_id, *spec.hash, part);
+  // A multi-attribute index: the equalities on the leading RANGE attributes
+  // are a prefix of the sort tuple, and the bounds below apply to the next
+  // component (key_codec.hh).
+  const bool multi = ix && ix->key.multi();
+  if (multi)
+    for (const AttributeValue& v : spec.sort_equal) append_tuple_component(v, part);
   // Appends the sort bytes of `v` for a bound (index sort components are
   // escaped; see key_codec.hh).
   auto sort_bytes = [&](const AttributeValue& v, std::string& out) {
-    if (ix)
+    if (multi) {
+      append_tuple_component(v, out);
+      out.resize(out.size() - 2);  // without its 00 00 terminator
+    } else if (ix) {
       encode_index_sort_body(v, out);
-    else
+    } else {
       encode_sort_component(v, out);
+    }
   };
   // For an index, a key equal to v continues with the 00 00 terminator;
   // 00 01 sorts after every such key and before any longer value.
@@ -192,7 +202,9 @@ Bounds partition_bounds(const TableDef& table, const ScanSpec& spec) {
   b.hi_kind = Bounds::prefix;
   if (spec.prefix) {
     b.lo = part;
-    if (ix)
+    if (multi)
+      append_tuple_prefix(*spec.prefix, b.lo);
+    else if (ix)
       encode_index_sort_body(AttributeValue::binary(*spec.prefix), b.lo);
     else
       b.lo += *spec.prefix;
@@ -232,7 +244,7 @@ void narrow_to_start(Bounds& b, const TableDef& table, const ScanSpec& spec) {
   std::string k;
   if (ix) {
     if (!spec.start_after_base) throw StorageError("index scan: start_after without its table key");
-    encode_index_key(table.table_id, ix->index_id, *spec.start_after, *spec.start_after_base, k);
+    encode_index_key(table.table_id, *ix, *spec.start_after, *spec.start_after_base, k);
   } else {
     encode_primary_key(table.table_id, *spec.start_after, k);
   }

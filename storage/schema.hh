@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -26,9 +27,38 @@ struct KeyAttr {
   AttrType type = AttrType::S;  // S, N or B
 };
 
+// A key schema.  Tables and LSIs have one HASH attribute and at most one
+// RANGE attribute.  A GSI may have up to 4 of each (DynamoDB's
+// multi-attribute keys): `hash` and `range` are then the first of each and
+// `hash_more` / `range_more` the others, in KeySchema order.
 struct KeySchema {
   KeyAttr hash;
   std::optional<KeyAttr> range;
+  std::vector<KeyAttr> hash_more;
+  std::vector<KeyAttr> range_more;
+
+  // More than one HASH or more than one RANGE attribute.
+  bool multi() const { return !hash_more.empty() || !range_more.empty(); }
+  std::size_t hash_count() const { return 1 + hash_more.size(); }
+  std::size_t range_count() const { return range ? 1 + range_more.size() : 0; }
+  // The i-th HASH / RANGE attribute (i < hash_count() / range_count()).
+  const KeyAttr& hash_at(std::size_t i) const { return i == 0 ? hash : hash_more[i - 1]; }
+  const KeyAttr& range_at(std::size_t i) const { return i == 0 ? *range : range_more[i - 1]; }
+  // Calls f(const KeyAttr&, bool is_hash) for every key attribute in
+  // KeySchema order: the HASH attributes, then the RANGE attributes.
+  template <class F>
+  void for_each(F&& f) const {
+    f(hash, true);
+    for (const auto& a : hash_more) f(a, true);
+    if (range) f(*range, false);
+    for (const auto& a : range_more) f(a, false);
+  }
+  // Whether `name` is one of the key attributes.
+  bool contains(std::string_view name) const {
+    bool found = false;
+    for_each([&](const KeyAttr& a, bool) { found = found || a.name == name; });
+    return found;
+  }
 };
 
 enum class ProjectionType : uint8_t { ALL = 0, KEYS_ONLY = 1, INCLUDE = 2 };  // on disk: frozen

@@ -66,7 +66,7 @@ Status WriteTxn::Impl::update_indexes(const TableDef& def, const PrimaryKey& key
     PrimaryKey ik;
     if (old && index_key_of(ix, *old, ik)) {
       std::string k;
-      encode_index_key(def.table_id, ix.index_id, ik, key, k);
+      encode_index_key(def.table_id, ix, ik, key, k);
       MDB_val mk = lmdb::val(k), ov;
       if (mdb_get(txn, eng->index, &mk, &ov) == MDB_SUCCESS) {
         const int64_t old_size = stored_size(lmdb::view(ov));
@@ -80,7 +80,7 @@ Status WriteTxn::Impl::update_indexes(const TableDef& def, const PrimaryKey& key
     }
     if (now && index_key_of(ix, *now, ik)) {
       std::string k;
-      encode_index_key(def.table_id, ix.index_id, ik, key, k);
+      encode_index_key(def.table_id, ix, ik, key, k);
       Item projected = project_for_index(def, ix, *now);
       auto size = static_cast<uint32_t>(item_size(projected));
       std::string v = stored_value(projected, size);

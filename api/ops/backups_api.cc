@@ -482,7 +482,7 @@ namespace {
 FieldSpec index_override_spec(std::string_view name, bool global) {
   std::vector<FieldSpec> members = {
       FieldSpec{.name = "IndexName", .not_null = true, .min_length = 3, .max_length = 255, .name_pattern = true},
-      key_schema_spec(), projection_spec()};
+      global ? gsi_key_schema_spec() : key_schema_spec(), projection_spec()};
   if (global) members.push_back(throughput_spec());
   return FieldSpec{.name = name,
                    .type = FieldType::List,
@@ -542,7 +542,10 @@ storage::TableDef restored_definition(const std::string& target, const RestoreOv
         if (!types.count(k.name))
           invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: [" + k.name +
                   "], AttributeDefinitions: [" + join_names(defined) + "]");
-      check_key_schema(ov.keys, defined);
+      if (global)
+        check_gsi_key_schema(ov.keys, defined);
+      else
+        check_key_schema(ov.keys, defined);
       storage::IndexDef ix = ov.index;
       ix.key = to_key_schema(ov.keys, types);
       if (!global) {
@@ -579,8 +582,7 @@ storage::TableDef restored_definition(const std::string& target, const RestoreOv
   std::set<std::string> used = {def.key.hash.name};
   if (def.key.range) used.insert(def.key.range->name);
   for (const auto& ix : def.indexes) {
-    used.insert(ix.key.hash.name);
-    if (ix.key.range) used.insert(ix.key.range->name);
+    ix.key.for_each([&](const storage::KeyAttr& k, bool) { used.insert(k.name); });
   }
   for (const auto& ad : src.attribute_definitions)
     if (used.count(ad.first)) def.attribute_definitions.push_back(ad);

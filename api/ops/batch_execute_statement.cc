@@ -94,7 +94,12 @@ struct Plan {
 Plan plan_read(RequestContext& ctx, const BatchExecuteStatementRequest& req, const BatchStatement& b) {
   const partiql::Statement& s = *b.statement;
   ctx.metering.access = Access::read;  // the table's read bucket admits it (api/meter.hh)
-  if (s.index) throw ApiError::validation(std::string(kOnIndex));
+  if (s.index) {
+    if (auto t = ctx.engine.find_table(ctx.ns, s.table))
+      if (const storage::IndexDef* ix = t->find_index(*s.index); ix && ix->key.multi())
+        throw ApiError::validation(std::string(partiql::kMultiAttributeIndexRefused));
+    throw ApiError::validation(std::string(kOnIndex));
+  }
   partiql::KeyRead r = partiql::plan_key_read(ctx, s, kNotSingle);
   Plan p;
   p.target = storage::stored_key(*r.table, key_from_map(*r.table, r.key));

@@ -10,7 +10,8 @@
 //      aggregated: tableName pattern/length, attributeDefinitions and
 //      keySchema not null, keySchema length 1..2, enums, throughput >= 1;
 //   2. BillingMode vs ProvisionedThroughput, throughput upper bound;
-//   3. key schema vs attribute definitions, HASH first / RANGE second;
+//   3. key schema vs attribute definitions, HASH first / RANGE second (a
+//      GSI: up to 4 HASH then up to 4 RANGE attributes, check_gsi_key_schema);
 //   4. attribute definitions not used by any key;
 //   5. LSI rules, GSI rules, index name duplicates, index count limits;
 //   6. Tags (characters, the aws: prefix, at most 50), TableClass,
@@ -40,7 +41,7 @@ namespace {
 FieldSpec index_spec(std::string_view name, bool global) {
   std::vector<FieldSpec> members = {
       FieldSpec{.name = "IndexName", .not_null = true, .min_length = limits::kMinTableNameLength, .max_length = limits::kMaxTableNameLength, .name_pattern = true},
-      key_schema_spec(), projection_spec()};
+      global ? gsi_key_schema_spec() : key_schema_spec(), projection_spec()};
   if (global) members.push_back(throughput_spec());
   return FieldSpec{.name = name,
                    .type = FieldType::List,
@@ -140,7 +141,10 @@ storage::IndexDef decode_index(json::object o, bool global, const storage::Table
   ix.global = global;
   ix.name = std::string(*get_string(o, "IndexName"));
   auto ikeys = read_key_schema(*get_array(o, "KeySchema"));
-  check_key_schema(ikeys, kc.defined);
+  if (global)
+    check_gsi_key_schema(ikeys, kc.defined);
+  else
+    check_key_schema(ikeys, kc.defined);
   read_projection(*get_object(o, "Projection"), ix);
   if (!global) {
     if (ikeys.size() != 2) invalid("Index KeySchema does not have a range key for index: " + ix.name);

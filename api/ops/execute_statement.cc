@@ -482,6 +482,7 @@ void read_select(RequestContext& ctx, const ExecuteStatementRequest& req,
   if (s.index) {
     for (const auto& ix : table->indexes)
       if (ix.name == *s.index) index = &ix;
+    if (index && index->key.multi()) throw ApiError::validation(std::string(partiql::kMultiAttributeIndexRefused));
     if (index && index->global && req.consistent_read)
       throw ApiError::validation("Strongly consistent read is not supported on Global Secondary Indexes");
   }

@@ -13,12 +13,19 @@
 // IndexName, ConsistentRead on a GSI and Select; the key condition against
 // the key schema; the filter names no key attribute of that schema;
 // ExclusiveStartKey (its attributes, sort-key predicate, then partition).
+//
+// A GSI with a multi-attribute key (up to 4 HASH and 4 RANGE attributes):
+// the key condition gives every HASH attribute and a left prefix of the
+// RANGE attributes (expressions/key_condition.hh), read as the partition
+// tuple, the leading RANGE equalities and the bounds on the next one
+// (storage/key_codec.hh draws the tuples).
 #include "api/ops/query.hh"
 
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
 #include "expressions/error.hh"
 #include "expressions/key_condition.hh"
+#include "storage/index.hh"
 
 namespace ddbd::api::ops {
 
@@ -26,25 +33,46 @@ namespace {
 
 // The key condition as the page's partition and sort-key bounds; then the
 // filter names no key attribute of the schema queried.
-void set_key_range(const ReadExpressions& exprs, PageRequest& req) {
-  const storage::KeySchema& ks = req.index ? req.index->key : req.table->key;
-  expr::KeyNames names{ks.hash.name, ks.hash.type, std::nullopt, AttrType::S};
-  if (ks.range) {
-    names.range = ks.range->name;
-    names.range_type = ks.range->type;
-  }
-  expr::KeyRange range;
+// A GSI with a multi-attribute key: the partition tuple, the leading RANGE
+// equalities, then the condition on the next RANGE attribute.
+expr::KeyRange multi_key_range(const ReadExpressions& exprs, const storage::KeySchema& ks, PageRequest& req) {
+  expr::MultiKeyNames names;
+  ks.for_each([&](const storage::KeyAttr& a, bool hash) { (hash ? names.hash : names.range).emplace_back(a.name, a.type); });
+  expr::MultiKeyRange m;
   try {
-    range = exprs.key_condition_legacy ? expr::extract_legacy_key_range(exprs.legacy_key_conditions, names)
-                                       : expr::extract_key_range(*exprs.key_condition, names);
+    m = expr::extract_multi_key_range(*exprs.key_condition, names);
   } catch (const expr::ExpressionError& e) {
     throw ApiError::validation(e.what());
   }
   check_filter_not_on_keys(exprs, ks);
-  // No item can have a partition key over the limit: DynamoDB refuses the
-  // value as it refuses it in a GetItem key.
-  if (auto e = key_size_violation(*range.hash, true)) throw ApiError::validation(*e);
-  req.spec.hash = *range.hash;
+  req.spec.hash = storage::key_tuple(m.hash);
+  for (const AttributeValue* v : m.sort_equal) req.spec.sort_equal.push_back(*v);
+  return expr::KeyRange{.hash = nullptr, .sort_op = m.sort_op, .sort1 = m.sort1, .sort2 = m.sort2};
+}
+
+void set_key_range(const ReadExpressions& exprs, PageRequest& req) {
+  const storage::KeySchema& ks = req.index ? req.index->key : req.table->key;
+  expr::KeyRange range;
+  if (ks.multi()) {
+    range = multi_key_range(exprs, ks, req);
+  } else {
+    expr::KeyNames names{ks.hash.name, ks.hash.type, std::nullopt, AttrType::S};
+    if (ks.range) {
+      names.range = ks.range->name;
+      names.range_type = ks.range->type;
+    }
+    try {
+      range = exprs.key_condition_legacy ? expr::extract_legacy_key_range(exprs.legacy_key_conditions, names)
+                                         : expr::extract_key_range(*exprs.key_condition, names);
+    } catch (const expr::ExpressionError& e) {
+      throw ApiError::validation(e.what());
+    }
+    check_filter_not_on_keys(exprs, ks);
+    // No item can have a partition key over the limit: DynamoDB refuses the
+    // value as it refuses it in a GetItem key.
+    if (auto e = key_size_violation(*range.hash, true)) throw ApiError::validation(*e);
+    req.spec.hash = *range.hash;
+  }
   if (!range.sort_op) return;
   const AttributeValue& v = *range.sort1;
   switch (*range.sort_op) {

@@ -48,7 +48,7 @@ const std::vector<FieldSpec>& specs() {
                                           .type = FieldType::Struct,
                                           .members = {FieldSpec{.name = "IndexName", .not_null = true, .min_length = 3,
                                                                 .max_length = limits::kMaxTableNameLength, .name_pattern = true},
-                                                      key_schema_spec(), projection_spec(), throughput_spec()}},
+                                                      gsi_key_schema_spec(), projection_spec(), throughput_spec()}},
                                 FieldSpec{.name = "Update",
                                           .type = FieldType::Struct,
                                           .members = {FieldSpec{.name = "IndexName", .not_null = true, .min_length = 3,
@@ -231,8 +231,8 @@ std::string schema_text(const std::vector<std::pair<std::string, std::string>>& 
 }
 
 std::vector<std::pair<std::string, std::string>> schema_elements(const storage::KeySchema& k) {
-  std::vector<std::pair<std::string, std::string>> e{{k.hash.name, "HASH"}};
-  if (k.range) e.emplace_back(k.range->name, "RANGE");
+  std::vector<std::pair<std::string, std::string>> e;
+  k.for_each([&](const storage::KeyAttr& a, bool hash) { e.emplace_back(a.name, hash ? "HASH" : "RANGE"); });
   return e;
 }
 
@@ -247,9 +247,9 @@ void check_new_index_definitions(const GsiCreateRequest& c, const storage::Table
     if (req == ch.requested.end() || cur == ch.types.end() || cur->second == req->second) continue;
     // The existing schema that uses the attribute: the table's, else an index's.
     storage::KeySchema existing = def.key;
-    if (existing.hash.name != k.name && !(existing.range && existing.range->name == k.name))
+    if (!existing.contains(k.name))
       for (const auto& x : def.indexes)
-        if (x.key.hash.name == k.name || (x.key.range && x.key.range->name == k.name)) {
+        if (x.key.contains(k.name)) {
           existing = x.key;
           break;
         }
@@ -271,7 +271,7 @@ void create_gsi(const GsiCreateRequest& c, storage::TableDef& def, GsiChanges& c
   for (const auto& x : def.indexes)
     if (x.name == ix.name) throw ApiError::validation("Attempting to create an index which already exists");
   check_new_index_definitions(c, def, ch);
-  check_key_schema(c.key_schema, ch.defined);
+  check_gsi_key_schema(c.key_schema, ch.defined);
   ix.key = to_key_schema(c.key_schema, ch.types);
   apply_projection(c.projection, ix);
   const auto& ipt = c.provisioned_throughput;
@@ -371,8 +371,7 @@ GsiChanges apply_gsi_updates(const UpdateTableRequest& req, storage::TableDef& d
   std::set<std::string> used{def.key.hash.name};
   if (def.key.range) used.insert(def.key.range->name);
   for (const auto& ix : def.indexes) {
-    used.insert(ix.key.hash.name);
-    if (ix.key.range) used.insert(ix.key.range->name);
+    ix.key.for_each([&](const storage::KeyAttr& k, bool) { used.insert(k.name); });
   }
   def.attribute_definitions.clear();
   for (const auto& n : ch.defined)

@@ -36,7 +36,13 @@ TableDef full_table() {
   lsi.key = KeySchema{KeyAttr{"pk", AttrType::S}, KeyAttr{"g", AttrType::B}};
   lsi.projection = ProjectionType::KEYS_ONLY;
   lsi.index_id = 8;
-  d.indexes = {gsi, lsi};
+  IndexDef multi;  // a multi-attribute key (tags 60, 61)
+  multi.name = "Multi";
+  multi.key = KeySchema{KeyAttr{"g", AttrType::B}, KeyAttr{"r1", AttrType::N}};
+  multi.key.hash_more = {KeyAttr{"h2", AttrType::S}, KeyAttr{"h3", AttrType::N}};
+  multi.key.range_more = {KeyAttr{"r2", AttrType::S}};
+  multi.index_id = 9;
+  d.indexes = {gsi, lsi, multi};
   d.status = "UPDATING";
   d.creation_time = 1764000000.25;
   d.status_ready_time = 1764000001.5;
@@ -83,6 +89,16 @@ void expect_same_key(const KeySchema& a, const KeySchema& b) {
   if (a.range) {
     EXPECT_EQ(a.range->name, b.range->name);
     EXPECT_EQ(a.range->type, b.range->type);
+  }
+  ASSERT_EQ(a.hash_more.size(), b.hash_more.size());
+  ASSERT_EQ(a.range_more.size(), b.range_more.size());
+  for (std::size_t i = 0; i < a.hash_more.size(); ++i) {
+    EXPECT_EQ(a.hash_more[i].name, b.hash_more[i].name);
+    EXPECT_EQ(a.hash_more[i].type, b.hash_more[i].type);
+  }
+  for (std::size_t i = 0; i < a.range_more.size(); ++i) {
+    EXPECT_EQ(a.range_more[i].name, b.range_more[i].name);
+    EXPECT_EQ(a.range_more[i].type, b.range_more[i].type);
   }
 }
 

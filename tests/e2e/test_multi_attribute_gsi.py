@@ -326,7 +326,8 @@ def test_exclusive_start_key_errors(client, table):
     lek = q(client, table, "h1 = :h1 AND h2 = :h2", V, Limit=1)["LastEvaluatedKey"]
     incomplete = {k: v for k, v in lek.items() if k != "h2"}
     msg = rejected(q, client=client, table=table, kce="h1 = :h1 AND h2 = :h2", values=V, ExclusiveStartKey=incomplete)
-    assert msg == "The provided starting key is invalid: The provided key element does not match the schema"
+    # A Query, or a read of an index, gets the short form (test_expression_semantics.py).
+    assert msg == "The provided starting key is invalid"
     other = dict(lek, h2={"N": "2"})
     msg = rejected(q, client=client, table=table, kce="h1 = :h1 AND h2 = :h2", values=V, ExclusiveStartKey=other)
     assert msg == "The provided starting key is outside query boundaries based on provided conditions"

@@ -28,9 +28,9 @@ std::string_view select_name(Select s) {
 }
 
 // Legacy KeyConditions: each condition's AttributeValueList, then at least
-// one condition and at most one per attribute of the largest key (4 HASH + 4
-// RANGE of a multi-attribute GSI key); the rest needs the key schema
-// (extract_legacy_key_range: one or two for a single-attribute key).
+// one condition and at most one per key attribute a multi-attribute index
+// can have; more than two on any other key is refused with the key schema
+// (api/ops/query.cc), as the rest (extract_legacy_key_range).
 std::vector<expr::LegacyCondition> decode_key_conditions(json::object key_conditions) {
   auto conds = decode_legacy_conditions(key_conditions);
   for (const auto& c : conds) {
@@ -38,7 +38,8 @@ std::vector<expr::LegacyCondition> decode_key_conditions(json::object key_condit
     static const std::vector<AttributeValue> kNone;
     expr::check_comparison_arguments(*c.op, c.values ? *c.values : kNone);
   }
-  if (conds.empty() || conds.size() > 8) throw ApiError::validation("Conditions can be of length 1 or 2 only");
+  if (conds.empty() || conds.size() > 2 * limits::kMaxMultiKeyAttributes)
+    throw ApiError::validation(std::string(kConditionsLength));
   return conds;
 }
 

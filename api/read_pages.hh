@@ -29,6 +29,9 @@ using limits::kMaxPageBytes;
 
 enum class Select { all_attributes, all_projected_attributes, specific_attributes, count };
 
+// Legacy KeyConditions with more conditions than the key read has attributes.
+inline constexpr std::string_view kConditionsLength = "Conditions can be of length 1 or 2 only";
+
 struct ReadExpressions {
   std::unique_ptr<ExpressionInputs> inputs;
   expr::LegacyHolder legacy;

@@ -5,6 +5,7 @@
 #include "api/table_settings.hh"
 #include "streams/stream_store.hh"
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 
@@ -228,7 +229,14 @@ void write_projection(JsonWriter& w, const storage::IndexDef& ix) {
   if (ix.projection == storage::ProjectionType::INCLUDE) {
     w.key("NonKeyAttributes");
     w.begin_array();
-    for (const auto& a : ix.non_key_attributes) w.string(a);
+    // DynamoDB answers NonKeyAttributes (and AttributeDefinitions) sorted by
+    // name, whatever the order they were given in (AWS answers published by
+    // ack-api-quirks, DDB-TABLE-125, and by provider issues).
+    std::vector<const std::string*> names;
+    names.reserve(ix.non_key_attributes.size());
+    for (const auto& a : ix.non_key_attributes) names.push_back(&a);
+    std::sort(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+    for (const std::string* a : names) w.string(*a);
     w.end_array();
   }
   w.end_object();
@@ -260,12 +268,16 @@ void write_table_description(JsonWriter& w, const storage::TableDef& t, const st
   w.begin_object();
   w.key("AttributeDefinitions");
   w.begin_array();
-  for (const auto& [name, type] : t.attribute_definitions) {
+  std::vector<const std::pair<std::string, AttrType>*> defs;  // sorted by name, as DynamoDB answers
+  defs.reserve(t.attribute_definitions.size());
+  for (const auto& d : t.attribute_definitions) defs.push_back(&d);
+  std::sort(defs.begin(), defs.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* d : defs) {
     w.begin_object();
     w.key("AttributeName");
-    w.string(name);
+    w.string(d->first);
     w.key("AttributeType");
-    w.string(attr_type_name(type));
+    w.string(attr_type_name(d->second));
     w.end_object();
   }
   w.end_array();

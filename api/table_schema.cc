@@ -124,18 +124,18 @@ void check_gsi_key_schema(const std::vector<RawKey>& keys, const std::vector<std
   for (std::size_t i = 0; i < keys.size(); ++i)
     for (std::size_t j = i + 1; j < keys.size(); ++j)
       if (keys[i].name == keys[j].name)
-        throw ApiError::validation("Invalid KeySchema: Some index key attributes are duplicated: " + keys[i].name);
+        throw ApiError::validation("The KeySchema contains multiple key attributes with the same name");
   if (keys[0].type != "HASH") throw ApiError::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
   std::size_t hashes = 0, ranges = 0;
   for (const auto& k : keys) {
     if (k.type == "HASH" && ranges > 0)
-      throw ApiError::validation("Invalid KeySchema: All HASH key attributes must precede RANGE key attributes in the KeySchema");
+      invalid("All HASH key attributes must precede RANGE key attributes in the KeySchema");
     ++(k.type == "HASH" ? hashes : ranges);
   }
   if (hashes > limits::kMaxMultiKeyAttributes)
-    throw ApiError::validation("Invalid KeySchema: The KeySchema exceeds the maximum allowed number of HASH key attributes");
+    invalid("The KeySchema exceeds the maximum allowed number of HASH key attributes");
   if (ranges > limits::kMaxMultiKeyAttributes)
-    throw ApiError::validation("Invalid KeySchema: The KeySchema exceeds the maximum allowed number of RANGE key attributes");
+    invalid("The KeySchema exceeds the maximum allowed number of RANGE key attributes");
 }
 
 storage::KeySchema to_key_schema(const std::vector<RawKey>& keys, const std::map<std::string, AttrType>& types) {

@@ -168,7 +168,6 @@ KeyRange extract_legacy_key_range(const std::vector<LegacyCondition>& conds, con
       if (c.attribute == name) return &c;
     return nullptr;
   };
-  if (conds.size() > 2) throw ExpressionError("Conditions can be of length 1 or 2 only");
   if (!key.range && conds.size() > 1) throw ExpressionError("Query key condition not supported");
   const LegacyCondition* hash = find(key.hash);
   if (!hash) throw ExpressionError("Query condition missed key schema element: " + key.hash);

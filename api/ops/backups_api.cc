@@ -22,6 +22,7 @@
 // Thread-safety: per request; the service is shared (api/backups.hh).
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 #include <map>
@@ -113,7 +114,9 @@ void write_projection_of(JsonWriter& w, const storage::IndexDef& ix) {
   if (ix.projection == storage::ProjectionType::INCLUDE) {
     w.key("NonKeyAttributes");
     w.begin_array();
-    for (const auto& a : ix.non_key_attributes) w.string(a);
+    std::vector<std::string_view> names(ix.non_key_attributes.begin(), ix.non_key_attributes.end());
+    std::sort(names.begin(), names.end());  // by name, as DescribeTable (api/shapes.cc)
+    for (std::string_view a : names) w.string(a);
     w.end_array();
   }
   w.end_object();

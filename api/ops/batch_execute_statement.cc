@@ -16,8 +16,9 @@
 // together ("Read and write requests together in the same batch is not
 // supported."), and two statements on one item ("Provided list of item keys
 // contains duplicates"), both found before any statement runs.  A statement
-// that does not parse, or cannot be planned (a SELECT not by exactly the
-// full key: "Only single item select is supported"; EXISTS: "EXISTS can only
+// that does not parse, or cannot be planned (a SELECT on an index or not by
+// exactly the full key: "Select statements within BatchExecuteStatement must
+// specify the primary key in the where clause."; EXISTS: "EXISTS can only
 // be used in ExecuteTransaction write requests."; an unknown table), fails
 // alone, and its Error has no TableName; an error while it runs has one.
 #include "api/ops/batch_execute_statement.hh"
@@ -40,8 +41,11 @@ namespace {
 
 constexpr std::string_view kMixed = "Read and write requests together in the same batch is not supported.";
 constexpr std::string_view kDuplicates = "Provided list of item keys contains duplicates";
-constexpr std::string_view kNotSingle = "Only single item select is supported";
-constexpr std::string_view kOnIndex = "This operation is not supported on an index";
+// DynamoDB's answer to a SELECT on an index, one not by exactly the full key
+// (a partial key, another condition) or without WHERE (published traces of
+// AWS; DynamoDB Local says "Only single item select is supported").
+constexpr std::string_view kNotSingle =
+    "Select statements within BatchExecuteStatement must specify the primary key in the where clause.";
 constexpr std::string_view kExists = "EXISTS can only be used in ExecuteTransaction write requests.";
 
 // BatchStatementError's code for an error DynamoDB would answer alone.
@@ -98,7 +102,7 @@ Plan plan_read(RequestContext& ctx, const BatchExecuteStatementRequest& req, con
     if (auto t = ctx.engine.find_table(ctx.ns, s.table))
       if (const storage::IndexDef* ix = t->find_index(*s.index); ix && ix->key.multi())
         throw ApiError::validation(std::string(partiql::kMultiAttributeIndexRefused));
-    throw ApiError::validation(std::string(kOnIndex));
+    throw ApiError::validation(std::string(kNotSingle));
   }
   partiql::KeyRead r = partiql::plan_key_read(ctx, s, kNotSingle);
   Plan p;

@@ -156,7 +156,7 @@ storage::IndexDef decode_index(json::object o, bool global, const storage::Table
     if (def.billing_mode == "PAY_PER_REQUEST" && ipt)
       invalid("ProvisionedThroughput should not be specified for index: " + ix.name + " when BillingMode is PAY_PER_REQUEST");
     if (def.billing_mode != "PAY_PER_REQUEST") {
-      if (!ipt) invalid("ProvisionedThroughput must be specified for index: " + ix.name);
+      if (!ipt) invalid("ProvisionedThroughput is not specified for index: " + ix.name);
       ix.read_capacity = *get_long(*ipt, "ReadCapacityUnits");
       ix.write_capacity = *get_long(*ipt, "WriteCapacityUnits");
     }

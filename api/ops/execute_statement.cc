@@ -21,7 +21,9 @@
 //
 // Order of checks: member types and constraints; the Parameters' values; the
 // statement (syntax, parameter count, constructs refused); EXISTS; NextToken;
-// the table; then for a SELECT the index, ConsistentRead on a GSI, ORDER BY,
+// the table; then for a SELECT the index ("The table does not have the
+// specified index", no name), multi-attribute keys, ConsistentRead on a GSI,
+// columns a GSI does not project (an LSI reads them from the table), ORDER BY,
 // the key conditions (key types, decomposed reads, overlap), and for a write
 // the key and item (api/partiql.hh).
 #include "api/ops/execute_statement.hh"
@@ -475,6 +477,37 @@ SelectPlan plan_select(const Statement& s, const storage::KeySchema& ks) {
 
 // ---- execution ------------------------------------------------------------------
 
+// The top-level names of a SELECT's columns that `index` does not project,
+// in the order written, each once.
+std::vector<std::string_view> unprojected(const storage::TableDef& table, const storage::IndexDef& index,
+                                          const std::vector<expr::Path>& projection) {
+  std::vector<std::string_view> missing;
+  if (index.projection == storage::ProjectionType::ALL) return missing;
+  for (const expr::Path& p : projection) {
+    if (p.elems.empty() || p.elems.front().is_index) continue;
+    const std::string& name = p.elems.front().name;
+    if (table.key.contains(name) || index.key.contains(name)) continue;
+    if (index.projection == storage::ProjectionType::INCLUDE &&
+        std::find(index.non_key_attributes.begin(), index.non_key_attributes.end(), name) !=
+            index.non_key_attributes.end())
+      continue;
+    if (std::find(missing.begin(), missing.end(), name) == missing.end()) missing.push_back(name);
+  }
+  return missing;
+}
+
+// A SELECT on a GSI that names attributes the index does not project:
+// DynamoDB refuses it, naming them (published traces of AWS).
+void refuse_unprojected(const storage::IndexDef& index, const std::vector<std::string_view>& missing) {
+  std::string msg = "One or more parameter values were invalid: Global secondary index " + index.name +
+                    " does not project [";
+  for (std::size_t i = 0; i < missing.size(); ++i) {
+    if (i) msg += ", ";
+    msg += missing[i];
+  }
+  throw ApiError::validation(msg + "]");
+}
+
 void read_select(RequestContext& ctx, const ExecuteStatementRequest& req,
                  const std::shared_ptr<const storage::TableDef>& table, ExecuteStatementResponse& resp) {
   const Statement& s = req.statement;
@@ -482,9 +515,19 @@ void read_select(RequestContext& ctx, const ExecuteStatementRequest& req,
   if (s.index) {
     for (const auto& ix : table->indexes)
       if (ix.name == *s.index) index = &ix;
-    if (index && index->key.multi()) throw ApiError::validation(std::string(partiql::kMultiAttributeIndexRefused));
-    if (index && index->global && req.consistent_read)
+    // PartiQL's wording names no index, unlike Query's and Scan's.
+    if (!index) throw ApiError::validation("The table does not have the specified index");
+    if (index->key.multi()) throw ApiError::validation(std::string(partiql::kMultiAttributeIndexRefused));
+    if (index->global && req.consistent_read)
       throw ApiError::validation("Strongly consistent read is not supported on Global Secondary Indexes");
+  }
+  // Columns an index does not project: a GSI refuses them, an LSI reads them
+  // from the table's item (AWS, as published traces show), as a Query does.
+  bool fetch_table_item = false;
+  if (index && !s.select_all) {
+    const std::vector<std::string_view> missing = unprojected(*table, *index, s.projection);
+    if (!missing.empty() && index->global) refuse_unprojected(*index, missing);
+    fetch_table_item = !missing.empty();
   }
   ReadPageParams params;
   params.table_name = table->name;
@@ -498,6 +541,7 @@ void read_select(RequestContext& ctx, const ExecuteStatementRequest& req,
   prepared.table = table;
   resolve_index_and_select(*table, s.index, *params.exprs, req.consistent_read, ctx.now(), prepared.req);
   prepared.req.filter_on_entry = true;
+  if (fetch_table_item) prepared.req.select = Select::all_attributes;
   const SelectPlan plan = plan_select(s, prepared.req.index ? prepared.req.index->key : table->key);
 
   std::size_t first = 0;

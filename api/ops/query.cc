@@ -61,6 +61,8 @@ void set_key_range(const ReadExpressions& exprs, PageRequest& req) {
       names.range = ks.range->name;
       names.range_type = ks.range->type;
     }
+    if (exprs.key_condition_legacy && exprs.legacy_key_conditions.size() > 2)
+      throw ApiError::validation(std::string(kConditionsLength));
     try {
       range = exprs.key_condition_legacy ? expr::extract_legacy_key_range(exprs.legacy_key_conditions, names)
                                          : expr::extract_key_range(*exprs.key_condition, names);

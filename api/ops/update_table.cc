@@ -6,7 +6,8 @@
 //
 // Order of checks (dynalite validations/updateTable.js and actions/updateTable.js):
 //   1. types and constraints (TableName, throughput >= 1, BillingMode enum);
-//   2. at least one change requested;
+//   2. at least one change requested; an empty GlobalSecondaryIndexUpdates
+//      with another change; one concern per request (check_one_concern);
 //   3. the table exists; it is ACTIVE;
 //   4. billing mode / throughput combination; a throughput equal to the
 //      current one is rejected;
@@ -201,6 +202,23 @@ void apply_billing(const UpdateTableRequest& req, storage::TableDef& def, double
   def.billing_mode = mode;
 }
 
+// A switch from PAY_PER_REQUEST to PROVISIONED needs an Update with
+// ProvisionedThroughput for every GSI the table has; DynamoDB names the
+// others, in the table's order, separated by commas.
+void check_gsi_throughput_on_switch(const UpdateTableRequest& req, const storage::TableDef& def) {
+  std::string missing;
+  for (const auto& ix : def.indexes) {
+    if (!ix.global) continue;
+    bool given = false;
+    if (req.global_secondary_index_updates)
+      for (const GsiUpdateAction& a : *req.global_secondary_index_updates)
+        given = given || (a.update && a.update->index_name == ix.name && a.update->provisioned_throughput) ||
+                (a.delete_index_name && *a.delete_index_name == ix.name);
+    if (!given) missing += (missing.empty() ? "" : ",") + ix.name;
+  }
+  if (!missing.empty()) invalid("ProvisionedThroughput must be specified for index: " + missing);
+}
+
 // What applying GlobalSecondaryIndexUpdates to a definition tracks.
 struct GsiChanges {
   std::map<std::string, AttrType> types;  // the table's definitions, then the request's new ones
@@ -278,7 +296,7 @@ void create_gsi(const GsiCreateRequest& c, storage::TableDef& def, GsiChanges& c
   if (def.billing_mode == "PAY_PER_REQUEST" && ipt)
     invalid("ProvisionedThroughput should not be specified for index: " + ix.name + " when BillingMode is PAY_PER_REQUEST");
   if (def.billing_mode != "PAY_PER_REQUEST") {
-    if (!ipt) invalid("ProvisionedThroughput must be specified for index: " + ix.name);
+    if (!ipt) invalid("Both ReadCapacityUnits and WriteCapacityUnits must be specified for index: " + ix.name);
     ix.read_capacity = ipt->read_capacity_units;
     ix.write_capacity = ipt->write_capacity_units;
   }
@@ -391,7 +409,7 @@ StreamChange apply_stream_change(const UpdateTableRequest& req, storage::TableDe
     def.stream_label = streams::stream_label(now);
     return StreamChange{StreamChange::Kind::enable, req.stream_view_type, now};
   }
-  if (!def.stream_enabled) throw ApiError::validation("Table does not have an enabled stream: TableName: " + def.name);
+  if (!def.stream_enabled) throw ApiError::validation("Table has no stream to disable: TableName: " + def.name);
   def.stream_enabled = false;
   return StreamChange{StreamChange::Kind::disable, "", now};
 }
@@ -416,6 +434,44 @@ std::string nothing_to_update_message(json::object body) {
   for (std::size_t i = 0; i < listed.size(); ++i)
     s += (i == 0 ? "" : i + 1 == listed.size() ? " or " : ", ") + listed[i];
   return s + " is required";
+}
+
+// DynamoDB changes one thing per UpdateTable: SSESpecification, TableClass,
+// DeletionProtectionEnabled and WarmThroughput each must come alone (named
+// in that order of precedence), OnDemandThroughput combines only with
+// BillingMode, a stream change not with a throughput change, and a GSI
+// Create or Delete neither with those nor with a table throughput change.
+// BillingMode, table throughput and GSI Updates combine.  An empty
+// WarmThroughput or OnDemandThroughput counts as absent.  (Published AWS
+// answers to every pair: ack-api-quirks' DDB-TABLE-174, -382, -433.)
+void check_one_concern(const UpdateTableRequest& req) {
+  const TableSettingsRequest& st = req.settings;
+  const bool warm = st.has_warm && (st.warm_read || st.warm_write);
+  const bool on_demand = st.has_on_demand && (st.on_demand_max_read || st.on_demand_max_write);
+  bool create_or_delete = false, create = false;
+  const bool gsi_updates = req.global_secondary_index_updates && !req.global_secondary_index_updates->empty();
+  if (gsi_updates)
+    for (const GsiUpdateAction& a : *req.global_secondary_index_updates) {
+      create = create || a.create.has_value();
+      create_or_delete = create_or_delete || a.create || a.delete_index_name;
+    }
+  const int members = (req.billing_mode ? 1 : 0) + (req.provisioned_throughput ? 1 : 0) +
+                      (req.stream_enabled ? 1 : 0) + (gsi_updates ? 1 : 0) + (st.sse ? 1 : 0) +
+                      (req.table_class ? 1 : 0) + (req.deletion_protection_enabled ? 1 : 0) + (warm ? 1 : 0) +
+                      (on_demand ? 1 : 0);
+  if (members < 2) return;
+  if (st.sse) invalid("Server-Side Encryption modification must be the only operation in the request");
+  if (req.table_class) invalid("TableClass modification must be the only operation in the request");
+  if (req.deletion_protection_enabled) invalid("DeletionProtection modification must be the only operation in the request");
+  if (on_demand && (req.stream_enabled || warm))
+    invalid("OnDemandThroughput can only be combined with BillingMode in an UpdateTable request");
+  if (warm && create) invalid("Create global secondary index cannot be specified when updating WarmThroughput");
+  if (warm) invalid("WarmThroughput must be the only operation in the request");
+  if (create_or_delete && req.provisioned_throughput)
+    invalid("You cannot create or delete index while updating table IOPS");
+  if (create_or_delete && req.stream_enabled) invalid("You cannot create or delete index while changing stream status");
+  if (req.stream_enabled && (req.provisioned_throughput || req.billing_mode == "PROVISIONED"))
+    invalid("You cannot modify stream status while updating table IOPS");
 }
 
 }  // namespace
@@ -454,6 +510,7 @@ UpdateTableRequest decode_update_table(json::object body) {
       !gsi_updates && req.settings.empty() && !req.stream_enabled)
     throw ApiError::validation(nothing_to_update_message(body));
   if (req.global_secondary_index_updates && !gsi_updates) invalid("List of GlobalSecondaryIndexUpdates is empty");
+  check_one_concern(req);
   return req;
 }
 
@@ -464,6 +521,8 @@ asio::awaitable<UpdateTableResponse> execute(RequestContext& ctx, const UpdateTa
     throw ApiError::resource_in_use("Attempt to change a resource which is still in use: Table is being updated: " + table->name);
   auto def = std::make_shared<storage::TableDef>(*table);
   apply_billing(req, *def, now);
+  if (table->billing_mode == "PAY_PER_REQUEST" && def->billing_mode == "PROVISIONED")
+    check_gsi_throughput_on_switch(req, *table);
   GsiChanges ch;
   if (req.global_secondary_index_updates) ch = apply_gsi_updates(req, *def);
   if (req.deletion_protection_enabled) def->deletion_protection = *req.deletion_protection_enabled;

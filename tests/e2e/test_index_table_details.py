@@ -64,7 +64,7 @@ def test_projection_rules_create_table(loose, client, table_name, projection, me
 def test_key_attributes_may_be_listed_in_non_key_attributes(client, resource, table_name):
     """Accepted, and projected as they always are (test_gsi.py in ScyllaDB's suite, run against AWS)."""
     name = table_name("ProjKeys")
-    create_with_gsi(client, name, {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["a", "g", "pk"]})
+    create_with_gsi(client, name, {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["pk", "a", "g"]})
     t = resource.Table(name)
     t.put_item(Item={"pk": "p", "g": "x", "a": "A", "b": "B"})
     assert t.scan(IndexName="gix")["Items"] == [{"pk": "p", "g": "x", "a": "A"}]
@@ -291,6 +291,149 @@ def test_gsi_update_errors(client, loose, table_name):
         {"Delete": {"IndexName": "gs1"}},
         {"Create": dict(index("gs1", "g"), Projection={"ProjectionType": "ALL"}, ProvisionedThroughput=pt)}])
     assert msg == INVALID + "Only one global secondary index update per index is allowed simultaneously. Index: gs1"
+
+
+def test_switch_to_provisioned_needs_every_gsi_throughput(client, table_name):
+    """PAY_PER_REQUEST -> PROVISIONED needs ProvisionedThroughput for the table
+    and an Update with ProvisionedThroughput for every GSI; DynamoDB names the
+    others, separated by commas (dynalite's suite, run against AWS)."""
+    name = table_name("ToProv")
+    pt = {"ReadCapacityUnits": 3, "WriteCapacityUnits": 4}
+    client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=attrs(pk="S", a="S", b="S"),
+                        KeySchema=key_schema("pk"), GlobalSecondaryIndexes=[index("ixa", "a"), index("ixb", "b")])
+    assert rejected(client.update_table, TableName=name, BillingMode="PROVISIONED") == (
+        INVALID + "ProvisionedThroughput must be specified when BillingMode is PROVISIONED")
+    assert rejected(client.update_table, TableName=name, BillingMode="PROVISIONED", ProvisionedThroughput=pt) == (
+        INVALID + "ProvisionedThroughput must be specified for index: ixa,ixb")
+    assert rejected(client.update_table, TableName=name, BillingMode="PROVISIONED", ProvisionedThroughput=pt,
+                    GlobalSecondaryIndexUpdates=[{"Update": {"IndexName": "ixb", "ProvisionedThroughput": pt}}]) == (
+        INVALID + "ProvisionedThroughput must be specified for index: ixa")
+    assert client.describe_table(TableName=name)["Table"]["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    t = client.update_table(TableName=name, BillingMode="PROVISIONED", ProvisionedThroughput=pt,
+                            GlobalSecondaryIndexUpdates=[
+                                {"Update": {"IndexName": n, "ProvisionedThroughput": pt}} for n in ("ixa", "ixb")])
+    t = client.describe_table(TableName=name)["Table"]
+    assert t["BillingModeSummary"]["BillingMode"] == "PROVISIONED"
+    for g in t["GlobalSecondaryIndexes"]:
+        assert (g["ProvisionedThroughput"]["ReadCapacityUnits"], g["ProvisionedThroughput"]["WriteCapacityUnits"]) == (3, 4)
+
+
+# ---------------------------------------------------------------- one concern per UpdateTable
+# AWS's answers to each pair (ack-api-quirks DDB-TABLE-174, -382, -433): nothing
+# is applied when a pair is refused.
+
+SSE_ONLY = INVALID + "Server-Side Encryption modification must be the only operation in the request"
+CLASS_ONLY = INVALID + "TableClass modification must be the only operation in the request"
+DP_ONLY = INVALID + "DeletionProtection modification must be the only operation in the request"
+WARM_ONLY = INVALID + "WarmThroughput must be the only operation in the request"
+ODT_BILLING = INVALID + "OnDemandThroughput can only be combined with BillingMode in an UpdateTable request"
+WARM_CREATE = INVALID + "Create global secondary index cannot be specified when updating WarmThroughput"
+INDEX_IOPS = INVALID + "You cannot create or delete index while updating table IOPS"
+INDEX_STREAM = INVALID + "You cannot create or delete index while changing stream status"
+STREAM_IOPS = INVALID + "You cannot modify stream status while updating table IOPS"
+PT = {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
+SSE = {"Enabled": True, "SSEType": "KMS"}
+WARM = {"ReadUnitsPerSecond": 13000, "WriteUnitsPerSecond": 5000}
+ODT = {"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 100}
+STREAM = {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
+
+
+def gsi_create(name="gnew", key="g"):
+    return {"Create": dict(index(name, key), Projection={"ProjectionType": "ALL"})}
+
+
+@pytest.mark.parametrize("members,message", [
+    (dict(GlobalSecondaryIndexUpdates=[gsi_create()], ProvisionedThroughput=PT), INDEX_IOPS),
+    (dict(GlobalSecondaryIndexUpdates=[gsi_create()], StreamSpecification=STREAM), INDEX_STREAM),
+    (dict(GlobalSecondaryIndexUpdates=[gsi_create()], DeletionProtectionEnabled=True), DP_ONLY),
+    (dict(GlobalSecondaryIndexUpdates=[gsi_create()], SSESpecification=SSE), SSE_ONLY),
+    (dict(GlobalSecondaryIndexUpdates=[gsi_create()], TableClass="STANDARD_INFREQUENT_ACCESS"), CLASS_ONLY),
+    (dict(GlobalSecondaryIndexUpdates=[gsi_create()], WarmThroughput=WARM), WARM_CREATE),
+    (dict(GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "gold"}}], ProvisionedThroughput=PT), INDEX_IOPS),
+    (dict(ProvisionedThroughput=PT, StreamSpecification=STREAM), STREAM_IOPS),
+    (dict(ProvisionedThroughput=PT, DeletionProtectionEnabled=True), DP_ONLY),
+    (dict(StreamSpecification=STREAM, DeletionProtectionEnabled=True), DP_ONLY),
+    (dict(DeletionProtectionEnabled=True, SSESpecification=SSE), SSE_ONLY),
+    (dict(DeletionProtectionEnabled=True, TableClass="STANDARD_INFREQUENT_ACCESS"), CLASS_ONLY),
+    (dict(DeletionProtectionEnabled=True, WarmThroughput=WARM), DP_ONLY),
+    (dict(StreamSpecification=STREAM, WarmThroughput=WARM), WARM_ONLY),
+    (dict(BillingMode="PAY_PER_REQUEST", WarmThroughput=WARM), WARM_ONLY),
+    (dict(OnDemandThroughput=ODT, StreamSpecification=STREAM), ODT_BILLING),
+    (dict(OnDemandThroughput=ODT, WarmThroughput=WARM), ODT_BILLING),
+])
+def test_update_table_changes_one_concern(server, client, table_name, members, message):
+    name = table_name("OneConcern")
+    client.create_table(TableName=name, AttributeDefinitions=attrs(pk="S", o="S"), KeySchema=key_schema("pk"),
+                        ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+                        GlobalSecondaryIndexes=[dict(index("gold", "o"), ProvisionedThroughput=PT)])
+    before = client.describe_table(TableName=name)["Table"]
+    # raw: this botocore lacks DeletionProtectionEnabled, WarmThroughput, OnDemandThroughput.
+    status, _, body = raw_post(server.url, "DynamoDB_20120810.UpdateTable",
+                               dict(TableName=name, AttributeDefinitions=attrs(g="S"), **members))
+    assert (status, error_message(body)) == (400, message)
+    assert client.describe_table(TableName=name)["Table"] == before
+
+
+def test_update_table_combinations_dynamodb_accepts(client, table_name):
+    """A GSI Create with a GSI Update, or with a switch to PAY_PER_REQUEST; a
+    switch to PAY_PER_REQUEST with a stream."""
+    name = table_name("Combos")
+    client.create_table(TableName=name, AttributeDefinitions=attrs(pk="S", o="S"), KeySchema=key_schema("pk"),
+                        ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+                        GlobalSecondaryIndexes=[dict(index("gold", "o"), ProvisionedThroughput=PT)])
+    client.update_table(TableName=name, AttributeDefinitions=attrs(g="S"), GlobalSecondaryIndexUpdates=[
+        {"Create": dict(gsi_create()["Create"], ProvisionedThroughput=PT)},
+        {"Update": {"IndexName": "gold", "ProvisionedThroughput": {"ReadCapacityUnits": 6, "WriteCapacityUnits": 6}}}])
+    t = client.describe_table(TableName=name)["Table"]
+    assert sorted(g["IndexName"] for g in t["GlobalSecondaryIndexes"]) == ["gnew", "gold"]
+    client.update_table(TableName=name, BillingMode="PAY_PER_REQUEST", StreamSpecification=STREAM)
+    t = client.describe_table(TableName=name)["Table"]
+    assert t["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST" and t["StreamSpecification"]["StreamEnabled"]
+    other = table_name("Combos2")
+    client.create_table(TableName=other, AttributeDefinitions=attrs(pk="S"), KeySchema=key_schema("pk"),
+                        ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
+    client.update_table(TableName=other, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=attrs(g="S"),
+                        GlobalSecondaryIndexUpdates=[gsi_create()])
+    t = client.describe_table(TableName=other)["Table"]
+    assert t["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert [g["IndexName"] for g in t["GlobalSecondaryIndexes"]] == ["gnew"]
+
+
+def test_gsi_throughput_wording(client, loose, table_name):
+    """CreateTable: "ProvisionedThroughput is not specified for index"; UpdateTable's
+    Create: "Both ReadCapacityUnits and WriteCapacityUnits must be specified
+    for index" (AWS, as published)."""
+    name = table_name("GsiPt")
+    assert rejected(client.create_table, TableName=name, AttributeDefinitions=attrs(pk="S", g="S"),
+                    KeySchema=key_schema("pk"), ProvisionedThroughput=PT,
+                    GlobalSecondaryIndexes=[dict(index("gix", "g"), Projection={"ProjectionType": "ALL"})]) == (
+        INVALID + "ProvisionedThroughput is not specified for index: gix")
+    client.create_table(TableName=name, AttributeDefinitions=attrs(pk="S"), KeySchema=key_schema("pk"),
+                        ProvisionedThroughput=PT)
+    assert rejected(client.update_table, TableName=name, AttributeDefinitions=attrs(g="S"),
+                    GlobalSecondaryIndexUpdates=[gsi_create("gix")]) == (
+        INVALID + "Both ReadCapacityUnits and WriteCapacityUnits must be specified for index: gix")
+    assert rejected(client.update_table, TableName=name, StreamSpecification={"StreamEnabled": False}) == (
+        f"Table has no stream to disable: TableName: {name}")
+
+
+def test_descriptions_sort_attribute_definitions_and_non_key_attributes(client, table_name):
+    """AttributeDefinitions and NonKeyAttributes come back sorted by name,
+    indexes and key schemas in the order given (AWS, ack-api-quirks
+    DDB-TABLE-125)."""
+    name = table_name("Sorted")
+    defs = [{"AttributeName": n, "AttributeType": "S"} for n in ("z", "a", "m", "sk", "pk")]
+    r = client.create_table(
+        TableName=name, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=defs, KeySchema=key_schema("pk", "sk"),
+        GlobalSecondaryIndexes=[
+            dict(index("g-z", "z", "a"), Projection={"ProjectionType": "INCLUDE", "NonKeyAttributes": ["zz", "aa", "mm", "sk"]}),
+            dict(index("g-a", "m"), Projection={"ProjectionType": "KEYS_ONLY"})])
+    for t in (r["TableDescription"], client.describe_table(TableName=name)["Table"]):
+        assert [a["AttributeName"] for a in t["AttributeDefinitions"]] == ["a", "m", "pk", "sk", "z"]
+        assert [g["IndexName"] for g in t["GlobalSecondaryIndexes"]] == ["g-z", "g-a"]
+        g = t["GlobalSecondaryIndexes"][0]
+        assert g["Projection"]["NonKeyAttributes"] == ["aa", "mm", "sk", "zz"]
+        assert [k["AttributeName"] for k in g["KeySchema"]] == ["z", "a"]
 
 
 def test_twenty_first_gsi_by_update_table_is_a_limit(client, table_name):

@@ -356,9 +356,10 @@ def test_settings_at_update_table(server, table_name):
         assert t["OnDemandThroughput"] == {"MaxReadRequestUnits": 10, "MaxWriteRequestUnits": -1}
         assert t["WarmThroughput"]["ReadUnitsPerSecond"] == 13000
         assert "SSEDescription" not in t and t["DeletionProtectionEnabled"] is True
-        # Switching to PROVISIONED drops the on-demand maximums.
-        d = update(DeletionProtectionEnabled=False, BillingMode="PROVISIONED",
-                   ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
+        # Switching to PROVISIONED drops the on-demand maximums (deletion
+        # protection must change in a request of its own).
+        update(DeletionProtectionEnabled=False)
+        d = update(BillingMode="PROVISIONED", ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
         assert "OnDemandThroughput" not in d
     finally:
         call(server, "DeleteTable", {"TableName": name})

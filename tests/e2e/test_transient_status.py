@@ -89,6 +89,12 @@ def test_gsi_added_later_is_backfilling_then_active(slow, table_name):
     with pytest.raises(ClientError) as e:
         slow.scan(TableName=name, IndexName="byTeam")
     assert err(e) == ("ValidationException", "Cannot read from backfilling global secondary index")
+    # DeleteTable waits for the index (AWS's wording, published by
+    # ack-api-quirks, DDB-TABLE-150/-376).
+    with pytest.raises(ClientError) as e:
+        slow.delete_table(TableName=name)
+    assert err(e) == ("ResourceInUseException", "Attempt to change a resource which is still in use: Cannot delete "
+                      "table while indexes are being created, updated, or deleted.")
     # The base table stays readable and writable while it is UPDATING.
     slow.put_item(TableName=name, Item={"pk": {"S": "late"}, "team": {"S": "red"}})
     assert slow.scan(TableName=name, Select="COUNT")["Count"] == 31
@@ -109,3 +115,21 @@ def test_gsi_added_later_is_backfilling_then_active(slow, table_name):
     # u3, u9, u15, u21, u27 and the late write
     assert sorted(i["pk"]["S"] for i in red["Items"]) == ["late", "u15", "u21", "u27", "u3", "u9"]
     assert slow.scan(TableName=name, IndexName="byTeam", Select="COUNT")["Count"] == 11
+
+
+def test_delete_table_while_the_table_is_updating(slow, table_name):
+    """A table UPDATING without an index change: "Table is being updated"
+    (the wording the Terraform AWS provider quotes)."""
+    name = table_name("slowdel")
+    slow.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                      AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                      KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+    wait_active(slow, name)
+    slow.update_table(TableName=name, BillingMode="PROVISIONED",
+                      ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
+    with pytest.raises(ClientError) as e:
+        slow.delete_table(TableName=name)
+    assert err(e) == ("ResourceInUseException",
+                      f"Attempt to change a resource which is still in use: Table is being updated: {name}")
+    wait_active(slow, name)
+    slow.delete_table(TableName=name)

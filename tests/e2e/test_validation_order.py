@@ -8,6 +8,9 @@
   them (length, then pattern).
 - TransactWriteItems / TransactGetItems name the action's position and kind
   in the path ("transactItems.2.member.update.tableName"), as AWS does.
+- PutItem, UpdateItem and DeleteItem report the rules they check before the
+  table is known as a Coral list of one ("1 validation error detected:
+  ..."); the rules that need the table stay bare.
 - SigV4: the request time is checked against the 15-minute window before
   the rest of the Authorization header, and components separated by spaces
   only (or commas only) are accepted.

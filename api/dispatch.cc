@@ -185,10 +185,9 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, std::string body) {
   Meter* const meter = ctx.config.meter;
   std::chrono::steady_clock::time_point started;
-  if (meter) {
-    started = std::chrono::steady_clock::now();
-    start_metering(ctx, op);
-  }
+  // Always: resolve_table_name() names the operation in AccessDenied.
+  start_metering(ctx, op);
+  if (meter) started = std::chrono::steady_clock::now();
   std::optional<ApiError> error;
   try {
     if (!op.handler) throw ApiError::unsupported(op.name);

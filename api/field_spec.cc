@@ -176,13 +176,6 @@ bool matches_name_pattern(std::string_view s) {
   return true;
 }
 
-namespace {
-// A TableName member that may hold a table ARN instead (every operation but
-// CreateTable): 1..1024 characters [API Reference, GetItem, TableName].
-// Kept here rather than in storage/limits.hh: only this check uses it.
-constexpr std::size_t kMaxTableArnLength = 1024;
-}  // namespace
-
 void check_table_name(std::string_view name, const std::string& path, ValidationErrors& errors) {
   if (name.size() > kMaxTableArnLength) {
     errors.add(std::string(name), path,

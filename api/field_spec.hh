@@ -70,6 +70,10 @@ std::string display_value(json::element e);
 // The [a-zA-Z0-9_.-]+ pattern.
 bool matches_name_pattern(std::string_view s);
 
+// A TableName member that may hold a table ARN instead (every operation but
+// CreateTable): 1..1024 characters [API Reference, GetItem, TableName].
+inline constexpr std::size_t kMaxTableArnLength = 1024;
+
 // The checks of a TableName member that also accepts a table ARN (the API
 // Reference gives it length 1..1024 since tables have resource policies),
 // adding Coral lines at `path` ("tableName") to `errors`:

@@ -451,6 +451,7 @@ ReadPage read_page(RequestContext& ctx, const PreparedPage& prepared, const Read
   page.bytes_read = read.entries;
   page.consumed_capacity = page_capacity(prepared.table->name, prepared.req.index, read.entries, read.fetch_units,
                                          params.consistent_read);
+  show_requested_name(page.consumed_capacity, params.table_name);
   return page;
 }
 

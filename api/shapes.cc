@@ -1,5 +1,6 @@
 #include "api/shapes.hh"
 
+#include "api/dispatch.hh"
 #include "api/meter.hh"
 
 #include "api/table_settings.hh"
@@ -24,6 +25,8 @@ FieldSpec table_name_spec(bool create) {
 }
 
 void check_request_items_table_name(std::string_view name) {
+  // A table ARN (resolved at the table lookup) is a valid key too.
+  if (name.starts_with("arn:") && name.size() <= kMaxTableArnLength) return;
   if (name.size() >= limits::kMinTableNameLength && name.size() <= limits::kMaxTableNameLength &&
       matches_name_pattern(name))
     return;
@@ -40,9 +43,44 @@ std::string decode_table_name_request(json::object body) {
   return std::string(*get_string(body, "TableName"));
 }
 
+std::optional<TableArn> parse_table_arn(std::string_view arn) {
+  constexpr std::string_view prefix = "arn:aws:dynamodb:";
+  constexpr std::string_view table = ":table";
+  if (!arn.starts_with(prefix)) return std::nullopt;
+  const std::size_t slash = arn.rfind('/');
+  if (slash == std::string_view::npos || slash < prefix.size()) return std::nullopt;
+  TableArn out;
+  out.name = arn.substr(slash + 1);
+  std::string_view mid = arn.substr(prefix.size(), slash - prefix.size());  // <region>:<account>:table
+  if (out.name.size() < 3 || !mid.ends_with(table)) return std::nullopt;
+  mid.remove_suffix(table.size());
+  const std::size_t colon = mid.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  out.region = mid.substr(0, colon);
+  out.account = mid.substr(colon + 1);
+  if (out.account.empty()) return std::nullopt;
+  for (char c : out.account)
+    if (c < '0' || c > '9') return std::nullopt;
+  return out;
+}
+
+std::optional<std::string_view> resolve_table_name(const RequestContext& ctx, std::string_view name_or_arn) {
+  if (!name_or_arn.starts_with("arn:")) return name_or_arn;
+  auto arn = parse_table_arn(name_or_arn);
+  if (!arn || arn->name.size() > limits::kMaxTableNameLength || !matches_name_pattern(arn->name))
+    throw ApiError::validation("Invalid TableArn: Invalid ResourceArn provided as input " + std::string(name_or_arn));
+  if (arn->account != ctx.config.account_id)
+    throw ApiError(ErrorCode::AccessDeniedException,
+                   "User: arn:aws:iam::" + ctx.config.account_id + ":root is not authorized to perform: dynamodb:" +
+                       std::string(operation_name_at(ctx.metering.op)) + " on resource: " + std::string(name_or_arn));
+  if (arn->region != ctx.region) return std::nullopt;
+  return arn->name;
+}
+
 std::shared_ptr<const storage::TableDef> require_table(const RequestContext& ctx, std::string_view name,
                                                         bool for_item_op) {
-  auto t = ctx.engine.find_table(ctx.ns, name);
+  const auto resolved = resolve_table_name(ctx, name);
+  auto t = resolved ? ctx.engine.find_table(ctx.ns, *resolved) : nullptr;
   if (!t) {
     if (for_item_op) throw ApiError::resource_not_found();
     throw ApiError::resource_not_found("Requested resource not found: Table: " + std::string(name) + " not found");
@@ -476,7 +514,7 @@ void write_index_map(JsonWriter& w, std::string_view member, const std::vector<I
 void write_capacity_entry(JsonWriter& w, ReturnConsumedCapacity mode, const ConsumedCapacity& c) {
   w.begin_object();
   w.key("TableName");
-  w.string(c.table_name);
+  w.string(c.shown_name.empty() ? c.table_name : c.shown_name);
   write_units_members(w, c.units(), c.transactional);
   if (mode == ReturnConsumedCapacity::INDEXES) {
     w.key("Table");
@@ -507,6 +545,16 @@ void add_capacity(std::vector<ConsumedCapacity>& per_table, std::string_view tab
       return;
     }
   per_table.push_back(ConsumedCapacity{.table_name = std::string(table_name), .table = units});
+}
+
+void show_requested_name(ConsumedCapacity& c, std::string_view requested) {
+  if (requested != c.table_name) c.shown_name = std::string(requested);
+}
+
+void show_requested_name(std::vector<ConsumedCapacity>& per_table, std::string_view table_name,
+                         std::string_view requested) {
+  for (auto& c : per_table)
+    if (c.table_name == table_name && c.shown_name.empty()) show_requested_name(c, requested);
 }
 
 void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, const ConsumedCapacity& c) {

@@ -43,7 +43,26 @@ void check_request_items_table_name(std::string_view name);
 // (DescribeTable, DeleteTable): types and constraints, then the name.
 std::string decode_table_name_request(json::object body);
 
-// The table `name` in the caller's namespace, or ResourceNotFoundException.
+// A table ARN, split: arn:aws:dynamodb:<region>:<digits>:table/<name>,
+// where the name holds no '/' and has 3 or more characters (so an index or
+// stream ARN, "table/T/index/I", is not one).  Views into the parsed text.
+struct TableArn {
+  std::string_view region, account, name;
+};
+std::optional<TableArn> parse_table_arn(std::string_view arn);
+
+// The table name a TableName member means: itself, or the name inside a
+// table ARN ("arn:..."; a view into `name_or_arn`).  An ARN that is not a
+// table ARN with a valid table name is a ValidationException ("Invalid
+// TableArn: Invalid ResourceArn provided as input <arn>", DynamoDB's words
+// for a bad table ARN); one of another account is an AccessDeniedException
+// naming the request's operation; one of another region resolves to
+// nullopt (no table of the caller's can match).
+std::optional<std::string_view> resolve_table_name(const RequestContext& ctx, std::string_view name_or_arn);
+
+// The table `name` (a name or a table ARN, resolve_table_name()) in the
+// caller's namespace, or ResourceNotFoundException (naming `name` as the
+// request gave it).
 // `for_item_op` selects the short message item operations use
 // ("Requested resource not found") versus the table operations' form
 // ("Requested resource not found: Table: X not found").
@@ -158,6 +177,12 @@ struct IndexCapacity {
 // them.
 struct ConsumedCapacity {
   std::string table_name;
+  // The TableName DynamoDB answers when the request named the table by its
+  // ARN: the ARN again ("If you had specified the ARN of a table in the
+  // input, you'll see the table ARN in the response", API Reference,
+  // ConsumedCapacity).  Empty: table_name.  table_name stays the table's
+  // own name (the meter and merges key on it).
+  std::string shown_name;
   CapacityUnits table;
   std::vector<IndexCapacity> global_indexes;
   std::vector<IndexCapacity> local_indexes;
@@ -173,6 +198,12 @@ struct ConsumedCapacity {
 // Adds `units` to `table_name`'s base-table entry of `per_table`, appending
 // one in first-use order when the table has none yet.
 void add_capacity(std::vector<ConsumedCapacity>& per_table, std::string_view table_name, CapacityUnits units);
+// Sets c.shown_name to `requested` (the request's TableName) when that is
+// not the table's own name (an ARN).
+void show_requested_name(ConsumedCapacity& c, std::string_view requested);
+// The same for the entry of `per_table` whose table is `table_name`.
+void show_requested_name(std::vector<ConsumedCapacity>& per_table, std::string_view table_name,
+                         std::string_view requested);
 // Writes "ConsumedCapacity":{...} when `mode` asks for it.
 void write_consumed_capacity(JsonWriter& w, ReturnConsumedCapacity mode, const ConsumedCapacity& c);
 // Writes "ConsumedCapacity":[{...}...] for batch and transaction operations,

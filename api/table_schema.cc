@@ -37,7 +37,7 @@ FieldSpec throughput_spec() {
 FieldSpec stream_specification_spec() {
   return FieldSpec{.name = "StreamSpecification",
                    .type = FieldType::Struct,
-                   .members = {FieldSpec{.name = "StreamEnabled", .type = FieldType::Boolean},
+                   .members = {FieldSpec{.name = "StreamEnabled", .type = FieldType::Boolean, .not_null = true},
                                FieldSpec{.name = "StreamViewType",
                                          .enum_values = {"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"}}}};
 }

@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "api/errors.hh"
+#include "api/shapes.hh"
 
 namespace ddbd::api {
 
@@ -107,32 +108,6 @@ bool arn_shaped(std::string_view arn) {
   if (at + 1 >= arn.size()) return false;
   const std::size_t slash = arn.find('/', at + 1);
   return slash != std::string_view::npos && slash + 1 < arn.size();
-}
-
-struct TableArn {
-  std::string_view region, account, name;
-};
-
-// arn:aws:dynamodb:<region>:<digits>:table/<name without '/', 3 or more characters>
-std::optional<TableArn> parse_table_arn(std::string_view arn) {
-  constexpr std::string_view prefix = "arn:aws:dynamodb:";
-  constexpr std::string_view table = ":table";
-  if (!arn.starts_with(prefix)) return std::nullopt;
-  const std::size_t slash = arn.rfind('/');
-  if (slash == std::string_view::npos || slash < prefix.size()) return std::nullopt;
-  TableArn out;
-  out.name = arn.substr(slash + 1);
-  std::string_view mid = arn.substr(prefix.size(), slash - prefix.size());  // <region>:<account>:table
-  if (out.name.size() < 3 || !mid.ends_with(table)) return std::nullopt;
-  mid.remove_suffix(table.size());
-  const std::size_t colon = mid.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
-  out.region = mid.substr(0, colon);
-  out.account = mid.substr(colon + 1);
-  if (out.account.empty()) return std::nullopt;
-  for (char c : out.account)
-    if (c < '0' || c > '9') return std::nullopt;
-  return out;
 }
 
 }  // namespace

@@ -100,6 +100,7 @@ std::size_t written_size(const ItemAction& a, const WriteOutcome& out) {
 
 ConsumedCapacity action_capacity(const ItemAction& a, const WriteOutcome& out, double factor) {
   ConsumedCapacity c{.table_name = a.table->name};
+  show_requested_name(c, a.table_name);
   if (a.kind == ActionKind::check) {
     c.table = CapacityUnits::reading(factor * read_units(out.had_old ? item_size(out.old_item) : 0, true));
     return c;
@@ -257,7 +258,9 @@ std::optional<Item> returned_attributes(const SingleWriteRequest& req, WriteOutc
 
 }  // namespace
 
-SingleWriteRequest decode_single_write(json::object body, ActionKind kind) {
+namespace {
+
+SingleWriteRequest decode_single_write_members(json::object body, ActionKind kind) {
   ValidationErrors errors;
   check_request(body, specs_for(kind), errors);
 
@@ -285,10 +288,46 @@ SingleWriteRequest decode_single_write(json::object body, ActionKind kind) {
   return req;
 }
 
+// DynamoDB's request-validation layer of PutItem, UpdateItem and DeleteItem
+// reports its one-line rules as a Coral list of one ("1 validation error
+// detected: Invalid UpdateExpression: ...", "1 validation error detected:
+// ReturnValues can only be ALL_OLD or NONE", "1 validation error detected:
+// One or more parameter values were invalid: An string set  may not be
+// empty"), as traces against AWS show; the rules that need the table (key
+// schema, sizes, paths in the stored item) stay bare, and so do the
+// structural AttributeValue errors ("Supplied AttributeValue is empty,
+// ..."), which come from the deserialiser.  Every ValidationException of
+// decoding is such a rule except those and the Coral lines themselves.
+bool enveloped(std::string_view message) {
+  return !message.starts_with("Supplied AttributeValue") && !message.starts_with("1 validation error detected: ") &&
+         !(message.find(" validation errors detected: ") < 4);
+}
+
+[[noreturn]] void throw_enveloped(const std::string& message) {
+  if (!enveloped(message)) throw ApiError::validation(message);
+  throw ApiError::validation("1 validation error detected: " + message);
+}
+
+}  // namespace
+
+SingleWriteRequest decode_single_write(json::object body, ActionKind kind) {
+  try {
+    return decode_single_write_members(body, kind);
+  } catch (const expr::ConstraintError&) {
+    throw;  // already a Coral line (dispatch renders it)
+  } catch (const expr::ExpressionError& e) {
+    throw_enveloped(e.what());
+  } catch (const ApiError& e) {
+    if (e.code() != ErrorCode::ValidationException || !e.extra_json().empty()) throw;
+    throw_enveloped(e.message());
+  }
+}
+
 asio::awaitable<SingleWriteResponse> execute(RequestContext& ctx, const SingleWriteRequest& req) {
   ItemAction action;
   action.kind = req.kind;
   action.table = require_table(ctx, req.table_name, true);
+  action.table_name = req.table_name;
   const storage::TableDef& table = *action.table;
   action.cond = &req.cond;
   if (req.kind == ActionKind::put) {

@@ -39,6 +39,7 @@ enum class ActionKind { check, put, del, update };
 struct ItemAction {
   ActionKind kind = ActionKind::put;
   std::shared_ptr<const storage::TableDef> table;
+  std::string_view table_name;  // as the request named it (a name or an ARN; outlives the action)
   storage::PrimaryKey key;
   const Item* item = nullptr;                // put: the item written
   Item start;                                // update: the key attributes a new item starts from

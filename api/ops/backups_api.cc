@@ -219,7 +219,7 @@ struct CreateBackupResponse {
 
 CreateBackupRequest decode_create_backup(json::object body) {
   static const std::vector<FieldSpec> specs = {
-      table_name_spec(true),
+      table_name_spec(false),
       FieldSpec{.name = "BackupName", .not_null = true, .min_length = 3, .max_length = 255, .name_pattern = true}};
   ValidationErrors errors;
   check_request(body, specs, errors);
@@ -228,7 +228,8 @@ CreateBackupRequest decode_create_backup(json::object body) {
 
 asio::awaitable<CreateBackupResponse> execute(RequestContext& ctx, const CreateBackupRequest& req) {
   BackupService& svc = service(ctx);
-  auto table = ctx.engine.find_table(ctx.ns, req.table_name);
+  const auto resolved = resolve_table_name(ctx, req.table_name);
+  auto table = resolved ? ctx.engine.find_table(ctx.ns, *resolved) : nullptr;
   if (!table) throw ApiError(ErrorCode::TableNotFoundException, "Table not found: " + req.table_name);
   const double now = ctx.now();
   if (effective_status(*table, now) != "ACTIVE")

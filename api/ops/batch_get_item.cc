@@ -107,6 +107,7 @@ std::optional<BatchGetItemResponse> read_items(RequestContext& ctx, const BatchG
       resp.responses[ti].push_back(t.projection.active() ? t.projection.apply(item) : std::move(item));
     }
     resp.consumed_capacity.push_back(ConsumedCapacity{.table_name = tables[ti].table->name, .table = CapacityUnits::reading(units)});
+    show_requested_name(resp.consumed_capacity.back(), t.table_name);
   }
   resp.item_bytes = bytes;
   return resp;

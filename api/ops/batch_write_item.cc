@@ -98,6 +98,7 @@ asio::awaitable<BatchWriteResponse> execute(RequestContext& ctx, const BatchWrit
     for (const auto& e : t.entries) {
       ItemAction& a = actions.emplace_back();
       a.table = table;
+      a.table_name = t.name;
       if (e.put) {
         validate_item_for_write(*table, e.item);
         storage::extract_key(table->key, e.item, a.key);
@@ -145,7 +146,10 @@ asio::awaitable<BatchWriteResponse> execute(RequestContext& ctx, const BatchWrit
 
   // One entry per table in request order; the processed writes' units are
   // added after the write.
-  for (const auto& t : tables) resp.capacity.push_back(ConsumedCapacity{.table_name = t->name});
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    resp.capacity.push_back(ConsumedCapacity{.table_name = tables[i]->name});
+    show_requested_name(resp.capacity.back(), req.tables[i].name);
+  }
   if (processed == 0) co_return resp;
   BatchWriteOp op(actions);
   BatchWriteOp::Result result;

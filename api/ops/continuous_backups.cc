@@ -24,7 +24,8 @@ namespace ddbd::api::ops {
 namespace {
 
 std::shared_ptr<const storage::TableDef> require_pitr_table(const RequestContext& ctx, const std::string& name) {
-  auto t = ctx.engine.find_table(ctx.ns, name);
+  const auto resolved = resolve_table_name(ctx, name);
+  auto t = resolved ? ctx.engine.find_table(ctx.ns, *resolved) : nullptr;
   if (!t) throw ApiError(ErrorCode::TableNotFoundException, "Table not found: " + name);
   return t;
 }
@@ -112,7 +113,7 @@ struct DescribeContinuousBackupsResponse {
 };
 
 DescribeContinuousBackupsRequest decode_describe_continuous_backups(json::object body) {
-  static const std::vector<FieldSpec> specs = {table_name_spec(true)};
+  static const std::vector<FieldSpec> specs = {table_name_spec(false)};
   ValidationErrors errors;
   check_request(body, specs, errors);
   return {std::string(*get_string(body, "TableName"))};
@@ -143,7 +144,7 @@ struct UpdateContinuousBackupsResponse {
 
 UpdateContinuousBackupsRequest decode_update_continuous_backups(json::object body) {
   static const std::vector<FieldSpec> specs = {
-      table_name_spec(true),
+      table_name_spec(false),
       FieldSpec{.name = "PointInTimeRecoverySpecification",
                 .type = FieldType::Struct,
                 .not_null = true,
@@ -161,7 +162,7 @@ UpdateContinuousBackupsRequest decode_update_continuous_backups(json::object bod
 
 asio::awaitable<UpdateContinuousBackupsResponse> execute(RequestContext& ctx, const UpdateContinuousBackupsRequest& req) {
   auto table = require_pitr_table(ctx, req.table_name);
-  PitrSettingsChange change{ctx.ns, req.table_name, req.enabled, req.days, &ctx.clock};
+  PitrSettingsChange change{ctx.ns, table->name, req.enabled, req.days, &ctx.clock};
   PitrOp op(change);
   PitrOp::Result result;
   storage::Status st = co_await ctx.write(op, result);

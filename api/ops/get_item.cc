@@ -51,6 +51,7 @@ asio::awaitable<GetItemResponse> execute(RequestContext& ctx, const GetItemReque
   }
   resp.consumed_capacity = ConsumedCapacity{
       .table_name = table->name, .table = CapacityUnits::reading(read_units(found ? item_size(item) : 0, req.consistent_read))};
+  show_requested_name(resp.consumed_capacity, req.table_name);
   if (found) resp.item = req.projection.active() ? req.projection.apply(item) : std::move(item);
   co_return resp;
 }

@@ -101,6 +101,7 @@ asio::awaitable<TransactGetItemsResponse> execute(RequestContext& ctx, const Tra
       out = req.gets[i].projection.active() ? req.gets[i].projection.apply(item) : std::move(item);
     }
     add_capacity(resp.consumed_capacity, tables[i]->name, CapacityUnits::reading(units));
+    show_requested_name(resp.consumed_capacity, tables[i]->name, req.gets[i].table_name);
   }
   for (auto& c : resp.consumed_capacity) c.transactional = true;
   co_return resp;

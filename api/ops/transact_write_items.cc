@@ -111,6 +111,7 @@ ItemAction resolve(const TransactWriteRequest::Action& t, std::shared_ptr<const 
   ItemAction a;
   a.kind = t.kind;
   a.table = std::move(table);
+  a.table_name = t.table_name;
   a.cond = &t.cond;
   if (a.kind == ActionKind::put) {
     validate_item_for_write(*a.table, t.item);

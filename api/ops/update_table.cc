@@ -66,7 +66,7 @@ const std::vector<FieldSpec>& specs() {
                                                   FieldSpec{.name = "AttributeType", .not_null = true, .enum_values = {"B", "N", "S"}}}}}},
       stream_specification_spec(),
       sse_specification_spec(),
-      FieldSpec{.name = "ReplicaUpdates", .type = FieldType::List},
+      FieldSpec{.name = "ReplicaUpdates", .type = FieldType::List, .min_length = 1},
       FieldSpec{.name = "DeletionProtectionEnabled", .type = FieldType::Boolean},
       FieldSpec{.name = "TableClass", .enum_values = {"STANDARD", "STANDARD_INFREQUENT_ACCESS"}},
       on_demand_throughput_spec(),

@@ -16,8 +16,12 @@ from botocore.exceptions import ClientError
 from conftest import err, temp_table
 
 V = "ValidationException"
-C = "Invalid ConditionExpression: "
-U = "Invalid UpdateExpression: "
+# PutItem and UpdateItem report their expressions' rules (checked before the
+# table is known) as a Coral list of one; the rules that need the stored
+# item stay bare (BAD_PATH, the ADD/DELETE operand checks on item values).
+E1 = "1 validation error detected: "
+C = E1 + "Invalid ConditionExpression: "
+U = E1 + "Invalid UpdateExpression: "
 TYPE = "Incorrect operand type for operator or function; operator or function: "
 BAD_PATH = "The document path provided in the update expression is invalid for update"
 

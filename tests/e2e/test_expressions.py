@@ -207,7 +207,8 @@ def test_invalid_conditions(tbl, key, cond, values, message):
     kw = {"ExpressionAttributeValues": values} if values else {}
     with pytest.raises(ClientError) as e:
         tbl.put_item(Item={**key, "replaced": True}, ConditionExpression=cond, **kw)
-    assert err(e) == ("ValidationException", message)
+    # PutItem's request rules are a Coral list of one (test_validation_order.py).
+    assert err(e) == ("ValidationException", "1 validation error detected: " + message)
     assert get(tbl, key) == {**key, **ITEM}
 
 
@@ -216,7 +217,7 @@ def test_in_with_too_many_operands(tbl, key):
     with pytest.raises(ClientError) as e:
         tbl.put_item(Item=key, ConditionExpression="n IN (" + ", ".join(values) + ")",
                      ExpressionAttributeValues=values)
-    assert err(e) == ("ValidationException", "Invalid ConditionExpression: The IN operator is provided with too "
+    assert err(e) == ("ValidationException", "1 validation error detected: Invalid ConditionExpression: The IN operator is provided with too "
                                              "many operands; number of operands: 101")
 
 
@@ -224,8 +225,8 @@ def test_expression_too_long(tbl, key):
     cond = "attribute_exists(" + "a" * 5000 + ")"
     with pytest.raises(ClientError) as e:
         tbl.put_item(Item=key, ConditionExpression=cond)
-    assert err(e) == ("ValidationException", "Invalid ConditionExpression: Expression size has exceeded the maximum "
-                                             "allowed size; expression size: 5018")
+    assert err(e) == ("ValidationException", "1 validation error detected: Invalid ConditionExpression: Expression "
+                                             "size has exceeded the maximum allowed size; expression size: 5018")
 
 
 def test_deep_nesting_is_an_error(server, tbl, key):
@@ -240,13 +241,15 @@ def test_deep_nesting_is_an_error(server, tbl, key):
 def test_names_without_expression(tbl, key):
     with pytest.raises(ClientError) as e:
         tbl.put_item(Item=key, ExpressionAttributeNames={"#a": "a"})
-    assert err(e) == ("ValidationException", "ExpressionAttributeNames can only be specified when using expressions")
+    assert err(e) == ("ValidationException",
+                      "1 validation error detected: ExpressionAttributeNames can only be specified when using expressions")
     with pytest.raises(ClientError) as e:
         tbl.get_item(Key=key, ExpressionAttributeNames={"#a": "a"})
     assert err(e) == ("ValidationException", "ExpressionAttributeNames can only be specified when using expressions")
     with pytest.raises(ClientError) as e:
         tbl.delete_item(Key=key, ExpressionAttributeValues={":a": 1})
-    assert err(e) == ("ValidationException", "ExpressionAttributeValues can only be specified when using expressions")
+    assert err(e) == ("ValidationException",
+                      "1 validation error detected: ExpressionAttributeValues can only be specified when using expressions")
     # A projection cannot use values (raw: boto3 does not model this member for GetItem).
     status, _, body = raw_post(tbl.meta.client.meta.endpoint_url, TARGET + "GetItem", {
         "TableName": tbl.name, "Key": {"pk": {"S": key["pk"]}}, "ProjectionExpression": "n",
@@ -275,7 +278,7 @@ def test_placeholder_maps_are_checked(tbl, key, names, values, message):
     with pytest.raises(ClientError) as e:
         tbl.meta.client.put_item(TableName=tbl.name, Item={"pk": {"S": key["pk"]}},
                                  ConditionExpression="attribute_exists(pk)", **kw)
-    assert err(e) == ("ValidationException", message)
+    assert err(e) == ("ValidationException", "1 validation error detected: " + message)
 
 
 def test_projection_expression(tbl, key):

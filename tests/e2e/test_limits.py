@@ -166,7 +166,9 @@ def _long_condition(n):
 def test_condition_expression_size(server, tables, member, extra):
     body = dict(extra, TableName=tables["s"])
     body[member] = _long_condition(4097)
-    assert call(server, "PutItem", body) == refused("Invalid ConditionExpression: " + SIZE_MSG + "4097")
+    # PutItem/UpdateItem: a Coral list of one (test_validation_order.py).
+    assert call(server, "PutItem", body) == refused("1 validation error detected: Invalid ConditionExpression: " +
+                                                    SIZE_MSG + "4097")
     body[member] = _long_condition(4096)
     status, code, _ = call(server, "PutItem", body)
     assert (status, code) in ((200, ""), (400, "ConditionalCheckFailedException"))
@@ -190,7 +192,8 @@ def test_update_expression_size(server, tables):
     text = "SET a = :v" + " " * (4097 - len("SET a = :v"))
     body = {"TableName": tables["s"], "Key": {"pk": {"S": "u"}}, "UpdateExpression": text,
             "ExpressionAttributeValues": {":v": {"S": "a"}}}
-    assert call(server, "UpdateItem", body) == refused("Invalid UpdateExpression: " + SIZE_MSG + "4097")
+    assert call(server, "UpdateItem", body) == refused("1 validation error detected: Invalid UpdateExpression: " +
+                                                       SIZE_MSG + "4097")
 
 
 def test_projection_expression_size(server, tables):

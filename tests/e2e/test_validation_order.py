@@ -8,6 +8,9 @@
   them (length, then pattern).
 - TransactWriteItems / TransactGetItems name the action's position and kind
   in the path ("transactItems.2.member.update.tableName"), as AWS does.
+- PutItem, UpdateItem and DeleteItem report the rules they check before the
+  table is known as a Coral list of one ("1 validation error detected:
+  ..."); the rules that need the table stay bare.
 - SigV4: the request time is checked against the 15-minute window before
   the rest of the Authorization header, and components separated by spaces
   only (or commas only) are accepted.
@@ -349,3 +352,67 @@ def test_allow_clock_skew_does_not_apply_when_verifying(tmp_path):
         assert error_message(body).startswith("Signature expired: "), body
     finally:
         srv.stop()
+
+
+# PutItem, UpdateItem and DeleteItem: the request-validation rules that need
+# no table are reported as a Coral list of one ("1 validation error
+# detected: ..."), as traces against AWS show; the rules that need the
+# table, and the deserialiser's structural AttributeValue errors, are bare.
+ENVELOPED = [
+    ("PutItem", {"Item": {"pk": {"S": "a"}, "s": {"SS": []}}},
+     "One or more parameter values were invalid: An string set  may not be empty"),
+    ("PutItem", {"Item": {"pk": {"S": "a"}, "s": {"SS": ["x", "x"]}}},
+     "One or more parameter values were invalid: Input collection [x, x] contains duplicates."),
+    ("PutItem", {"Item": {"pk": {"S": "a"}, "n": {"NULL": False}}},
+     "One or more parameter values were invalid: Null attribute value types must have the value of true"),
+    ("PutItem", {"Item": KEY, "ReturnValues": "ALL_NEW"}, "ReturnValues can only be ALL_OLD or NONE"),
+    ("DeleteItem", {"Key": KEY, "ReturnValues": "UPDATED_NEW"}, "ReturnValues can only be ALL_OLD or NONE"),
+    ("PutItem", {"Item": KEY, "ConditionExpression": "attribute_exists(a)", "ExpressionAttributeValues": {}},
+     "ExpressionAttributeValues must not be empty"),
+    ("PutItem", {"Item": KEY, "ConditionExpression": "((attribute_exists(a)))"},
+     "Invalid ConditionExpression: The expression has redundant parentheses;"),
+    ("DeleteItem", {"Key": KEY, "ConditionExpression": "attribute_exists(a)", "Expected": {"a": {"Exists": False}}},
+     "Can not use both expression and non-expression parameters in the same request: "
+     "Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}"),
+    ("UpdateItem", {"Key": KEY, "UpdateExpression": "SET a = :missing"},
+     "Invalid UpdateExpression: An expression attribute value used in expression is not defined; "
+     "attribute value: :missing"),
+    ("UpdateItem", {"Key": KEY, "UpdateExpression": "SET a = :v",
+                    "ExpressionAttributeValues": {":v": {"SS": ["a", "b", "a"]}}},
+     "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: "
+     "Input collection [a, b, a] contains duplicates. for key :v"),
+    ("UpdateItem", {"Key": KEY, "UpdateExpression": "SET " + "a" * 4097},
+     "Invalid UpdateExpression: Expression size has exceeded the maximum allowed size; expression size: 4101"),
+]
+
+
+@pytest.mark.parametrize("op,extra,message", ENVELOPED)
+def test_single_writes_envelope_request_rules(server, table_name, op, extra, message):
+    # Before the table lookup: a missing table does not matter.
+    body = dict(extra, TableName=table_name("Missing"))
+    assert call(server, op, body) == (400, "ValidationException", one(message))
+
+
+def test_single_writes_keep_table_rules_and_structural_errors_bare(server, client, table_name):
+    name = table_name("bare")
+    create_simple_table(client, name)
+    cases = [
+        ("PutItem", {"Item": {"pk": {"N": "1"}}},
+         "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N"),
+        ("PutItem", {"Item": {"pk": {"S": "a"}, "d": {}}},
+         "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"),
+        ("PutItem", {"Item": {"pk": {"S": ""}}},
+         "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain "
+         "an empty string value. Key: pk"),
+        ("UpdateItem", {"Key": KEY, "UpdateExpression": "SET pk = :v", "ExpressionAttributeValues": {":v": {"S": "b"}}},
+         "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key"),
+        ("DeleteItem", {"Key": {"nope": {"S": "a"}}}, "The provided key element does not match the schema"),
+    ]
+    for op, extra, message in cases:
+        assert call(server, op, dict(extra, TableName=name)) == (400, "ValidationException", message), op
+    # A Coral line keeps its single prefix; other operations stay bare.
+    assert call(server, "PutItem", {"TableName": name}) == (
+        400, "ValidationException", one("Value null at 'item' failed to satisfy constraint: Member must not be null"))
+    assert call(server, "GetItem", {"TableName": name, "Key": {"pk": {"S": "a"}, "n": {"NULL": False}}}) == (
+        400, "ValidationException",
+        "One or more parameter values were invalid: Null attribute value types must have the value of true")

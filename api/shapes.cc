@@ -236,6 +236,18 @@ void write_key_schema(JsonWriter& w, const storage::KeySchema& k) {
 
 namespace {
 
+// BillingModeSummary: the mode and when the table last switched to
+// PAY_PER_REQUEST.
+void write_billing_mode_summary(JsonWriter& w, const storage::TableDef& t) {
+  w.key("BillingModeSummary");
+  w.begin_object();
+  w.key("BillingMode");
+  w.string(t.billing_mode);
+  w.key("LastUpdateToPayPerRequestDateTime");
+  w.number_double(t.billing_mode_last_update);
+  w.end_object();
+}
+
 // StreamSpecification, LatestStreamLabel and LatestStreamArn of a table that
 // has (or had) a stream.  After a disable DynamoDB keeps showing the latest
 // stream's label and ARN, with StreamSpecification {"StreamEnabled": false}.
@@ -337,13 +349,7 @@ void write_table_description(JsonWriter& w, const storage::TableDef& t, const st
   w.string(table_arn(t));
   w.key("TableId");
   w.string(t.table_uuid);
-  w.key("BillingModeSummary");
-  w.begin_object();
-  w.key("BillingMode");
-  w.string(t.billing_mode);
-  w.key("LastUpdateToPayPerRequestDateTime");
-  w.number_double(t.billing_mode_last_update);
-  w.end_object();
+  write_billing_mode_summary(w, t);
   bool any_lsi = false, any_gsi = false;
   for (const auto& ix : t.indexes) (ix.global ? any_gsi : any_lsi) = true;
   for (int pass = 0; pass < 2; ++pass) {
@@ -438,23 +444,9 @@ void write_deleted_table_description(JsonWriter& w, const DescribedTable& d) {
   w.key("TableId");
   w.string(t.table_uuid);
   if (t.billing_mode == "PAY_PER_REQUEST") {
-    w.key("BillingModeSummary");
-    w.begin_object();
-    w.key("BillingMode");
-    w.string(t.billing_mode);
-    w.key("LastUpdateToPayPerRequestDateTime");
-    w.number_double(t.billing_mode_last_update);
-    w.end_object();
+    write_billing_mode_summary(w, t);
   }
-  if (t.table_class_last_update > 0) {
-    w.key("TableClassSummary");
-    w.begin_object();
-    w.key("TableClass");
-    w.string(t.table_class);
-    w.key("LastUpdateDateTime");
-    w.number_double(t.table_class_last_update);
-    w.end_object();
-  }
+  write_table_class_summary(w, t);
   w.key("DeletionProtectionEnabled");
   w.boolean(t.deletion_protection);
   w.end_object();

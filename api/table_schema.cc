@@ -93,7 +93,8 @@ std::string join_names(const std::vector<std::string>& v) {
   throw ApiError::validation("One or more parameter values were invalid: " + msg);
 }
 
-void check_key_schema(const std::vector<RawKey>& keys, const std::vector<std::string>& defined) {
+// Every key attribute is in AttributeDefinitions.
+void check_keys_defined(const std::vector<RawKey>& keys, const std::vector<std::string>& defined) {
   for (const auto& k : keys)
     if (std::find(defined.begin(), defined.end(), k.name) == defined.end()) {
       std::vector<std::string> names;
@@ -101,6 +102,10 @@ void check_key_schema(const std::vector<RawKey>& keys, const std::vector<std::st
       invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: [" + join_names(names) +
               "], AttributeDefinitions: [" + join_names(defined) + "]");
     }
+}
+
+void check_key_schema(const std::vector<RawKey>& keys, const std::vector<std::string>& defined) {
+  check_keys_defined(keys, defined);
   if (keys.size() == 2 && keys[0].name == keys[1].name)
     throw ApiError::validation("Both the Hash Key and the Range Key element in the KeySchema have the same name");
   if (keys[0].type != "HASH") throw ApiError::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
@@ -114,13 +119,7 @@ void check_gsi_key_schema(const std::vector<RawKey>& keys, const std::vector<std
     check_key_schema(keys, defined);
     return;
   }
-  for (const auto& k : keys)
-    if (std::find(defined.begin(), defined.end(), k.name) == defined.end()) {
-      std::vector<std::string> names;
-      for (const auto& x : keys) names.push_back(x.name);
-      invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: [" + join_names(names) +
-              "], AttributeDefinitions: [" + join_names(defined) + "]");
-    }
+  check_keys_defined(keys, defined);
   for (std::size_t i = 0; i < keys.size(); ++i)
     for (std::size_t j = i + 1; j < keys.size(); ++j)
       if (keys[i].name == keys[j].name)

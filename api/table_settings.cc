@@ -137,16 +137,19 @@ void apply_table_class(const std::string& table_class, storage::TableDef& def, d
   def.table_class = table_class;
 }
 
+void write_table_class_summary(JsonWriter& w, const storage::TableDef& t) {
+  if (t.table_class_last_update <= 0) return;
+  w.key("TableClassSummary");
+  w.begin_object();
+  w.key("TableClass");
+  w.string(t.table_class);
+  w.key("LastUpdateDateTime");
+  w.number_double(t.table_class_last_update);
+  w.end_object();
+}
+
 void write_table_settings(JsonWriter& w, const storage::TableDef& t, std::string_view table_status) {
-  if (t.table_class_last_update > 0) {
-    w.key("TableClassSummary");
-    w.begin_object();
-    w.key("TableClass");
-    w.string(t.table_class);
-    w.key("LastUpdateDateTime");
-    w.number_double(t.table_class_last_update);
-    w.end_object();
-  }
+  write_table_class_summary(w, t);
   if (t.sse_kms) {
     w.key("SSEDescription");
     w.begin_object();

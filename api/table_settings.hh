@@ -69,6 +69,9 @@ void apply_table_settings(const TableSettingsRequest& req, storage::TableDef& de
 // table_class_last_update (when it changes, or at creation).
 void apply_table_class(const std::string& table_class, storage::TableDef& def, double now, bool creating);
 
+// Writes the member "TableClassSummary" once a TableClass was given.
+void write_table_class_summary(JsonWriter& w, const storage::TableDef& t);
+
 // Writes the members "TableClassSummary", "SSEDescription" (KMS only),
 // "OnDemandThroughput" (when set) and "WarmThroughput" of a table
 // description (inside its object).

@@ -32,7 +32,7 @@ PY_PKGS    := python3-pytest:pytest python3-boto3:boto3
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 .PHONY: all deps configure configure-release configure-asan build build-asan build-tsan \
-        run test test-unit test-e2e test-js test-fuzz bench soak stress clean docker
+        run test test-unit test-e2e test-js test-fuzz bench soak stress clean docker image-rootfs
 
 all: build
 
@@ -100,7 +100,7 @@ build-tsan: deps
 	cmake --build build-tsan -j$(JOBS)
 
 run: build
-	exec build/ddbd --port 8000 --data-dir ./data $(ARGS)
+	exec build/ddbd --port 8000 $(ARGS)
 
 # ---------------------------------------------------------------------------
 # Tests: unit (release + ASan/UBSan), e2e (boto3 + AWS CLI via pytest; again
@@ -190,3 +190,11 @@ clean:
 
 docker:
 	docker build -t ddbd .
+
+# The container image's root filesystem (what the Dockerfile's FROM scratch
+# stage holds) from the release build: build/image-rootfs.  No `deps`: the
+# Dockerfile's build stage runs this with only the build packages.
+image-rootfs:
+	@$(MAKE) --no-print-directory configure-release
+	cmake --build build -j$(JOBS) --target ddbd
+	bash docker/image-rootfs.sh build/ddbd build/image-rootfs

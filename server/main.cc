@@ -1,7 +1,9 @@
 // ddbd: parse options, set up logging, open the store, serve.
 //
-// Exit codes: 0 after SIGINT/SIGTERM, 1 for a bad command line, 2 when the
-// store cannot be opened, 3 when the address cannot be bound.
+// Exit codes: 0 after SIGINT/SIGTERM (and after --help, --version or a
+// healthy --health-check), 1 when the credentials file or the store cannot be
+// opened (or --health-check finds no healthy server), 2 for a bad command
+// line (one line on stderr), 3 when the address cannot be bound.
 //
 // SIGINT/SIGTERM stop gracefully: no new connections, idle keep-alive
 // connections closed, requests in progress finished (answered with
@@ -45,6 +47,7 @@
 #include "api/stream_trim.hh"
 #include "api/ttl_service.hh"
 #include "server/auth.hh"
+#include "server/health_check.hh"
 #include "server/listener.hh"
 #include "server/options.hh"
 #include "server/router.hh"
@@ -110,16 +113,19 @@ void raise_fd_limit(spdlog::logger& log) {
 // is over (or its timeout passes, or a second signal arrives).
 void serve(boost::asio::io_context& ioc, unsigned threads, ddbd::server::Listener& listener, unsigned shutdown_timeout);
 
+// A bad command line: one line on stderr, exit code 2.
+int usage_error(const std::string& error) {
+  std::cerr << "ddbd: " << error << " (see ddbd --help)\n";
+  return 2;
+}
+
 // Parses the command line into `opt` and checks --log-level.  Returns the
-// exit code when ddbd stops here (0 after --help or --version, 1 for a bad command line,
-// with the message on stderr), nullopt when it goes on.
+// exit code when ddbd stops here (0 after --help or --version, 2 for a bad
+// command line; --health-check's verdict), nullopt when it goes on.
 std::optional<int> read_options(int argc, char** argv, ddbd::server::Options& opt) {
   std::string error;
   auto parsed = ddbd::server::parse_options(argc, argv, error);
-  if (!parsed) {
-    std::cerr << "ddbd: " << error << "\n\n" << ddbd::server::usage();
-    return 1;
-  }
+  if (!parsed) return usage_error(error);
   opt = *parsed;
   if (opt.help) {
     std::cout << ddbd::server::usage();
@@ -132,9 +138,11 @@ std::optional<int> read_options(int argc, char** argv, ddbd::server::Options& op
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "warning", "error", "err", "critical", "off"};
   bool level_ok = false;
   for (const char* l : kLevels) level_ok = level_ok || opt.log_level == l;
-  if (!level_ok) {
-    std::cerr << "ddbd: invalid --log-level: " << opt.log_level << "\n";
-    return 1;
+  if (!level_ok) return usage_error("invalid --log-level: " + opt.log_level);
+  if (opt.health_check) {
+    const auto r = ddbd::server::health_check(ddbd::server::health_check_url(opt));
+    if (!r.healthy) std::cerr << "ddbd: health check failed: " << r.problem << "\n";
+    return r.healthy ? 0 : 1;
   }
   return std::nullopt;
 }
@@ -217,15 +225,26 @@ std::unique_ptr<ddbd::server::Listener> bind_listener(boost::asio::io_context& i
   }
 }
 
-// Prints the bound address on stdout (tests and scripts read this line to
-// learn the port of --port 0) and logs the setup.
+// Prints "ddbd <version> listening on HOST:PORT, data in DIR" (or "data in
+// memory") on stdout: tests and scripts read "listening on HOST:PORT" to
+// learn the port of --port 0.  Logs the setup.
 void announce(const ddbd::server::Listener& listener, const ddbd::server::Options& opt, unsigned threads,
               spdlog::logger& log) {
   auto ep = listener.local_endpoint();
-  std::printf("ddbd listening on %s:%u\n", ep.address().to_string().c_str(), static_cast<unsigned>(ep.port()));
+  const std::string data = opt.in_memory ? "memory" : opt.data_dir;
+  std::printf("ddbd %s listening on %s:%u, data in %s\n", ddbd::server::version_number().c_str(),
+              ep.address().to_string().c_str(), static_cast<unsigned>(ep.port()), data.c_str());
   std::fflush(stdout);
-  log.info("data: {}, {} I/O threads{}{}", opt.in_memory ? std::string("in memory") : opt.data_dir, threads,
-           opt.sync ? ", fsync on commit" : "", opt.credentials_file ? ", signatures verified" : "");
+  log.info("{} I/O threads{}{}", threads, opt.sync ? ", fsync on commit" : "",
+           opt.credentials_file ? ", signatures verified" : "");
+}
+
+// One info line naming the Java options of a DynamoDB Local command line.
+void log_ignored_java_args(const ddbd::server::Options& opt, spdlog::logger& log) {
+  if (opt.ignored_java_args.empty()) return;
+  std::string joined;
+  for (const auto& a : opt.ignored_java_args) joined += (joined.empty() ? "" : " ") + a;
+  log.info("ignored Java options (DynamoDB Local's command line): {}", joined);
 }
 
 }  // namespace
@@ -238,6 +257,7 @@ int main(int argc, char** argv) {
   setup_logging(opt.log_level);
   auto log = spdlog::get("server");
   raise_fd_limit(*log);
+  log_ignored_java_args(opt, *log);
   std::unique_ptr<server::Authenticator> auth = make_authenticator(opt);
   if (!auth) return 1;
 
@@ -253,7 +273,7 @@ int main(int argc, char** argv) {
 
   const storage::EngineOptions eo = engine_options(opt, ioc, heavy);
   std::unique_ptr<storage::Engine> engine = open_engine(eo, *log);
-  if (!engine) return 2;
+  if (!engine) return 1;
 
   storage::SystemClock clock;
   // DynamoDB Streams: the recorder writes each change's stream record in

@@ -48,6 +48,18 @@ class Args {
   bool has_inline() const { return has_inline_; }
   std::string_view inline_value() const { return inline_value_; }
 
+  // An optional value: the inline one, else the next argument when there is
+  // one that does not start with '-' (consumed).  False when there is none.
+  bool optional_value(std::string_view& out) {
+    if (has_inline_) {
+      out = inline_value_;
+      return true;
+    }
+    if (i_ + 1 >= argc_ || argv_[i_ + 1][0] == '-') return false;
+    out = argv_[++i_];
+    return true;
+  }
+
   // The flag's value: its inline value, else the next argument (consumed).
   // False, with "missing value for FLAG" in the error, when there is none.
   bool value(std::string_view& out) {
@@ -124,6 +136,79 @@ Flag switch_flag(Args& args, Options& o) {
   else return Flag::kNotMine;
   return Flag::kOk;
 }
+
+// --health-check [URL]: the URL is optional (an inline value, or a next
+// argument that is not a flag).
+Flag health_flag(Args& args, Options& o) {
+  if (args.name() != "--health-check") return Flag::kNotMine;
+  o.health_check = true;
+  std::string_view url;
+  if (!args.optional_value(url)) return Flag::kOk;
+  if (!api::lambda::parse_url(url))
+    return result(args.fail("invalid --health-check URL (expected http://host[:port][/path]): " + std::string(url)));
+  o.health_check_url = std::string(url);
+  return Flag::kOk;
+}
+
+// Java's own arguments in a DynamoDB Local command line, where the image's
+// entrypoint is `java`: system properties (-Dname=value), VM options
+// (-Xmx256m, -XX:+UseG1GC) and -jar FILE.  Kept, as written, to be logged.
+Flag java_flag(Args& args, Options& o) {
+  const std::string_view a = args.name();
+  if (a.size() > 2 && (a.starts_with("-D") || a.starts_with("-X"))) {
+    o.ignored_java_args.emplace_back(args.raw());
+    return Flag::kOk;
+  }
+  if (a != "-jar") return Flag::kNotMine;
+  std::string_view jar;
+  if (!args.value(jar)) return Flag::kBad;
+  o.ignored_java_args.emplace_back("-jar");
+  o.ignored_java_args.emplace_back(jar);
+  return Flag::kOk;
+}
+
+// The defaults from the environment: DDBD_HOST, DDBD_PORT, DDBD_DATA_DIR
+// (unset or empty: the built-in default).
+bool environment_defaults(const Getenv& getenv, Options& o, std::string& error) {
+  auto get = [&](const char* name) -> std::string_view {
+    const char* v = getenv(name);
+    return v ? std::string_view(v) : std::string_view();
+  };
+  if (auto host = get("DDBD_HOST"); !host.empty()) o.host = std::string(host);
+  if (auto dir = get("DDBD_DATA_DIR"); !dir.empty()) o.data_dir = std::string(dir);
+  if (auto port = get("DDBD_PORT"); !port.empty() && !parse_number(port, o.port)) {
+    error = "invalid DDBD_PORT: " + std::string(port);
+    return false;
+  }
+  return true;
+}
+
+// The flags DynamoDB Local's rules are about, as spelled on the command line.
+struct StorageFlags {
+  std::string data_dir;   // -dbPath or --data-dir
+  std::string in_memory;  // -inMemory or --in-memory
+  bool optimize = false;  // -optimizeDbBeforeStartup
+
+  void note(std::string_view name) {
+    if (name == "-dbPath" || name == "--data-dir") data_dir = std::string(name);
+    else if (name == "-inMemory" || name == "--in-memory") in_memory = std::string(name);
+    else if (name == "-optimizeDbBeforeStartup") optimize = true;
+  }
+
+  // DynamoDB Local's usage notes: -dbPath and -inMemory cannot be given
+  // together; -optimizeDbBeforeStartup needs -dbPath.
+  bool check(std::string& error) const {
+    if (!data_dir.empty() && !in_memory.empty()) {
+      error = data_dir + " and " + in_memory + " cannot be used together";
+      return false;
+    }
+    if (optimize && data_dir.empty()) {
+      error = "-optimizeDbBeforeStartup needs -dbPath";
+      return false;
+    }
+    return true;
+  }
+};
 
 // --lambda-endpoint URL, --lambda-function NAME=URL, --lambda-poll-interval SECONDS.
 Flag lambda_flag(Args& args, Options& o) {
@@ -284,33 +369,69 @@ A DynamoDB-compatible server.
                                overrides --lambda-endpoint)
   --lambda-poll-interval SECONDS
                                time between stream delivery passes (default 0.5)
-  -optimizeDbBeforeStartup, -disableTelemetry
-                               accepted for DynamoDB Local compatibility; no effect
   --log-requests               log one line per request: time, request id,
                                operation, table, HTTP status, latency in ms
   --enforce-throughput         throttle PROVISIONED tables at their provisioned
                                capacity (plus DynamoDB's 300 s burst) with
                                ProvisionedThroughputExceededException (default off)
+  --health-check [URL]         GET URL (default http://127.0.0.1:PORT/, PORT as
+                               --port) and exit 0 on a 200 answer within 2 s,
+                               else 1: a container HEALTHCHECK without a shell
   --version                    print the version and exit
   --help, -help                this text
+
+DynamoDB Local options (its command lines run unchanged):
+  -port N                      as --port
+  -dbPath DIR                  as --data-dir: relative to the working directory,
+                               created when missing; DynamoDB Local's own files
+                               (shared-local-instance.db) are not read
+  -inMemory                    as --in-memory; not together with -dbPath
+  -sharedDb                    as --shared-db
+  -cors ORIGINS                as --cors
+  -delayTransientStatuses      as --delay-transient-statuses (2 seconds)
+  -optimizeDbBeforeStartup     accepted, no effect; needs -dbPath
+  -disableTelemetry            accepted, no effect (ddbd sends no telemetry)
+  -help, -version              as --help, --version
+  -Dname=value, -Xopt, -XX:opt, -jar FILE
+                               Java's options (java -Djava.library.path=...
+                               -jar DynamoDBLocal.jar ...): ignored, named in
+                               one info line
+
+Environment (defaults that the flags override):
+  DDBD_HOST, DDBD_PORT, DDBD_DATA_DIR
+                               as --host, --port, --data-dir; the container
+                               image sets DDBD_HOST=0.0.0.0, DDBD_DATA_DIR=/data
 )";
+}
+
+std::string version_number() { return DDBD_VERSION; }
+
+std::string health_check_url(const Options& o) {
+  if (!o.health_check_url.empty()) return o.health_check_url;
+  return "http://127.0.0.1:" + std::to_string(o.port) + "/";
 }
 
 std::string version_string() {
   return std::string("ddbd ") + DDBD_VERSION + " (git " + DDBD_GIT_SHA + ")";
 }
 
-std::optional<Options> parse_options(int argc, char** argv, std::string& error) {
+std::optional<Options> parse_options(int argc, char** argv, std::string& error, const Getenv& getenv) {
   Options o;
+  if (!environment_defaults(getenv, o, error)) return std::nullopt;
+  StorageFlags storage;
   for (Args args(argc, argv, error); args.next();) {
     Flag f = switch_flag(args, o);
     if (f == Flag::kNotMine) f = text_flag(args, o);
     if (f == Flag::kNotMine) f = number_flag(args, o);
+    if (f == Flag::kNotMine) f = health_flag(args, o);
+    if (f == Flag::kNotMine) f = java_flag(args, o);
     if (f == Flag::kNotMine) f = lambda_flag(args, o);
     if (f == Flag::kNotMine) f = test_flag(args, o);
     if (f == Flag::kNotMine) error = "unknown option: " + std::string(args.raw());
     if (f != Flag::kOk) return std::nullopt;
+    storage.note(args.name());
   }
+  if (!storage.check(error)) return std::nullopt;
   return o;
 }
 

@@ -24,13 +24,27 @@
 //   --lambda-poll-interval SECONDS (0.5)
 //   --log-requests                 one log line per request (off)
 //   --enforce-throughput           throttle PROVISIONED tables (off; api/meter.hh)
-//   --version                      print the version and exit
-//   -optimizeDbBeforeStartup, -disableTelemetry: accepted and ignored.
+//   --version                      print the version and exit       -version
+//   --health-check [URL]           probe a running ddbd and exit (server/health_check.hh)
+//   --help                         print usage() and exit            -help
+//   -optimizeDbBeforeStartup (needs -dbPath), -disableTelemetry: accepted, no effect.
+//   Java's own arguments in a DynamoDB Local command line (-D..., -X...,
+//   -XX:..., -jar FILE) are set aside in `ignored_java_args`.
+//
+// Environment: DDBD_HOST, DDBD_PORT and DDBD_DATA_DIR are defaults that the
+// command line overrides (the container image sets DDBD_HOST=0.0.0.0 and
+// DDBD_DATA_DIR=/data).
+//
+// DynamoDB Local's rules: -dbPath (or --data-dir) and -inMemory (or
+// --in-memory) together are an error; so is -optimizeDbBeforeStartup
+// without -dbPath.
 //
 // Thread-safety: plain value.
 #pragma once
 
 #include <cstddef>
+#include <cstdlib>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -66,6 +80,13 @@ struct Options {
   double lambda_poll_interval = 0.5;  // seconds between delivery passes
   bool help = false;
   bool version = false;       // --version: print version_string() and exit 0
+  // --health-check [URL]: GET the URL (default http://127.0.0.1:<port>/),
+  // exit 0 on a 200 within 2 s, else 1 (server/health_check.hh).
+  bool health_check = false;
+  std::string health_check_url;  // empty: the default
+  // The Java parts of a DynamoDB Local command line, as written; main logs
+  // them once at info.
+  std::vector<std::string> ignored_java_args;
   bool log_requests = false;  // --log-requests: one info line per request (server/router.cc)
   // --enforce-throughput: token buckets for PROVISIONED tables (api/meter.hh).
   bool enforce_throughput = false;
@@ -82,12 +103,23 @@ struct Options {
   double pitr_latest_lag_seconds = 300;
 };
 
-// Parses argv.  On a bad command line returns nullopt and writes a message
-// to `error`.
-std::optional<Options> parse_options(int argc, char** argv, std::string& error);
+// Looks up an environment variable; nullptr when unset.
+using Getenv = std::function<const char*(const char*)>;
 
-// The --help text.
+// Parses argv over the defaults that `getenv` gives (DDBD_HOST, DDBD_PORT,
+// DDBD_DATA_DIR).  On a bad command line or environment returns nullopt and
+// writes a one-line message to `error` (main prints it and exits 2).
+std::optional<Options> parse_options(int argc, char** argv, std::string& error, const Getenv& getenv = ::getenv);
+
+// The --help text: ddbd's flags, then DynamoDB Local's.
 std::string usage();
+
+// The health check's URL for `o`: --health-check's URL, else
+// http://127.0.0.1:<port>/.
+std::string health_check_url(const Options& o);
+
+// "0.14.0", from CMake.
+std::string version_number();
 
 // "ddbd <version> (git <short sha>)", from CMake at build time.
 std::string version_string();

@@ -11,6 +11,7 @@ import http.client
 import itertools
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -57,6 +58,10 @@ DEFAULT_AKID = "AKIDTEST"
 DEFAULT_SECRET = "secret"
 REGION = "us-east-1"
 TARGET_PREFIX = "DynamoDB_20120810."
+
+
+# ddbd's first line on stdout: "ddbd 0.14.0 listening on 127.0.0.1:8000, data in ./data".
+LISTENING_LINE = re.compile(r"ddbd (?P<version>\S+) listening on (?P<host>\S+):(?P<port>\d+), data in (?P<data>.+)$")
 
 
 # Each server's stderr goes to a temporary file that tests may read after the
@@ -110,12 +115,11 @@ class DdbdServer:
                                      stdin=subprocess.DEVNULL)
         stderr_f.close()
         line = self._read_line(timeout)
-        if not line.startswith("ddbd listening on "):
+        m = LISTENING_LINE.match(line)
+        if not m:
             self.stop()
             raise RuntimeError(f"unexpected first line from ddbd: {line!r}; stderr: {self.stderr()}")
-        hostport = line[len("ddbd listening on "):].strip()
-        host, _, port = hostport.rpartition(":")
-        self.port = int(port)
+        self.port = int(m.group("port"))
         self.url = f"http://127.0.0.1:{self.port}"
         self.startup_seconds = time.monotonic() - t0
         return self

@@ -77,5 +77,5 @@ def test_port_in_use_fails_cleanly(server):
                         "--in-memory", "--log-level", "warn"],
                        capture_output=True, text=True, timeout=10)
     assert p.returncode != 0
-    assert "ddbd listening" not in p.stdout
+    assert "listening on" not in p.stdout
     assert server.alive()

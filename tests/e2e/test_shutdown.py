@@ -143,7 +143,7 @@ def test_bad_timeout_values_are_rejected(flag, value):
     if not os.path.exists(DDBD_BIN):
         pytest.skip("no binary")
     p = subprocess.run([DDBD_BIN, "--in-memory", flag, value], capture_output=True, text=True, timeout=10)
-    assert p.returncode == 1
+    assert p.returncode == 2
     assert f"invalid {flag} value: {value}" in p.stderr
 
 

@@ -54,7 +54,7 @@ function startServer() {
       buf += chunk.toString();
       const nl = buf.indexOf("\n");
       if (nl < 0) return;
-      const m = /^ddbd listening on 127\.0\.0\.1:(\d+)$/.exec(buf.slice(0, nl).trim());
+      const m = /^ddbd \S+ listening on 127\.0\.0\.1:(\d+), data in /.exec(buf.slice(0, nl).trim());
       clearTimeout(timer);
       child.removeAllListeners("exit");
       if (!m) {

@@ -1,11 +1,12 @@
 // Command-line parsing tests (server/options): ddbd's flags and DynamoDB
 // Local's aliases, "--flag=value" and "--flag value", the defaults, and the
-// exact messages of a bad command line (ddbd prints them and exits 1).
+// exact messages of a bad command line (ddbd prints them and exits 2).
 #include "server/options.hh"
 
 #include <gtest/gtest.h>
 
 #include <initializer_list>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -64,13 +65,14 @@ TEST(Options, SeparateAndInlineValues) {
 }
 
 TEST(Options, DynamoDbLocalAliases) {
-  auto o = parse({"-port", "9", "-dbPath", "/x", "-inMemory", "-sharedDb", "-cors", "a,b", "-optimizeDbBeforeStartup",
+  auto o = parse({"-port", "9", "-dbPath", "/x", "-sharedDb", "-cors", "a,b", "-optimizeDbBeforeStartup",
                   "-disableTelemetry", "-delayTransientStatuses"});
   ASSERT_TRUE(o);
   EXPECT_EQ(o->port, 9);
   EXPECT_EQ(o->data_dir, "/x");
-  EXPECT_TRUE(o->in_memory);
+  EXPECT_FALSE(o->in_memory);
   EXPECT_TRUE(o->shared_db);
+  EXPECT_TRUE(parse({"-inMemory"})->in_memory);
   EXPECT_EQ(o->cors, "a,b");
   EXPECT_EQ(o->transient_status_seconds, 2);
 }
@@ -169,6 +171,107 @@ TEST(Options, VersionAndLogRequests) {
   EXPECT_NE(version_string().find(" (git "), std::string::npos);
   EXPECT_NE(usage().find("--log-requests"), std::string::npos);
   EXPECT_NE(usage().find("--version"), std::string::npos);
+}
+
+// DynamoDB Local's whole command line as its image's entrypoint (java) gets
+// it: the Java parts are set aside, as written, and the rest applies.
+TEST(Options, DynamoDbLocalJavaArgumentsAreSetAside) {
+  auto o = parse({"-Djava.library.path=./DynamoDBLocal_lib", "-Xmx256m", "-XX:+UseG1GC", "-jar", "DynamoDBLocal.jar",
+                  "-sharedDb", "-inMemory", "-port", "8001"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->ignored_java_args, (std::vector<std::string>{"-Djava.library.path=./DynamoDBLocal_lib", "-Xmx256m",
+                                                             "-XX:+UseG1GC", "-jar", "DynamoDBLocal.jar"}));
+  EXPECT_TRUE(o->shared_db);
+  EXPECT_TRUE(o->in_memory);
+  EXPECT_EQ(o->port, 8001);
+  EXPECT_TRUE(parse({})->ignored_java_args.empty());
+  EXPECT_EQ(error_of({"-jar"}), "missing value for -jar");
+  EXPECT_EQ(error_of({"-D"}), "unknown option: -D");
+  EXPECT_EQ(error_of({"--Dx=1"}), "unknown option: --Dx=1");
+}
+
+// DynamoDB Local's usage notes: -dbPath and -inMemory exclude each other (in
+// either spelling); -optimizeDbBeforeStartup needs -dbPath.
+TEST(Options, DynamoDbLocalStorageRules) {
+  EXPECT_EQ(error_of({"-dbPath", "d", "-inMemory"}), "-dbPath and -inMemory cannot be used together");
+  EXPECT_EQ(error_of({"--in-memory", "--data-dir=d"}), "--data-dir and --in-memory cannot be used together");
+  EXPECT_EQ(error_of({"-optimizeDbBeforeStartup"}), "-optimizeDbBeforeStartup needs -dbPath");
+  EXPECT_EQ(error_of({"-optimizeDbBeforeStartup", "-inMemory"}), "-optimizeDbBeforeStartup needs -dbPath");
+  auto o = parse({"-optimizeDbBeforeStartup", "-dbPath", "./data"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->data_dir, "./data");
+  EXPECT_FALSE(o->in_memory);
+}
+
+// DDBD_HOST, DDBD_PORT, DDBD_DATA_DIR are defaults; flags win.
+TEST(Options, EnvironmentDefaults) {
+  std::map<std::string, std::string> env{{"DDBD_HOST", "0.0.0.0"}, {"DDBD_PORT", "9001"}, {"DDBD_DATA_DIR", "/data"}};
+  auto getenv = [&env](const char* name) -> const char* {
+    auto it = env.find(name);
+    return it == env.end() ? nullptr : it->second.c_str();
+  };
+  std::vector<std::string> storage{"ddbd"};
+  auto run = [&](std::initializer_list<const char*> args, std::string& error) {
+    storage.assign({"ddbd"});
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& s : storage) argv.push_back(s.data());
+    return parse_options(static_cast<int>(argv.size()), argv.data(), error, getenv);
+  };
+  std::string e;
+  auto o = run({}, e);
+  ASSERT_TRUE(o) << e;
+  EXPECT_EQ(o->host, "0.0.0.0");
+  EXPECT_EQ(o->port, 9001);
+  EXPECT_EQ(o->data_dir, "/data");
+  EXPECT_EQ(health_check_url(*o), "http://127.0.0.1:9001/");
+  o = run({"--host", "127.0.0.1", "-port", "7", "-dbPath", "./data"}, e);
+  ASSERT_TRUE(o) << e;
+  EXPECT_EQ(o->host, "127.0.0.1");
+  EXPECT_EQ(o->port, 7);
+  EXPECT_EQ(o->data_dir, "./data");
+  // The environment's data directory is no -dbPath: -inMemory goes with it.
+  o = run({"-inMemory"}, e);
+  ASSERT_TRUE(o) << e;
+  EXPECT_TRUE(o->in_memory);
+  env["DDBD_PORT"] = "80x";
+  EXPECT_FALSE(run({}, e));
+  EXPECT_EQ(e, "invalid DDBD_PORT: 80x");
+  env["DDBD_PORT"] = "";
+  o = run({}, e);
+  ASSERT_TRUE(o) << e;
+  EXPECT_EQ(o->port, 8000) << "an empty variable is unset";
+}
+
+TEST(Options, HealthCheckUrlIsOptional) {
+  auto o = parse({"--health-check"});
+  ASSERT_TRUE(o);
+  EXPECT_TRUE(o->health_check);
+  EXPECT_EQ(health_check_url(*o), "http://127.0.0.1:8000/");
+  o = parse({"--health-check", "--port", "9"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(health_check_url(*o), "http://127.0.0.1:9/");
+  o = parse({"--health-check", "http://ddbd:8000/x"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(health_check_url(*o), "http://ddbd:8000/x");
+  o = parse({"--health-check=http://[::1]:8000/"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(health_check_url(*o), "http://[::1]:8000/");
+  EXPECT_EQ(error_of({"--health-check", "https://x/"}),
+            "invalid --health-check URL (expected http://host[:port][/path]): https://x/");
+  EXPECT_EQ(error_of({"--health-check", "localhost:8000"}),
+            "invalid --health-check URL (expected http://host[:port][/path]): localhost:8000");
+}
+
+TEST(Options, HelpListsDynamoDbLocalOptions) {
+  const std::string u = usage();
+  const auto section = u.find("DynamoDB Local options");
+  ASSERT_NE(section, std::string::npos);
+  for (const char* flag : {"-port", "-dbPath", "-inMemory", "-sharedDb", "-cors", "-delayTransientStatuses",
+                           "-optimizeDbBeforeStartup", "-disableTelemetry", "-help", "-jar", "shared-local-instance.db"})
+    EXPECT_NE(u.find(flag, section), std::string::npos) << flag;
+  EXPECT_NE(u.find("--health-check"), std::string::npos);
+  EXPECT_NE(u.find("DDBD_DATA_DIR"), std::string::npos);
 }
 
 }  // namespace

@@ -1,10 +1,9 @@
 #include "api/client_tokens.hh"
 
-#include <openssl/sha.h>
-
 #include "api/context.hh"
 #include "api/errors.hh"
 #include "storage/clock.hh"
+#include "storage/digest.hh"
 
 namespace ddbd::api {
 
@@ -85,9 +84,8 @@ std::size_t ClientTokenCache::size() const {
 void ClientTokenCache::run(const ServiceContext&, std::stop_token stop) { sweep(stop); }
 
 std::string request_digest(std::string_view s) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), md);
-  return std::string(reinterpret_cast<const char*>(md), sizeof md);
+  const storage::Sha256Digest md = storage::sha256(s);
+  return std::string(reinterpret_cast<const char*>(md.data()), md.size());
 }
 
 ClientTokenClaim::ClientTokenClaim(RequestContext& ctx, const std::optional<std::string>& token,

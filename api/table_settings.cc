@@ -13,12 +13,11 @@
 //   - TableClassSummary once a TableClass was given.
 #include "api/table_settings.hh"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 
 #include "api/errors.hh"
 #include "api/hex.hh"
+#include "storage/digest.hh"
 
 namespace ddbd::api {
 
@@ -32,10 +31,9 @@ namespace {
 // region: a key id derived from both, so every table there shows the same.
 std::string aws_managed_key_arn(const std::string& region, const std::string& account) {
   const std::string seed = "aws/dynamodb:" + region + ":" + account;
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(seed.data()), seed.size(), d);
+  const storage::Sha256Digest d = storage::sha256(seed);
   unsigned char b[16];
-  std::copy(d, d + 16, b);
+  std::copy(d.begin(), d.begin() + 16, b);
   return "arn:aws:kms:" + region + ":" + account + ":key/" + uuid_text(b);
 }
 

@@ -110,8 +110,11 @@ void raise_fd_limit(spdlog::logger& log) {
 }
 
 // Runs the io_context on `threads` threads until a signal's graceful stop
-// is over (or its timeout passes, or a second signal arrives).
-void serve(boost::asio::io_context& ioc, unsigned threads, ddbd::server::Listener& listener, unsigned shutdown_timeout);
+// is over (or its timeout passes, or a second signal arrives).  `ready` runs
+// once SIGINT/SIGTERM are handled, before any thread serves: a signal sent
+// as soon as the startup line is read stops the server gracefully.
+void serve(boost::asio::io_context& ioc, unsigned threads, ddbd::server::Listener& listener, unsigned shutdown_timeout,
+           const std::function<void()>& ready);
 
 // A bad command line: one line on stderr, exit code 2.
 int usage_error(const std::string& error) {
@@ -330,9 +333,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<server::Listener> listener = bind_listener(ioc, opt, router, *log);
   if (!listener) return 3;
   listener->start();
-  announce(*listener, opt, threads, *log);
-
-  serve(ioc, threads, *listener, opt.shutdown_timeout);
+  serve(ioc, threads, *listener, opt.shutdown_timeout, [&] { announce(*listener, opt, threads, *log); });
   // Heavy work in progress finishes (it is bounded: one request's decode or
   // answer); what it posts back to the stopped io_context is dropped with it.
   heavy.stop();
@@ -346,7 +347,8 @@ int main(int argc, char** argv) {
 
 namespace {
 
-void serve(boost::asio::io_context& ioc, unsigned threads, ddbd::server::Listener& listener, unsigned shutdown_timeout) {
+void serve(boost::asio::io_context& ioc, unsigned threads, ddbd::server::Listener& listener, unsigned shutdown_timeout,
+           const std::function<void()>& ready) {
   auto log = spdlog::get("server");
   // The signal set and the grace timer share a strand; ioc.stop() may be
   // called from any thread.
@@ -374,6 +376,7 @@ void serve(boost::asio::io_context& ioc, unsigned threads, ddbd::server::Listene
     listener.shutdown([&ioc] { ioc.stop(); });
   };
   signals.async_wait(on_signal);
+  ready();
 
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });

@@ -1,28 +1,21 @@
 #include "server/sigv4.hh"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <cctype>
 
 #include "api/hex.hh"
+#include "storage/digest.hh"
 
 namespace ddbd::server::sigv4 {
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  return api::hex(std::string_view(reinterpret_cast<const char*>(md), sizeof md));
+  const storage::Sha256Digest md = storage::sha256(data);
+  return api::hex(std::string_view(reinterpret_cast<const char*>(md.data()), md.size()));
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), md, &len);
-  return std::string(reinterpret_cast<const char*>(md), len);
+  const storage::Sha256Digest md = storage::hmac_sha256(key, data);
+  return std::string(reinterpret_cast<const char*>(md.data()), md.size());
 }
 
 namespace {

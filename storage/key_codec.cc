@@ -1,7 +1,6 @@
 #include "storage/key_codec.hh"
 
-#include <openssl/sha.h>
-
+#include "storage/digest.hh"
 #include "storage/number.hh"
 
 namespace ddbd::storage {
@@ -25,9 +24,8 @@ uint64_t hash_bytes(std::string_view s) {
 }
 
 void append_sha256(std::string& out, std::string_view s) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), md);
-  out.append(reinterpret_cast<const char*>(md), sizeof md);
+  const Sha256Digest md = sha256(s);
+  out.append(reinterpret_cast<const char*>(md.data()), md.size());
 }
 
 }  // namespace

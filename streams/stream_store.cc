@@ -2,8 +2,6 @@
 // lists the layout).  Values are streams/codec.hh encodings.
 #include "streams/stream_store.hh"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <cinttypes>
 #include <cmath>
@@ -11,6 +9,7 @@
 #include <ctime>
 #include <limits>
 
+#include "storage/digest.hh"
 #include "storage/encoded_item.hh"
 #include "streams/codec.hh"
 
@@ -184,7 +183,7 @@ std::optional<StoredShard> find_shard(const ReadTxn& txn, uint64_t id, std::stri
 // "shardId-<creation ms, 20 digits>-<8 hex>".
 std::string new_shard_id(double now) {
   unsigned char b[4];
-  RAND_bytes(b, sizeof b);
+  storage::random_bytes(b, sizeof b);
   char buf[64];
   std::snprintf(buf, sizeof buf, "shardId-%020" PRIu64 "-%02x%02x%02x%02x",
                 static_cast<uint64_t>(std::llround(now * 1000)), b[0], b[1], b[2], b[3]);
@@ -250,7 +249,7 @@ bool unchanged(const storage::ChangeEvent& e) {
 
 std::string new_event_id() {
   unsigned char b[16];
-  RAND_bytes(b, sizeof b);
+  storage::random_bytes(b, sizeof b);
   static const char* hex = "0123456789abcdef";
   std::string s;
   for (unsigned char c : b) {

@@ -20,8 +20,6 @@
 // point-in-time recovery, tags, deletion protection.
 //
 // Thread-safety: per request; the service is shared (api/backups.hh).
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <limits>
@@ -37,6 +35,7 @@
 #include "api/shapes.hh"
 #include "api/table_ops.hh"
 #include "api/table_schema.hh"
+#include "storage/digest.hh"
 
 namespace ddbd::api::ops {
 
@@ -66,7 +65,7 @@ std::optional<double> get_time(json::object o, std::string_view key) {
 
 std::string new_backup_id(double now) {
   unsigned char b[4];
-  RAND_bytes(b, sizeof b);
+  storage::random_bytes(b, sizeof b);
   char buf[32];
   std::snprintf(buf, sizeof buf, "%014llu-", static_cast<unsigned long long>(now * 1000));
   std::string id = buf;
@@ -681,7 +680,7 @@ std::shared_ptr<storage::TableDef> new_restored_table(const RequestContext& ctx,
   if (req.on_demand) apply_table_settings(*req.on_demand, *def, def->region, def->account_id);
   {
     unsigned char b[16];
-    RAND_bytes(b, sizeof b);
+    storage::random_bytes(b, sizeof b);
     def->table_uuid = uuid_text(b);
   }
   def->creation_time = now;

@@ -20,8 +20,6 @@
 //   7. the table must not exist (ResourceInUseException).
 #include "api/ops/create_table.hh"
 
-#include <openssl/rand.h>
-
 #include <map>
 #include <set>
 
@@ -33,6 +31,7 @@
 #include "api/table_schema.hh"
 #include "api/table_settings.hh"
 #include "api/tags.hh"
+#include "storage/digest.hh"
 
 namespace ddbd::api::ops {
 
@@ -79,7 +78,7 @@ const std::vector<FieldSpec>& specs() {
 
 std::string new_uuid() {
   unsigned char b[16];
-  RAND_bytes(b, sizeof b);
+  storage::random_bytes(b, sizeof b);
   return uuid_text(b);
 }
 

@@ -8,8 +8,6 @@
 // valid for ApiConfig::stream_iterator_seconds (DynamoDB: 15 minutes,
 // ExpiredIteratorException after); one that does not decode or whose MAC
 // does not match is a ValidationException.
-#include <openssl/sha.h>
-
 #include <cmath>
 #include <ctime>
 
@@ -17,6 +15,7 @@
 #include "api/ops/ops.hh"
 #include "api/shapes.hh"
 #include "api/stream_record_json.hh"
+#include "storage/digest.hh"
 #include "streams/codec.hh"
 
 namespace ddbd::api::ops {
@@ -71,9 +70,8 @@ struct Iterator {
 std::string mac(std::string_view payload) {
   std::string data(kIteratorKey);
   data.append(payload);
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  return std::string(reinterpret_cast<const char*>(md), 16);
+  const storage::Sha256Digest md = storage::sha256(data);
+  return std::string(reinterpret_cast<const char*>(md.data()), 16);
 }
 
 std::string encode_iterator(const Iterator& it) {

@@ -58,7 +58,7 @@ def main():
     loads = []
     try:
         line = srv.stdout.readline().decode()
-        port = int(re.search(r":(\d+)\s*$", line).group(1))
+        port = int(re.search(r"listening on \S+:(\d+)", line).group(1))
         url = f"http://127.0.0.1:{port}"
         print(f"ddbd pid {srv.pid} on {url}; {len(WORKLOADS)} loadgens for {SECONDS:.0f} s: {' '.join(WORKLOADS)}")
         for w in WORKLOADS:

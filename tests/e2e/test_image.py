@@ -314,6 +314,7 @@ def test_default_command_serves_and_keeps_data_in_the_volume(rootfs):
 
 @pytest.mark.parametrize("command,data", [
     (["-jar", "DynamoDBLocal.jar", "-sharedDb", "-inMemory"], "memory"),
+    (["-Xmx256m", "-jar", "DynamoDBLocal.jar", "-inMemory", "-sharedDb", "-disableTelemetry"], "memory"),
     (["-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-sharedDb", "-dbPath", "./data"],
      "./data"),
 ])
@@ -383,6 +384,13 @@ def test_compose_service_runs_as_written(rootfs, path):
             assert "AccountMaxReadCapacityUnits" in json.loads(p.stdout)
     finally:
         assert c.stop() == 0
+    if "-dbPath" in (compose_command(service) or []):
+        workdir = service.get("working_dir", STAGE.workdir)
+        db_path = compose_command(service)[compose_command(service).index("-dbPath") + 1]
+        data = os.path.normpath(os.path.join(rootfs, workdir.lstrip("/"), db_path))
+        assert owners(data) == {65532} and os.path.exists(os.path.join(data, "data.mdb")), data
+        # The service's volume is mounted where -dbPath writes.
+        assert [v.split(":")[1] for v in service["volumes"]] == ["/" + os.path.relpath(data, rootfs)]
 
 
 def test_github_actions_service_runs_as_written(rootfs):

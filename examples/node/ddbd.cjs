@@ -3,7 +3,7 @@
 //
 // startDdbd() runs $DDBD_BIN (else `ddbd` on PATH) with --in-memory on
 // 127.0.0.1 and a port the kernel picks (--port 0), reads the port from its
-// startup line ("ddbd listening on HOST:PORT"), waits until GET / answers
+// startup line ("... listening on HOST:PORT ..."), waits until GET / answers
 // 200, and resolves to { endpoint, pid, stop() }. stop() sends SIGTERM to
 // that PID (ddbd finishes the requests in flight and exits 0), SIGKILL after
 // 10 s. Should the test runner die first, ddbd is killed when this process
@@ -61,7 +61,7 @@ async function startDdbd({ binary = findDdbd(), args = [] } = {}) {
 
   async function stop() {
     process.removeListener("exit", killOnExit);
-    if (!exited(child)) {
+    if (child.pid !== undefined && !exited(child)) {  // (no pid: the spawn itself failed)
       const gone = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
@@ -77,10 +77,8 @@ async function startDdbd({ binary = findDdbd(), args = [] } = {}) {
     let port;
     while (port === undefined) {
       const text = fs.readFileSync(outPath, "utf8");
-      const newline = text.indexOf("\n");
-      if (newline >= 0) {
-        const match = STARTUP_LINE.exec(text.slice(0, newline));
-        if (!match) throw new Error(`unexpected startup line from ddbd: ${JSON.stringify(text.slice(0, newline))}`);
+      const match = STARTUP_LINE.exec(text);
+      if (match && text.indexOf("\n", match.index) >= 0) {
         port = Number(match[2]);
       } else if (exited(child)) {
         throw new Error(`ddbd exited (${child.exitCode ?? child.signalCode}) before listening: ${binary} ${argv.join(" ")}`);

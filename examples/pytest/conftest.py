@@ -7,7 +7,7 @@ for the whole session; it is stopped, by its PID, when the session ends.
 - The binary is $DDBD_BIN, else `ddbd` on PATH.
 - It runs with --in-memory (a throwaway store, gone when the process ends,
   even after kill -9) on 127.0.0.1 and a port the kernel picks (--port 0);
-  the port is read from ddbd's startup line, "ddbd listening on HOST:PORT",
+  the port is read from ddbd's startup line ("... listening on HOST:PORT ..."),
   and the server is ready once GET / answers 200.
 - For the session, the environment points the AWS SDKs at it:
   AWS_ENDPOINT_URL_DYNAMODB (and _DYNAMODB_STREAMS), test credentials and
@@ -60,11 +60,9 @@ def start_ddbd(binary, args=()):
         port = None
         while port is None:
             with open(out.name, encoding="utf-8", errors="replace") as f:
-                first = f.readline()
-            if first.endswith("\n"):
-                m = STARTUP_LINE.search(first)
-                if not m:
-                    raise RuntimeError(f"unexpected startup line from ddbd: {first!r}")
+                printed = f.read()
+            m = STARTUP_LINE.search(printed)
+            if m and printed.find("\n", m.end()) >= 0:
                 port = int(m.group(2))
             elif proc.poll() is not None:
                 raise RuntimeError(f"ddbd exited with status {proc.returncode} before listening: {' '.join(cmd)}")

@@ -19,7 +19,8 @@ AWS_DEFAULT_REGION=us-east-1), with the reader's own AWS configuration hidden
 and session tokens are dropped) and AWS_ENDPOINT_URL set to a closed local
 port, so a block that forgets its endpoint fails here instead of reaching AWS.
 The AWS CLI on PATH is the one conftest.find_aws_cli resolves (a pyenv shim
-costs ~1.4 s a call).
+costs ~1.4 s a call), and `ddbd` on PATH is the binary under test ($DDBD_BIN),
+for blocks such as `ddbd --version`.
 
 A block whose fence is preceded (blank lines aside) by the line
 `<!-- readme-test: skip (REASON) -->` is not run: it is reported as skipped,
@@ -37,7 +38,7 @@ import sys
 
 import pytest
 
-from conftest import AWS_CLI, REPO, DdbdServer
+from conftest import AWS_CLI, DDBD_BIN, REPO, DdbdServer
 
 README = os.path.join(REPO, "README.md")
 RUNNERS = {"sh": "bash", "bash": "bash", "python": "python", "js": "node"}
@@ -99,6 +100,9 @@ def readme_run(tmp_path_factory):
     server = DdbdServer()
     server.start(["--in-memory"])
     home = tmp_path_factory.mktemp("readme")
+    bin_dir = home / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "ddbd").symlink_to(os.path.abspath(DDBD_BIN))
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("AWS_") and k not in ("PYTHONPATH", "NODE_OPTIONS")}
     env.update({
@@ -110,7 +114,7 @@ def readme_run(tmp_path_factory):
         "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_PAGER": "",
         "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
-        "PATH": os.path.dirname(AWS_CLI) + os.pathsep + os.environ.get("PATH", ""),
+        "PATH": os.pathsep.join([str(bin_dir), os.path.dirname(AWS_CLI), os.environ.get("PATH", "")]),
     })
     state = {"server": server, "env": env, "dir": home, "failed": None}
     try:
@@ -167,6 +171,24 @@ def test_readme_block(block, readme_run, capsys):
                     f"--- block (port substituted) ---\n{substitute_port(block.code, readme_run['server'].port)}"
                     f"--- stdout ---\n{p.stdout[-4000:]}\n--- stderr ---\n{p.stderr[-4000:]}",
                     pytrace=False)
+
+
+def test_skip_marks_precede_runnable_blocks():
+    """A skip mark stands right before (blank lines aside) the fence of a block
+    the test would run; one anywhere else marks nothing and is a mistake."""
+    with open(README, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    misplaced = []
+    for i, line in enumerate(lines):
+        if not (line.lstrip().startswith("<!--") and "readme-test" in line):
+            continue
+        nxt = i + 1
+        while nxt < len(lines) and not lines[nxt].strip():
+            nxt += 1
+        fence = FENCE.match(lines[nxt]) if nxt < len(lines) else None
+        if not SKIP_MARK.match(line.strip()) or not fence or fence.group("lang") not in RUNNERS:
+            misplaced.append(f"README.md:{i + 1}: {line.strip()}")
+    assert not misplaced, "skip marks that mark no runnable block:\n" + "\n".join(misplaced)
 
 
 def test_readme_has_blocks():

@@ -25,14 +25,16 @@ for blocks such as `ddbd --version`.
 A block whose fence is preceded (blank lines aside) by the line
 `<!-- readme-test: skip (REASON) -->` is not run: it is reported as skipped,
 with its line and reason, in the output of every run. A failing block is named
-by its line in README.md; the blocks after it are skipped, since each may build
-on the ones before. The module is skipped in the ASan pass (DDBD_E2E_NO_CLI=1),
+by its line in README.md, and so is one that leaves a process running (each
+block runs in a session of its own, killed afterwards); the blocks after it are
+skipped, since each may build on the ones before. The module is skipped in the ASan pass (DDBD_E2E_NO_CLI=1),
 whose CLI-free run would test nothing new, and when the AWS CLI is missing.
 """
 
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -144,12 +146,43 @@ def run_block(block, state):
         with open(script, "w", encoding="utf-8") as f:
             f.write(code)
         cmd = ["node", script]
+    # Output goes to files, not pipes, and the block runs in a session of its
+    # own: a process it leaves in the background can neither hold the test up
+    # nor outlive it.
+    out_path = state["dir"] / f"block-{block.line}.out"
+    err_path = state["dir"] / f"block-{block.line}.err"
     try:
-        return subprocess.run(cmd, cwd=REPO, env=state["env"], stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, timeout=120)
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            proc = subprocess.Popen(cmd, cwd=REPO, env=state["env"], stdin=subprocess.DEVNULL,
+                                    stdout=out, stderr=err, start_new_session=True)
+        try:
+            proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        left_behind = kill_session(proc.pid)
     finally:
         if block.lang == "js":
             os.unlink(script)
+    return BlockRun(proc.returncode, out_path.read_text(errors="replace"),
+                    err_path.read_text(errors="replace"), left_behind)
+
+
+class BlockRun:
+    def __init__(self, returncode, stdout, stderr, left_behind):
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+        self.left_behind = left_behind
+
+
+def kill_session(pgid):
+    """Kills what is left of the block's process group; True if anything was."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+        return True
+    except ProcessLookupError:
+        return False
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=repr)
@@ -165,9 +198,11 @@ def test_readme_block(block, readme_run, capsys):
         pytest.fail(f"README.md:{block.line}: the server died before this block; "
                     f"stderr: {readme_run['server'].stderr()}")
     p = run_block(block, readme_run)
-    if p.returncode != 0:
+    if p.returncode != 0 or p.left_behind:
         readme_run["failed"] = block.line
-        pytest.fail(f"README.md:{block.line}: the {block.lang} block exited {p.returncode}\n"
+        what = (f"exited {p.returncode}" if p.returncode != 0 else
+                "left processes running (killed now); mark a block that starts servers as skipped")
+        pytest.fail(f"README.md:{block.line}: the {block.lang} block {what}\n"
                     f"--- block (port substituted) ---\n{substitute_port(block.code, readme_run['server'].port)}"
                     f"--- stdout ---\n{p.stdout[-4000:]}\n--- stderr ---\n{p.stderr[-4000:]}",
                     pytrace=False)

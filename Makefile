@@ -137,9 +137,11 @@ test-js:
 	DDBD_BIN=$(CURDIR)/build/ddbd node smoke.mjs || exit 1; \
 	cd $(CURDIR)/examples/lambda-node; \
 	npm ci --no-audit --no-fund --loglevel=error || exit 1; \
+	cd $(CURDIR)/examples/node; \
+	npm ci --no-audit --no-fund --loglevel=error || exit 1; \
 	cd $(CURDIR); \
-	echo "+ DDBD_BIN=$(CURDIR)/build/ddbd $(PYTHON) -m pytest -q tests/e2e/test_examples.py -k node"; \
-	DDBD_BIN=$(CURDIR)/build/ddbd $(PYTHON) -m pytest -q tests/e2e/test_examples.py -k node
+	echo "+ DDBD_BIN=$(CURDIR)/build/ddbd $(PYTHON) -m pytest -q tests/e2e/test_examples.py tests/e2e/test_recipes.py -k node"; \
+	DDBD_BIN=$(CURDIR)/build/ddbd $(PYTHON) -m pytest -q tests/e2e/test_examples.py tests/e2e/test_recipes.py -k node
 
 test-fuzz:
 	@shopt -s nullglob; srcs=(tests/fuzz/*_fuzz.cc); \

@@ -12,6 +12,7 @@ at once. Now big requests run one at a time on a separate worker.
 import http.client
 import json
 import multiprocessing
+import os
 import time
 
 from conftest import TARGET_PREFIX, sign_headers
@@ -29,6 +30,12 @@ MEMORY_FACTOR = 6          # peak RSS growth allowed, in multiples of the concur
 # fails: the 7aeaf03 build misses it every time (80-470 ms), while on a machine
 # busy with other jobs one round of this build can.
 LATENCY_RETRIES = 2
+# The median bound holds on any machine: the stall this file guards against put
+# every small request behind a big one (7aeaf03: p50 ~27 ms, against ~1 ms).
+# The p99 bound is checked only when the machine was not oversubscribed during
+# the run (1-minute load average at most the number of CPUs): past that, the
+# tail measures other jobs' and our own big requests' share of the CPUs.
+P50_LIMIT_S = 0.010
 
 
 def status_kb(pid, key):
@@ -137,6 +144,27 @@ def percentiles(latencies):
     return latencies[n // 2], latencies[min(n - 1, int(n * 0.99))]
 
 
+def measure_with_retries(srv, table, op, bodies):
+    """(latencies, outcomes, p50, p99, check_p99): the load of `bodies` is run
+    again, up to LATENCY_RETRIES times, while it misses a bound; check_p99 is
+    False when the machine was oversubscribed during the last run."""
+    for attempt in range(LATENCY_RETRIES + 1):
+        latencies, outcomes = run_load(srv, table, op, bodies)
+        p50, p99 = percentiles(latencies)
+        check_p99 = os.getloadavg()[0] <= (os.cpu_count() or 1)
+        if sanitized(srv.pid) or (p50 < P50_LIMIT_S and (p99 < P99_LIMIT_S or not check_p99)):
+            break
+    return latencies, outcomes, p50, p99, check_p99
+
+
+def assert_latency(p50, p99, check_p99, summary):
+    assert p50 < P50_LIMIT_S, summary
+    if check_p99:
+        assert p99 < P99_LIMIT_S, summary
+    elif p99 >= P99_LIMIT_S:
+        print(f"p99 over its bound, not checked: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+
+
 def test_big_writes_do_not_stall_small_requests_and_memory_stays_bounded(server_factory, table_name):
     srv = server_factory(["--threads", "2"])
     table = table_name("Big")
@@ -145,20 +173,14 @@ def test_big_writes_do_not_stall_small_requests_and_memory_stays_bounded(server_
     assert all(8_000_000 < len(b) < 16 * 1024 * 1024 for b in bodies)
     idle_kb = status_kb(srv.pid, "VmRSS")
 
-    latencies, outcomes = run_load(srv, table, "BatchWriteItem", bodies)
+    latencies, outcomes, p50, p99, check_p99 = measure_with_retries(srv, table, "BatchWriteItem", bodies)
     peak_growth_kb = status_kb(srv.pid, "VmHWM") - idle_kb
-    p50, p99 = percentiles(latencies)
-    for _ in range(LATENCY_RETRIES):  # a busy machine's hiccup is not the server's stall
-        if p99 < P99_LIMIT_S or sanitized(srv.pid):
-            break
-        latencies, outcomes = run_load(srv, table, "BatchWriteItem", bodies)
-        p50, p99 = percentiles(latencies)
     bodies_kb = sum(len(b) for b in bodies) / 1024
     summary = (f"{len(latencies)} GetItems p50 {p50 * 1e3:.1f} ms p99 {p99 * 1e3:.1f} ms; big requests served "
                f"{outcomes}; peak RSS growth {peak_growth_kb / 1024:.0f} MB for {bodies_kb / 1024:.0f} MB of bodies")
     print(summary)
     if not sanitized(srv.pid):
-        assert p99 < P99_LIMIT_S, summary
+        assert_latency(p50, p99, check_p99, summary)
         assert peak_growth_kb <= MEMORY_FACTOR * bodies_kb, summary
 
     # The big writes really happened.
@@ -177,14 +199,9 @@ def test_big_batch_get_answers_do_not_stall_small_requests(server_factory, table
         c.put_item(TableName=table, Item={"pk": {"S": f"big-{i}"}, "blob": {"S": chr(97 + i) * (390 * 1024)}})
     body = json.dumps({"RequestItems": {table: {"Keys": [{"pk": {"S": f"big-{i}"}} for i in range(ITEMS)]}}}).encode()
 
-    latencies, outcomes = run_load(srv, table, "BatchGetItem", [body] * BIG_CLIENTS)
-    p50, p99 = percentiles(latencies)
-    for _ in range(LATENCY_RETRIES):  # a busy machine's hiccup is not the server's stall
-        if p99 < P99_LIMIT_S or sanitized(srv.pid):
-            break
-        latencies, outcomes = run_load(srv, table, "BatchGetItem", [body] * BIG_CLIENTS)
-        p50, p99 = percentiles(latencies)
-    summary = f"{len(latencies)} GetItems p50 {p50 * 1e3:.1f} ms p99 {p99 * 1e3:.1f} ms; big answers {outcomes}"
+    latencies, outcomes, p50, p99, check_p99 = measure_with_retries(srv, table, "BatchGetItem", [body] * BIG_CLIENTS)
+    summary = (f"{len(latencies)} GetItems p50 {p50 * 1e3:.1f} ms p99 {p99 * 1e3:.1f} ms; "
+               f"big answers {outcomes}")
     print(summary)
     if not sanitized(srv.pid):
-        assert p99 < P99_LIMIT_S, summary
+        assert_latency(p50, p99, check_p99, summary)

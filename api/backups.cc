@@ -171,9 +171,12 @@ void BackupService::enqueue_backup(BackupRecord record, std::shared_ptr<const st
   job.record = std::move(record);
   job.table = std::move(table);
   job.snapshot.emplace(std::move(snapshot));
-  std::lock_guard lock(mu_);
-  busy_.insert(job.record.id);
-  jobs_.push_back(std::move(job));
+  {
+    std::lock_guard lock(mu_);
+    busy_.insert(job.record.id);
+    jobs_.push_back(std::move(job));
+  }
+  wake();
 }
 
 void BackupService::enqueue_restore(std::string ns, std::string table_name, uint64_t table_id, std::string backup_id) {
@@ -183,9 +186,12 @@ void BackupService::enqueue_restore(std::string ns, std::string table_name, uint
   job.table_name = std::move(table_name);
   job.table_id = table_id;
   job.backup_id = std::move(backup_id);
-  std::lock_guard lock(mu_);
-  busy_.insert(job.backup_id);
-  jobs_.push_back(std::move(job));
+  {
+    std::lock_guard lock(mu_);
+    busy_.insert(job.backup_id);
+    jobs_.push_back(std::move(job));
+  }
+  wake();
 }
 
 bool BackupService::in_use(std::string_view id) const {
@@ -309,6 +315,7 @@ void BackupService::on_start(const ServiceContext& ctx) {
     logger()->info("backups: resuming the restore of table {} from backup {}", t->name, id);
     enqueue_restore(t->ns, t->name, t->table_id, id);
   }
+  if (!abandoned.empty()) wake();
 }
 
 }  // namespace ddbd::api

@@ -138,7 +138,8 @@ class BackupService final : public Service {
   static constexpr std::size_t kChunkBytes = 512 * 1024;
 
   std::string_view name() const override { return "backups"; }
-  std::chrono::milliseconds interval() const override { return std::chrono::milliseconds(50); }
+  // Jobs wake the service when queued; the interval is only a backstop.
+  std::chrono::milliseconds interval() const override { return std::chrono::minutes(1); }
   void run(const ServiceContext& ctx, std::stop_token stop) override;
   void on_start(const ServiceContext& ctx) override;
 

@@ -242,8 +242,11 @@ std::size_t trim_pitr_log(storage::WriteTxn& txn, const std::vector<std::shared_
 // ---------------------------------------------------------------- service
 
 void PitrService::enqueue_restore(std::string ns, std::string table_name, uint64_t table_id) {
-  std::lock_guard lock(mu_);
-  jobs_.push_back(Job{std::move(ns), std::move(table_name), table_id});
+  {
+    std::lock_guard lock(mu_);
+    jobs_.push_back(Job{std::move(ns), std::move(table_name), table_id});
+  }
+  wake();
 }
 
 void PitrService::on_start(const ServiceContext& ctx) {

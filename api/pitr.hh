@@ -132,7 +132,8 @@ class PitrService final : public Service {
   static constexpr std::chrono::seconds kTrimInterval{60};
 
   std::string_view name() const override { return "pitr"; }
-  std::chrono::milliseconds interval() const override { return std::chrono::milliseconds(50); }
+  // Restores wake the service when queued; trimming runs every interval.
+  std::chrono::milliseconds interval() const override { return kTrimInterval; }
   void run(const ServiceContext& ctx, std::stop_token stop) override;
   void on_start(const ServiceContext& ctx) override;
 

@@ -72,6 +72,14 @@ void Services::start() {
   std::string names;
   for (auto& w : workers_) {
     Worker* wp = w.get();
+    {
+      std::lock_guard wl(wp->service->wake_mu_);
+      wp->service->waker_ = [wp] {
+        std::lock_guard lk(wp->mu);
+        wp->triggered = true;
+        wp->cv.notify_all();
+      };
+    }
     if (!logged(*log_, wp->service->name(), "start", [&] { wp->service->on_start(ctx_); })) continue;
     wp->thread = std::jthread([this, wp](std::stop_token stop) { loop(*wp, stop); });
     names += (names.empty() ? "" : ", ") + std::string(wp->service->name());
@@ -86,12 +94,21 @@ void Services::stop() {
   if (!started_) return;
   for (auto it = workers_.rbegin(); it != workers_.rend(); ++it) {
     Worker& w = **it;
+    {
+      std::lock_guard wl(w.service->wake_mu_);
+      w.service->waker_ = nullptr;
+    }
     if (!w.thread.joinable()) continue;  // its on_start failed
     w.thread.request_stop();  // wakes the thread's wait (stop_token)
     w.thread.join();
     logged(*log_, w.service->name(), "stop", [&] { w.service->on_stop(ctx_); });
   }
   if (!workers_.empty()) log_->info("services stopped");
+}
+
+void Service::wake() {
+  std::lock_guard lock(wake_mu_);
+  if (waker_) waker_();
 }
 
 bool Services::run_now(std::string_view name) {

@@ -6,7 +6,8 @@
 // each one on a thread of its own, never on an I/O thread, so a long run
 // delays only that service, never a request.  Between runs a service thread
 // sleeps on a condition variable until its interval has passed, a "run now"
-// trigger or stop() wakes it: nothing polls.
+// trigger, the service's own wake() (work queued for it) or stop() wakes
+// it: nothing polls.
 //
 // Lifecycle (server/main.cc): the store opens, services start, the listener
 // serves; on SIGTERM/SIGINT the listener drains, services stop (joined),
@@ -21,6 +22,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <stop_token>
@@ -81,6 +83,18 @@ class Service {
   // Called by stop() on its caller's thread after the service's thread has
   // been joined (only if on_start succeeded).  An exception is logged.
   virtual void on_stop(const ServiceContext&) {}
+
+ protected:
+  // Asks for a run as soon as the service's thread is free, without waiting
+  // for it (work was queued for it), from any thread, on_start() included
+  // (the first run then comes at once).  Does nothing when the service is
+  // not in a started Services.
+  void wake();
+
+ private:
+  friend class Services;
+  std::mutex wake_mu_;
+  std::function<void()> waker_;  // set by Services::start, cleared by stop
 };
 
 class Services {

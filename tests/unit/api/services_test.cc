@@ -134,6 +134,46 @@ TEST_F(ServicesTest, RunsPeriodicallyWithoutATrigger) {
   EXPECT_GE(s->runs.load(), 3);
 }
 
+// A service that queues work and wakes itself, the way the backup and PITR
+// services do (their interval is only a backstop).
+class WakingService : public TestService {
+ public:
+  using TestService::TestService;
+  void queue() { wake(); }
+  void on_start(const ServiceContext& ctx) override {
+    TestService::on_start(ctx);
+    if (wake_at_start) wake();
+  }
+  bool wake_at_start = false;
+};
+
+TEST_F(ServicesTest, WakeRunsTheServiceWithoutWaitingForItsInterval) {
+  auto s = std::make_shared<WakingService>("queue", 1h);
+  s->queue();  // not in a started Services: nothing happens
+  Services services(context(), log_);
+  services.add(s);
+  services.start();
+  EXPECT_EQ(s->runs.load(), 0) << "nothing queued, and the interval is an hour";
+  s->queue();
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (s->runs.load() < 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(s->runs.load(), 1);
+  services.stop();
+  s->queue();  // after stop: nothing happens
+  EXPECT_EQ(s->runs.load(), 1);
+}
+
+TEST_F(ServicesTest, AWakeFromOnStartRunsAtOnce) {
+  auto s = std::make_shared<WakingService>("resume", 1h);
+  s->wake_at_start = true;  // work found at start (an unfinished restore)
+  Services services(context(), log_);
+  services.add(s);
+  services.start();
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (s->runs.load() < 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(s->runs.load(), 1);
+}
+
 TEST_F(ServicesTest, AFailingJobIsLoggedAndTheServiceKeepsRunning) {
   auto s = std::make_shared<TestService>("flaky", 1h);
   s->job = [&s](std::stop_token) {

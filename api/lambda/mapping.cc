@@ -33,8 +33,13 @@ class Violations {
                      std::string(constraint));
   }
   void range(int64_t v, std::string_view member, int64_t lo, int64_t hi) {
-    if (v < lo) add("'" + std::to_string(v) + "'", member, "Member must have value greater than or equal to " + std::to_string(lo));
-    else if (v > hi) add("'" + std::to_string(v) + "'", member, "Member must have value less than or equal to " + std::to_string(hi));
+    if (v >= lo && v <= hi) return;
+    std::string quoted = "'";
+    quoted += std::to_string(v);
+    quoted += '\'';
+    std::string constraint = v < lo ? "Member must have value greater than or equal to " : "Member must have value less than or equal to ";
+    constraint += std::to_string(v < lo ? lo : hi);
+    add(std::move(quoted), member, constraint);
   }
   void throw_if_any() const {
     if (items_.empty()) return;

@@ -16,7 +16,6 @@
 #include "api/meter.hh"
 #include "server/crc32.hh"
 #include "server/http_compression.hh"
-#include "server/http_headers.hh"
 #include "server/request_id.hh"
 #include "storage/limits.hh"
 
@@ -58,7 +57,6 @@ constexpr std::string_view kExposedHeaders = "x-amzn-RequestId,x-amzn-ErrorType,
 // does (the SDKs check it before they inflate).
 void finish(HttpResponse& res, std::string_view request_id, std::string_view content_type,
             BodyCoding coding = BodyCoding::identity) {
-  set_server_headers(res.base());
   res.set(http::field::content_type, content_type);
   res.set("x-amzn-RequestId", request_id);
   if (coding != BodyCoding::identity && res.body().size() >= kCompressResponseBytes) {

@@ -22,8 +22,9 @@
 // IncompleteSignature, InvalidSignature, UnrecognizedClient), then the
 // operation itself (JSON syntax -> SerializationException, ...).
 //
-// Every response carries Server, Date, x-amzn-RequestId and x-amz-crc32
-// (CRC32 of the body as sent, which botocore verifies).
+// Every response carries x-amzn-RequestId and x-amz-crc32 (CRC32 of the
+// body as sent, which botocore verifies); the listener adds Server and Date
+// when it writes the head (server/http_headers.hh).
 //
 // Compression (server/http_compression.hh): a DynamoDB request body with
 // Content-Encoding gzip or deflate is inflated after authentication (the

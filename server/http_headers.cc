@@ -29,7 +29,7 @@ std::string_view current_http_date() {
   return {cached, cached_size};
 }
 
-void serialize_head(const boost::beast::http::response_header<>& head, std::string& out) {
+void serialize_head(const boost::beast::http::response_header<HttpFields>& head, std::string& out) {
   out.clear();
   out += head.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   const unsigned code = head.result_int();

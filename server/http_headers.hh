@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "server/http_arena.hh"
+
 namespace ddbd::server {
 
 // `t` (seconds since the epoch) as an IMF-fixdate.
@@ -27,6 +29,6 @@ std::string_view current_http_date();
 // "Date: <now>\r\n", each field of `head` as "Name: value\r\n" in order, and
 // the empty line.  Reuses `out`'s capacity; `head` should not carry Server
 // or Date itself.
-void serialize_head(const boost::beast::http::response_header<>& head, std::string& out);
+void serialize_head(const boost::beast::http::response_header<HttpFields>& head, std::string& out);
 
 }  // namespace ddbd::server

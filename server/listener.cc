@@ -53,6 +53,7 @@ struct Connection {
   beast::tcp_stream stream;
   bool idle = false;  // touched on the connection's executor only: waiting for a request's first byte
   std::string head;   // the answer's status line and headers, its capacity reused by every answer
+  FieldArena arena;   // the fields of the request being served and of its answer
 };
 
 }  // namespace
@@ -175,7 +176,7 @@ asio::awaitable<void> refuse(Connection& conn, beast::flat_buffer& buffer, http:
 
 // RFC 9110 §10.1.1: an HTTP/1.1 client sending `Expect: 100-continue` waits
 // for "100 Continue" (curl for 1 s) before the body.  HTTP/1.0 ignores it.
-bool expects_continue(const http::request_parser<http::string_body>& parser) {
+bool expects_continue(const http::request_parser<http::string_body, ArenaAllocator<char>>& parser) {
   const auto& req = parser.get();
   if (req.version() < 11) return false;
   auto it = req.find(http::field::expect);
@@ -207,7 +208,10 @@ asio::awaitable<void> session(std::shared_ptr<Listener::State> st, std::shared_p
         break;
       }
     }
-    http::request_parser<http::string_body> parser;
+    // Nothing of the last request is alive now: its fields' memory is free.
+    conn->arena.reset();
+    http::request_parser<http::string_body, ArenaAllocator<char>> parser{
+        std::piecewise_construct, std::make_tuple(), std::make_tuple(ArenaAllocator<char>(&conn->arena))};
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     // Also checks Content-Length as soon as the headers are parsed.
     parser.body_limit(limits::kMaxRequestBytes);

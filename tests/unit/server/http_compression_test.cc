@@ -198,7 +198,7 @@ TEST(HttpHeadersTest, DateIsImfFixdate) {
 TEST(HttpHeadersTest, HeadIsWhatBeastWouldWritePlusServerAndDate) {
   namespace http = boost::beast::http;
   auto make = [](bool server) {
-    http::response<http::string_body> res{http::status::not_found, 11};
+    http::response<http::string_body, HttpFields> res{http::status::not_found, 11};
     if (server) res.set(http::field::server, "Server");
     res.set(http::field::content_type, "text/xml");
     res.set("x-amzn-RequestId", "ABC");
@@ -220,7 +220,7 @@ TEST(HttpHeadersTest, HeadIsWhatBeastWouldWritePlusServerAndDate) {
   ours.erase(ours.find("Date: "), 6 + date.size() + 2);
   EXPECT_EQ(ours, beast_head.str());
 
-  http::response<http::string_body> ok{http::status::ok, 10};
+  http::response<http::string_body, HttpFields> ok{http::status::ok, 10};
   serialize_head(ok.base(), head);
   EXPECT_TRUE(head.starts_with("HTTP/1.0 200 OK\r\nServer: Server\r\n")) << head;
 }

@@ -1,7 +1,9 @@
 // RequestContext: everything a handler may use besides its request body.
 //
 // Built by the server for each request after authentication.  The engine and
-// config outlive every request.  The namespace (ns) scopes table names: by
+// config outlive every request.  The strings are views (into the HTTP
+// request and the server's per-request storage), valid until the request is
+// answered: copy what must outlive it.  The namespace (ns) scopes table names: by
 // default "<access key id>/<region>", as DynamoDB Local does without
 // -sharedDb; "shared" with --shared-db.
 //
@@ -88,11 +90,11 @@ struct RequestContext {
   storage::Engine& engine;
   const ApiConfig& config;
   const storage::Clock& clock;
-  std::string access_key;
-  std::string region;
-  std::string ns;
-  std::string request_id;
-  std::string host;  // the Host header, for DescribeEndpoints
+  std::string_view access_key;
+  std::string_view region;
+  std::string_view ns;
+  std::string_view request_id;
+  std::string_view host;  // the Host header, for DescribeEndpoints
   // The small pool that runs heavy work (big requests and responses) so it
   // does not occupy an I/O thread; null: run it inline (the server has no
   // pool, or this request already runs on it).

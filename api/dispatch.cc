@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <exception>
+#include <optional>
 
 #include "api/errors.hh"
 #include "api/json_reader.hh"
@@ -21,6 +23,7 @@ struct OpInfo {
   std::string_view name;
   Handler handler;  // nullptr: DynamoDB has it, ddbd does not serve it yet
   OpKind kind;
+  ops::DirectHandler direct = nullptr;  // the direct form, for operations that never suspend
 };
 
 namespace {
@@ -41,6 +44,24 @@ constexpr Served kServed[] = {
 constexpr Handler served(std::string_view name) {
   for (const Served& s : kServed)
     if (s.name == name) return s.handler;
+  return nullptr;
+}
+
+struct Direct {
+  std::string_view name;
+  ops::DirectHandler handler;
+};
+
+constexpr Direct kDirect[] = {
+#define DDBD_DIRECT(name, fn) Direct{name, &ops::fn},
+    DDBD_DIRECT_OPERATIONS(DDBD_DIRECT)
+#undef DDBD_DIRECT
+};
+
+// The direct form of operation `name`, or nullptr.
+constexpr ops::DirectHandler direct(std::string_view name) {
+  for (const Direct& d : kDirect)
+    if (d.name == name) return d.handler;
   return nullptr;
 }
 
@@ -75,7 +96,7 @@ constexpr std::array kOps = {
     OpInfo{"ExecuteStatement", served("ExecuteStatement"), OpKind::write},
     OpInfo{"ExecuteTransaction", served("ExecuteTransaction"), OpKind::write},
     OpInfo{"ExportTableToPointInTime", served("ExportTableToPointInTime"), OpKind::control},
-    OpInfo{"GetItem", served("GetItem"), OpKind::read},
+    OpInfo{"GetItem", served("GetItem"), OpKind::read, direct("GetItem")},
     OpInfo{"GetResourcePolicy", served("GetResourcePolicy"), OpKind::control},
     OpInfo{"ImportTable", served("ImportTable"), OpKind::control},
     OpInfo{"ListBackups", served("ListBackups"), OpKind::control},
@@ -87,7 +108,7 @@ constexpr std::array kOps = {
     OpInfo{"ListTagsOfResource", served("ListTagsOfResource"), OpKind::control},
     OpInfo{"PutItem", served("PutItem"), OpKind::write},
     OpInfo{"PutResourcePolicy", served("PutResourcePolicy"), OpKind::control},
-    OpInfo{"Query", served("Query"), OpKind::read},
+    OpInfo{"Query", served("Query"), OpKind::read, direct("Query")},
     OpInfo{"RestoreTableFromBackup", served("RestoreTableFromBackup"), OpKind::control},
     OpInfo{"RestoreTableToPointInTime", served("RestoreTableToPointInTime"), OpKind::control},
     OpInfo{"Scan", served("Scan"), OpKind::read},
@@ -180,24 +201,14 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
-}  // namespace
-
-asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, std::string body) {
+// The answer to a request of `op` that threw `failure` (an exception that
+// is not one of these propagates, as it did from the handler).
+Response failed(RequestContext& ctx, const OpInfo& op, std::exception_ptr failure,
+                std::chrono::steady_clock::time_point started) {
   Meter* const meter = ctx.config.meter;
-  std::chrono::steady_clock::time_point started;
-  // Always: resolve_table_name() names the operation in AccessDenied.
-  start_metering(ctx, op);
-  if (meter) started = std::chrono::steady_clock::now();
   std::optional<ApiError> error;
   try {
-    if (!op.handler) throw ApiError::unsupported(op.name);
-    // The parsed request (and the parser its views point into) lives until
-    // the handler is done, across its co_awaits.
-    ParsedRequest request = parse_request(body.data(), body.size());
-    std::string().swap(body);  // a big body is not kept alongside its parse
-    std::string out = co_await op.handler(ctx, request.body);
-    if (meter) meter->finish(ctx, seconds_since(started), nullptr);
-    co_return Response{200, std::move(out)};
+    std::rethrow_exception(failure);
   } catch (const ApiError& e) {
     error = e;
   } catch (const expr::ConstraintError& e) {
@@ -216,7 +227,48 @@ asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, std::s
     const ErrorCode code = error->code();
     meter->finish(ctx, seconds_since(started), &code);
   }
-  co_return error_response(*error);
+  return error_response(*error);
+}
+
+}  // namespace
+
+asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, std::string body) {
+  Meter* const meter = ctx.config.meter;
+  std::chrono::steady_clock::time_point started;
+  // Always: resolve_table_name() names the operation in AccessDenied.
+  start_metering(ctx, op);
+  if (meter) started = std::chrono::steady_clock::now();
+  std::exception_ptr failure;
+  try {
+    if (!op.handler) throw ApiError::unsupported(op.name);
+    // The parsed request (and the parser its views point into) lives until
+    // the handler is done, across its co_awaits.
+    ParsedRequest request = parse_request(body.data(), body.size());
+    std::string().swap(body);  // a big body is not kept alongside its parse
+    std::string out = co_await op.handler(ctx, request.body);
+    if (meter) meter->finish(ctx, seconds_since(started), nullptr);
+    co_return Response{200, std::move(out)};
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  co_return failed(ctx, op, failure, started);
+}
+
+std::optional<Response> dispatch_direct(RequestContext& ctx, const OpInfo& op, std::string& body) {
+  if (!op.direct) return std::nullopt;
+  Meter* const meter = ctx.config.meter;
+  std::chrono::steady_clock::time_point started;
+  start_metering(ctx, op);
+  if (meter) started = std::chrono::steady_clock::now();
+  try {
+    ParsedRequest request = parse_request(body.data(), body.size());
+    std::string().swap(body);
+    std::string out = op.direct(ctx, request.body);
+    if (meter) meter->finish(ctx, seconds_since(started), nullptr);
+    return Response{200, std::move(out)};
+  } catch (...) {
+    return failed(ctx, op, std::current_exception(), started);
+  }
 }
 
 }  // namespace ddbd::api

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,11 @@ bool operation_implemented(const OpInfo& op);
 // holds its own copy of every string).  Never throws: every failure becomes
 // an error Response.
 asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, std::string body);
+
+// The same, without a coroutine, for an operation that never suspends
+// (api/ops/ops.hh DDBD_DIRECT_OPERATIONS); nullopt, with `body` untouched,
+// for the others.  `body` is freed once parsed.
+std::optional<Response> dispatch_direct(RequestContext& ctx, const OpInfo& op, std::string& body);
 
 // An error response for failures detected before dispatch (auth, target).
 Response error_response(const class ApiError& e);

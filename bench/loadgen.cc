@@ -14,6 +14,7 @@
 //   put    PutItem of ~1 KB items, a distinct key per request
 //   get    GetItem of one of --items existing ~1 KB items
 //   query  Query one partition of 100 items, Limit 10
+//   update UpdateItem ADD of a counter, on 4 hot keys in turn
 //   scan   full Scan of --items ~1 KB items, page by page, on one connection,
 //          --scan-rounds times (default 1); prints seconds per full scan and,
 //          with --server-pid, the server's CPU seconds for it
@@ -27,6 +28,7 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <unistd.h>
 #include <ctime>
@@ -59,6 +61,9 @@ struct Config {
   int item_bytes = 1000;
   int scan_rounds = 1;  // scan: full scans of the filled table, one line each
   std::string stream;   // a StreamViewType: the bench table gets a stream of that view
+  // Shell commands run just before and just after the timed run (after the
+  // table is set up): bench/instructions.sh switches callgrind on and off.
+  std::string before_run, after_run;
   std::string access_key = "AKIDEXAMPLE";
   std::string secret = "secret";
   std::string region = "us-east-1";
@@ -251,8 +256,12 @@ int main(int argc, char** argv) {
       c.scan_rounds = std::stoi(v);
     } else if (k == "--stream") {
       c.stream = v;
+    } else if (k == "--before-run") {
+      c.before_run = v;
+    } else if (k == "--after-run") {
+      c.after_run = v;
     } else {
-      std::cerr << "usage: ddbd_loadgen --endpoint URL --workload put|get|query|scan|batchwrite|transact [--connections N] [--duration S] [--items N] [--item-bytes B] [--scan-rounds N] [--stream VIEW_TYPE]\n";
+      std::cerr << "usage: ddbd_loadgen --endpoint URL --workload put|get|query|update|scan|batchwrite|transact [--connections N] [--duration S] [--items N] [--item-bytes B] [--scan-rounds N] [--stream VIEW_TYPE] [--before-run CMD] [--after-run CMD]\n";
       return 1;
     }
   }
@@ -290,6 +299,15 @@ int main(int argc, char** argv) {
       pool.push_back(build_request(c, date, "Query",
                                    R"({"TableName":")" + table +
                                        R"(","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"hot"}},"Limit":10})"));
+    } else if (c.workload == "update") {
+      // UpdateItem ADD on 4 hot keys, round-robin (the items appear with
+      // the first ADD).
+      for (int j = 0; j < 4; ++j)
+        pool.push_back(build_request(c, date, "UpdateItem",
+                                     R"({"TableName":")" + table + R"(","Key":{"pk":{"S":"hot)" + std::to_string(j) +
+                                         R"("},"sk":{"S":"c"}},"UpdateExpression":"ADD #c :one",)"
+                                         R"("ExpressionAttributeNames":{"#c":"counter"},)"
+                                         R"("ExpressionAttributeValues":{":one":{"N":"1"}}})"));
     } else if (c.workload == "batchwrite") {
       // 25 distinct ~1 KB items per BatchWriteItem.
       const int n = 8000;
@@ -378,6 +396,10 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (!c.before_run.empty() && std::system(c.before_run.c_str()) != 0) {
+    std::cerr << "--before-run failed: " << c.before_run << "\n";
+    return 1;
+  }
   std::vector<Stats> stats(static_cast<std::size_t>(c.connections));
   auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(c.duration));
   const double cpu0 = process_cpu_seconds(c.server_pid);
@@ -389,6 +411,7 @@ int main(int argc, char** argv) {
                    });
   ioc.run();
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (!c.after_run.empty() && std::system(c.after_run.c_str()) != 0) std::cerr << "--after-run failed: " << c.after_run << "\n";
   std::vector<double> all;
   long errors = 0;
   std::string first_error;

@@ -55,17 +55,37 @@ AuthHeader parse_auth_header(std::string_view h) {
   return out;
 }
 
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
+// Calls fn(part) for each `sep`-separated part of `s` (one empty part for an
+// empty `s`), without collecting them.
+template <class F>
+void for_each_part(std::string_view s, char sep, F&& fn) {
   std::size_t start = 0;
   while (true) {
     auto p = s.find(sep, start);
-    out.push_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
+    fn(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
     if (p == std::string_view::npos) break;
     start = p + 1;
   }
+}
+
+// The credential scope's parts (AKID/DATE/REGION/SERVICE/aws4_request):
+// the first five, and how many there are in all.
+struct Scope {
+  std::string_view parts[5];
+  std::size_t count = 0;
+  std::size_t size() const { return count; }
+  std::string_view operator[](std::size_t i) const { return parts[i]; }
+};
+
+Scope split_scope(std::string_view credential) {
+  Scope out;
+  for_each_part(credential, '/', [&](std::string_view part) {
+    if (out.count < 5) out.parts[out.count] = part;
+    ++out.count;
+  });
   return out;
 }
+
 
 std::optional<long long> parse_http_date(std::string_view s) {
   std::tm tm{};
@@ -80,7 +100,8 @@ std::optional<long long> parse_http_date(std::string_view s) {
 std::optional<AuthError> check_host_and_algorithm(const AuthHeader& a) {
   using api::ErrorCode;
   bool host_signed = false;
-  for (std::string_view name : split(a.signed_headers, ';')) host_signed = host_signed || boost::beast::iequals(name, "host");
+  for_each_part(a.signed_headers, ';',
+                [&](std::string_view name) { host_signed = host_signed || boost::beast::iequals(name, "host"); });
   if (!host_signed)
     return AuthError{ErrorCode::InvalidSignatureException,
                      "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."};
@@ -108,7 +129,7 @@ std::string_view field_value(const HttpRequest& req, Name name) {
 struct SignedRequest {
   AuthHeader header;
   std::string_view amz_date, http_date;  // empty when absent
-  std::vector<std::string_view> scope;   // Credential: AKID/DATE/REGION/SERVICE/aws4_request
+  Scope scope;                           // Credential: AKID/DATE/REGION/SERVICE/aws4_request
 };
 
 AuthError missing_token() {
@@ -171,7 +192,7 @@ std::optional<long long> request_time(const SignedRequest& s) {
 // that name (case-insensitive), or one empty value when there is none.
 sigv4::Headers signed_header_values(const HttpRequest& req, std::string_view signed_headers) {
   sigv4::Headers headers;
-  for (std::string_view name : split(signed_headers, ';')) {
+  for_each_part(signed_headers, ';', [&](std::string_view name) {
     bool found = false;
     for (const auto& f : req) {
       if (boost::beast::iequals(f.name_string(), name)) {
@@ -180,7 +201,7 @@ sigv4::Headers signed_header_values(const HttpRequest& req, std::string_view sig
       }
     }
     if (!found) headers.emplace_back(std::string(name), std::string());
-  }
+  });
   return headers;
 }
 
@@ -295,9 +316,9 @@ std::variant<Principal, AuthError> Authenticator::authenticate(const AuthRequest
   if (when && (check_time_ || verify_))
     if (auto e = check_skew(*when, static_cast<long long>(now))) return std::move(*e);
   if (auto e = check_complete(s, authorization)) return std::move(*e);
-  s.scope = split(s.header.credential, '/');
+  s.scope = split_scope(s.header.credential);
   if (auto e = check_scope_shape(s)) return std::move(*e);
-  Principal who{std::string(s.scope[0]), std::string(s.scope[2])};
+  Principal who{s.scope[0], s.scope[2]};
   if (!verify_) return who;
   if (s.scope[3] != service)
     return AuthError{api::ErrorCode::InvalidSignatureException,

@@ -22,24 +22,27 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <functional>
 #include <unordered_map>
 #include <variant>
 
 #include "api/errors.hh"
+#include "server/http_arena.hh"
 
 namespace ddbd::server {
 
 namespace http = boost::beast::http;
-using HttpRequest = http::request<http::string_body>;
+using HttpRequest = http::request<http::string_body, HttpFields>;
 
 struct AuthRequest {
   const HttpRequest& req;
   std::string_view body;
 };
 
+// Views into the request's Authorization header: valid while the request is.
 struct Principal {
-  std::string access_key_id;
-  std::string region;
+  std::string_view access_key_id;
+  std::string_view region;
 };
 
 struct AuthError {
@@ -66,7 +69,12 @@ class Authenticator {
  private:
   bool verify_ = false;
   bool check_time_ = true;
-  std::unordered_map<std::string, std::string> secrets_;
+  // Transparent: looked up by a view into the request, without a copy.
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>> secrets_;
 };
 
 // "YYYYMMDDTHHMMSSZ" -> seconds since the epoch, or nullopt.

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -18,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <tuple>
 #include <unordered_set>
 #include <vector>
 
@@ -49,7 +51,9 @@ constexpr std::chrono::seconds kAcceptLogInterval{10};
 struct Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
-  bool idle = false;  // touched on the connection's strand only: waiting for a request's first byte
+  bool idle = false;  // touched on the connection's executor only: waiting for a request's first byte
+  std::string head;   // the answer's status line and headers, its capacity reused by every answer
+  FieldArena arena;   // the fields of the request being served and of its answer
 };
 
 }  // namespace
@@ -128,7 +132,6 @@ std::optional<http::status> refusal_status(const beast::error_code& ec, const be
 // short plain-text reason.
 HttpResponse refusal(http::status status) {
   HttpResponse res{status, 11};
-  set_server_headers(res.base());
   if (status == http::status::payload_too_large) {
     res.set(http::field::content_type, "application/x-amz-json-1.0");
     res.body() = kPayloadTooLargeBody;
@@ -141,14 +144,26 @@ HttpResponse refusal(http::status status) {
   return res;
 }
 
+// Writes `res`: its head (server/http_headers.hh, with Server and Date) and
+// its body in one writev.  `to` is the socket itself when no deadline runs,
+// else the tcp_stream.  `head` is scratch space, kept for its capacity.
+template <class Stream>
+asio::awaitable<std::tuple<beast::error_code, std::size_t>> write_response(Stream& to, const HttpResponse& res,
+                                                                            std::string& head) {
+  serialize_head(res.base(), head);
+  const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(res.body())};
+  co_return co_await asio::async_write(to, buffers, kTuple);
+}
+
 // Answers `status`, then closes gracefully: half-close, and read and drop
 // what the client still sends, for at most kLingerTime.  Closing with unread
 // input makes the kernel send RST, which can destroy the answer before the
 // client reads it (RFC 9112 §9.6).
-asio::awaitable<void> refuse(beast::tcp_stream& stream, beast::flat_buffer& buffer, http::status status) {
+asio::awaitable<void> refuse(Connection& conn, beast::flat_buffer& buffer, http::status status) {
+  beast::tcp_stream& stream = conn.stream;
   HttpResponse res = refusal(status);
   stream.expires_after(kLingerTime);
-  auto [ew, nw] = co_await http::async_write(stream, res, kTuple);
+  auto [ew, nw] = co_await write_response(stream, res, conn.head);
   if (ew) co_return;
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -161,7 +176,7 @@ asio::awaitable<void> refuse(beast::tcp_stream& stream, beast::flat_buffer& buff
 
 // RFC 9110 §10.1.1: an HTTP/1.1 client sending `Expect: 100-continue` waits
 // for "100 Continue" (curl for 1 s) before the body.  HTTP/1.0 ignores it.
-bool expects_continue(const http::request_parser<http::string_body>& parser) {
+bool expects_continue(const http::request_parser<http::string_body, ArenaAllocator<char>>& parser) {
   const auto& req = parser.get();
   if (req.version() < 11) return false;
   auto it = req.find(http::field::expect);
@@ -193,7 +208,10 @@ asio::awaitable<void> session(std::shared_ptr<Listener::State> st, std::shared_p
         break;
       }
     }
-    http::request_parser<http::string_body> parser;
+    // Nothing of the last request is alive now: its fields' memory is free.
+    conn->arena.reset();
+    http::request_parser<http::string_body, ArenaAllocator<char>> parser{
+        std::piecewise_construct, std::make_tuple(), std::make_tuple(ArenaAllocator<char>(&conn->arena))};
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     // Also checks Content-Length as soon as the headers are parsed.
     parser.body_limit(limits::kMaxRequestBytes);
@@ -201,14 +219,14 @@ asio::awaitable<void> session(std::shared_ptr<Listener::State> st, std::shared_p
     auto [e1, n1] = co_await http::async_read_header(stream, buffer, parser, kTuple);
     if (e1) {
       ec = e1;
-      if (auto status = refusal_status(e1, buffer)) co_await refuse(stream, buffer, *status);
+      if (auto status = refusal_status(e1, buffer)) co_await refuse(*conn, buffer, *status);
       break;
     }
     // Beast applies its header limit to the start line and to the fields
     // separately, and not always to fields that arrive in pieces: a block of
     // 64-200 KB could pass.  `n1` is the whole block, start line included.
     if (n1 > config.header_limit) {
-      co_await refuse(stream, buffer, http::status::request_header_fields_too_large);
+      co_await refuse(*conn, buffer, http::status::request_header_fields_too_large);
       break;
     }
     if (!parser.is_done()) {
@@ -227,7 +245,7 @@ asio::awaitable<void> session(std::shared_ptr<Listener::State> st, std::shared_p
       auto [e2, n2] = co_await http::async_read(stream, buffer, parser, kTuple);
       if (e2) {
         ec = e2;
-        if (auto status = refusal_status(e2, buffer)) co_await refuse(stream, buffer, *status);
+        if (auto status = refusal_status(e2, buffer)) co_await refuse(*conn, buffer, *status);
         break;
       }
     }
@@ -244,7 +262,7 @@ asio::awaitable<void> session(std::shared_ptr<Listener::State> st, std::shared_p
       res.keep_alive(false);
       keep = false;
     }
-    auto [e3, n3] = co_await http::async_write(stream, res, kTuple);
+    auto [e3, n3] = co_await write_response(stream.socket(), res, conn->head);
     if (e3) {
       ec = e3;
       break;
@@ -296,10 +314,18 @@ class AcceptFailures {
   std::chrono::milliseconds delay_{0};
 };
 
+// Where a new connection runs: a strand of its own when several threads run
+// the io_context, the io_context itself when one does (a strand would only
+// add a queue and a lock to every completion).
+asio::any_io_executor connection_executor(Listener::State& st) {
+  if (st.config.io_threads == 1) return st.ioc.get_executor();
+  return asio::make_strand(st.ioc);
+}
+
 asio::awaitable<void> accept_loop(std::shared_ptr<Listener::State> st) {
   AcceptFailures failures;
   for (;;) {
-    auto [ec, socket] = co_await st->acceptor.async_accept(asio::make_strand(st->ioc), kTuple);
+    auto [ec, socket] = co_await st->acceptor.async_accept(connection_executor(*st), kTuple);
     if (!st->acceptor.is_open()) co_return;  // shutdown
     if (ec == asio::error::connection_aborted) continue;  // the client left before we took it
     if (ec) {
@@ -350,7 +376,8 @@ void Listener::shutdown(std::function<void()> done) {
   }
   // A connection that waits for a request is closed now; the others see
   // `stopping` after their current request.  The check runs on the
-  // connection's strand, so it cannot miss a session about to wait.
+  // connection's executor (its strand, or the one I/O thread), so it cannot
+  // miss a session about to wait.
   for (auto& c : open)
     asio::post(c->stream.get_executor(), [c] {
       if (c->idle) c->stream.cancel();

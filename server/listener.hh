@@ -1,6 +1,7 @@
 // The HTTP/1.1 transport: an acceptor and one coroutine per connection.
 //
-// Each connection runs on its own strand: wait for a request (idle
+// Each connection runs on its own strand (on the io_context itself when
+// ListenerConfig::io_threads is 1): wait for a request (idle
 // deadline), read its headers (header deadline, counted from the request's
 // first byte, so a client trickling headers cannot hold a connection), read
 // its body (fresh parser per message, body limit, read deadline), hand it to
@@ -18,7 +19,8 @@
 // logged at most once per interval; open connections keep being served.
 //
 // Thread-safety: start() once; shutdown() once, from any thread; the
-// io_context may run on many threads.
+// io_context may run on many threads (ListenerConfig::io_threads says how
+// many).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -38,6 +40,9 @@ struct ListenerConfig {
   std::chrono::seconds header_timeout{20};  // first byte of a request to the end of its headers
   std::chrono::seconds read_timeout{60};    // end of the headers to the end of the body
   std::size_t header_limit = 64 * 1024;
+  // Threads running the io_context; 1 (and only 1) lets connections run
+  // without a strand.
+  unsigned io_threads = 0;
 };
 
 class Listener {

@@ -221,6 +221,7 @@ std::unique_ptr<ddbd::server::Listener> bind_listener(boost::asio::io_context& i
   try {
     ddbd::server::ListenerConfig lc;
     lc.header_timeout = std::chrono::seconds(opt.header_timeout);
+    lc.io_threads = opt.threads ? opt.threads : usable_cores();
     return std::make_unique<ddbd::server::Listener>(ioc, opt.host, opt.port, router, lc);
   } catch (const std::exception& e) {
     log.critical("cannot listen on {}:{}: {}", opt.host, opt.port, e.what());

@@ -6,6 +6,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <algorithm>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <thread>
@@ -16,7 +17,6 @@
 #include "api/meter.hh"
 #include "server/crc32.hh"
 #include "server/http_compression.hh"
-#include "server/http_headers.hh"
 #include "server/request_id.hh"
 #include "storage/limits.hh"
 
@@ -58,7 +58,6 @@ constexpr std::string_view kExposedHeaders = "x-amzn-RequestId,x-amzn-ErrorType,
 // does (the SDKs check it before they inflate).
 void finish(HttpResponse& res, std::string_view request_id, std::string_view content_type,
             BodyCoding coding = BodyCoding::identity) {
-  set_server_headers(res.base());
   res.set(http::field::content_type, content_type);
   res.set("x-amzn-RequestId", request_id);
   if (coding != BodyCoding::identity && res.body().size() >= kCompressResponseBytes) {
@@ -124,8 +123,11 @@ std::string logged_table_name(const std::string& body) {
 }  // namespace
 
 boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
-  const std::string request_id = new_request_id();
-  HttpResponse res{http::status::ok, req.version()};
+  const RequestId id = new_request_id();
+  const std::string_view request_id = id.view();
+  // The answer's fields come from the request's arena.
+  HttpResponse res{std::piecewise_construct, std::make_tuple(), std::make_tuple(req.get_allocator())};
+  res.version(req.version());
   res.keep_alive(req.keep_alive());
 
   std::string_view origin;
@@ -250,16 +252,31 @@ asio::awaitable<void> Router::run_ttl_sweep(HttpResponse& res, std::string_view 
   finish(res, request_id, "application/json");
 }
 
+std::string_view Router::NamespaceBuffer::of(const Principal& who, bool shared_db) {
+  if (shared_db) return "shared";
+  const std::size_t size = who.access_key_id.size() + 1 + who.region.size();
+  char* out = inline_;
+  if (size > sizeof inline_) {
+    spill_.resize(size);
+    out = spill_.data();
+  }
+  std::copy(who.access_key_id.begin(), who.access_key_id.end(), out);
+  out[who.access_key_id.size()] = '/';
+  std::copy(who.region.begin(), who.region.end(), out + who.access_key_id.size() + 1);
+  return {out, size};
+}
+
 api::RequestContext Router::context_for(const Principal& who, std::string_view request_id, const HttpRequest& req,
-                                        const asio::any_io_executor* heavy) const {
+                                        const asio::any_io_executor* heavy, NamespaceBuffer& ns) const {
+  const auto host = req[http::field::host];
   return api::RequestContext{engine_,
                              api_config_,
                              clock_,
                              who.access_key_id,
                              who.region,
-                             config_.shared_db ? std::string("shared") : who.access_key_id + "/" + who.region,
-                             std::string(request_id),
-                             std::string(req[http::field::host]),
+                             ns.of(who, config_.shared_db),
+                             request_id,
+                             std::string_view(host.data(), host.size()),
                              heavy};
 }
 
@@ -271,7 +288,8 @@ asio::awaitable<void> Router::serve_lambda(HttpRequest& req, HttpResponse& res, 
     const api::ErrorInfo& info = api::error_info(err->code);
     r = api::lambda::rest_error(info.http_status, info.name, err->message);
   } else {
-    api::RequestContext ctx = context_for(std::get<Principal>(auth), request_id, req, nullptr);
+    NamespaceBuffer ns;
+    api::RequestContext ctx = context_for(std::get<Principal>(auth), request_id, req, nullptr, ns);
     std::string_view method(req.method_string().data(), req.method_string().size());
     std::string_view target(req.target().data(), req.target().size());
     r = co_await api::lambda::dispatch_rest(ctx, method, target, std::move(req.body()));
@@ -315,9 +333,14 @@ asio::awaitable<void> Router::serve(HttpRequest& req, const api::OpInfo& op, Htt
     }
     body = std::move(plain);
   }
+  NamespaceBuffer ns;
   api::RequestContext ctx = context_for(std::get<Principal>(auth), request_id, req,
-                                        on_heavy || !config_.heavy ? nullptr : &config_.heavy);
-  api::Response r = co_await api::dispatch(ctx, op, std::move(body));
+                                        on_heavy || !config_.heavy ? nullptr : &config_.heavy, ns);
+  // Not `direct ? ... : co_await ...`: GCC mishandles a co_await inside a
+  // conditional expression (the answer's body came back freed).
+  std::optional<api::Response> direct = api::dispatch_direct(ctx, op, body);
+  if (!direct) direct = co_await api::dispatch(ctx, op, std::move(body));
+  api::Response& r = *direct;
   res.result(static_cast<http::status>(r.status));
   res.body() = std::move(r.body);
   // A big answer (BatchGetItem builds those on the heavy pool) has its

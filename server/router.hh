@@ -22,8 +22,9 @@
 // IncompleteSignature, InvalidSignature, UnrecognizedClient), then the
 // operation itself (JSON syntax -> SerializationException, ...).
 //
-// Every response carries Server, Date, x-amzn-RequestId and x-amz-crc32
-// (CRC32 of the body as sent, which botocore verifies).
+// Every response carries x-amzn-RequestId and x-amz-crc32 (CRC32 of the
+// body as sent, which botocore verifies); the listener adds Server and Date
+// when it writes the head (server/http_headers.hh).
 //
 // Compression (server/http_compression.hh): a DynamoDB request body with
 // Content-Encoding gzip or deflate is inflated after authentication (the
@@ -48,13 +49,16 @@
 #include "api/dispatch.hh"
 #include "server/auth.hh"
 #include "server/heavy_gate.hh"
+#include "server/http_arena.hh"
 #include "server/http_compression.hh"
 
 namespace ddbd::server {
 
 namespace http = boost::beast::http;
-using HttpRequest = http::request<http::string_body>;
-using HttpResponse = http::response<http::string_body>;
+// Fields from the connection's arena (server/http_arena.hh); the response
+// shares its request's.
+using HttpRequest = http::request<http::string_body, HttpFields>;
+using HttpResponse = http::response<http::string_body, HttpFields>;
 
 // Requests with a body of at least this many bytes are authenticated,
 // parsed and run on the heavy-work pool (RouterConfig::heavy), so a few big
@@ -117,10 +121,23 @@ class Router {
   // POST /_ddbd/services/ttl/run.
   boost::asio::awaitable<void> run_ttl_sweep(HttpResponse& res, std::string_view request_id);
 
+  // Room for a request's namespace ("<access key id>/<region>"), inline
+  // unless it is unusually long.
+  class NamespaceBuffer {
+   public:
+    // The namespace of `who` (--shared-db: "shared"), valid while this
+    // buffer is and until the next call.
+    std::string_view of(const Principal& who, bool shared_db);
+
+   private:
+    char inline_[96];
+    std::string spill_;
+  };
   // The context of a request authenticated as `who` (namespace per
-  // --shared-db); `heavy` as RequestContext::heavy.
+  // --shared-db, written into `ns`); `heavy` as RequestContext::heavy.  The
+  // context views `req`, `request_id` and `ns`.
   api::RequestContext context_for(const Principal& who, std::string_view request_id, const HttpRequest& req,
-                                  const boost::asio::any_io_executor* heavy) const;
+                                  const boost::asio::any_io_executor* heavy, NamespaceBuffer& ns) const;
   // The Lambda REST API (api/lambda/rest_api.hh): authentication, then the call.
   boost::asio::awaitable<void> serve_lambda(HttpRequest& req, HttpResponse& res, std::string_view request_id);
   // The request body's coding (nullopt: one ddbd does not know) and the

@@ -326,7 +326,7 @@ asio::awaitable<DeleteBackupResponse> execute(RequestContext& ctx, const DeleteB
   if (resp.record.status != "AVAILABLE" || svc.in_use(resp.record.id))
     throw ApiError(ErrorCode::BackupInUseException,
                    "Backup is in use: " + req.arn + " (it is being created, or a table is being restored from it)");
-  EraseBackupOp op(ctx.ns, resp.record.id, &svc);
+  EraseBackupOp op(std::string(ctx.ns), resp.record.id, &svc);
   storage::NoResult none;
   storage::Status st = co_await ctx.write(op, none);
   if (st == storage::Status::aborted)

@@ -162,7 +162,7 @@ UpdateContinuousBackupsRequest decode_update_continuous_backups(json::object bod
 
 asio::awaitable<UpdateContinuousBackupsResponse> execute(RequestContext& ctx, const UpdateContinuousBackupsRequest& req) {
   auto table = require_pitr_table(ctx, req.table_name);
-  PitrSettingsChange change{ctx.ns, table->name, req.enabled, req.days, &ctx.clock};
+  PitrSettingsChange change{std::string(ctx.ns), table->name, req.enabled, req.days, &ctx.clock};
   PitrOp op(change);
   PitrOp::Result result;
   storage::Status st = co_await ctx.write(op, result);

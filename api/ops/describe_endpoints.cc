@@ -15,7 +15,7 @@ DescribeEndpointsRequest decode_describe_endpoints(json::object) { return {}; }
 
 asio::awaitable<DescribeEndpointsResponse> execute(RequestContext& ctx, const DescribeEndpointsRequest&) {
   co_return DescribeEndpointsResponse{
-      .address = ctx.host.empty() ? "dynamodb." + ctx.region + ".amazonaws.com" : ctx.host,
+      .address = ctx.host.empty() ? "dynamodb." + std::string(ctx.region) + ".amazonaws.com" : std::string(ctx.host),
       .cache_period_in_minutes = 1440};
 }
 

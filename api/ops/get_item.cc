@@ -39,7 +39,7 @@ GetItemRequest decode_get_item(json::object body) {
   return req;
 }
 
-asio::awaitable<GetItemResponse> execute(RequestContext& ctx, const GetItemRequest& req) {
+GetItemResponse execute_now(RequestContext& ctx, const GetItemRequest& req) {
   auto table = require_table(ctx, req.table_name, true);
   storage::PrimaryKey key = key_from_map(*table, req.key);
   GetItemResponse resp;
@@ -53,8 +53,10 @@ asio::awaitable<GetItemResponse> execute(RequestContext& ctx, const GetItemReque
       .table_name = table->name, .table = CapacityUnits::reading(read_units(found ? item_size(item) : 0, req.consistent_read))};
   show_requested_name(resp.consumed_capacity, req.table_name);
   if (found) resp.item = req.projection.active() ? req.projection.apply(item) : std::move(item);
-  co_return resp;
+  return resp;
 }
+
+asio::awaitable<GetItemResponse> execute(RequestContext& ctx, const GetItemRequest& req) { co_return execute_now(ctx, req); }
 
 std::string to_json(const GetItemRequest& req, const GetItemResponse& resp) {
   JsonWriter w;
@@ -69,5 +71,9 @@ std::string to_json(const GetItemRequest& req, const GetItemResponse& resp) {
 }
 
 Result get_item(RequestContext& ctx, json::object body) { return execute_to_json(ctx, decode_get_item(body)); }
+
+std::string get_item_now(RequestContext& ctx, json::object body) {
+  return execute_now_to_json(ctx, decode_get_item(body));
+}
 
 }  // namespace ddbd::api::ops

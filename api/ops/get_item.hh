@@ -29,6 +29,8 @@ struct GetItemResponse {
 // parameters.  Throws ApiError / expr::ExpressionError.
 GetItemRequest decode_get_item(json::object body);
 // The table exists and the key matches its schema; reads the item.
+// execute_now() is the same without a coroutine (it never suspends).
+GetItemResponse execute_now(RequestContext& ctx, const GetItemRequest& req);
 asio::awaitable<GetItemResponse> execute(RequestContext& ctx, const GetItemRequest& req);
 std::string to_json(const GetItemRequest& req, const GetItemResponse& resp);
 

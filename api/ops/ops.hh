@@ -83,4 +83,17 @@ DDBD_SERVED_OPERATIONS(DDBD_DECLARE_HANDLER)
 DDBD_STREAMS_OPERATIONS(DDBD_DECLARE_HANDLER)
 #undef DDBD_DECLARE_HANDLER
 
+// Operations that never suspend (no commit to wait for, no hop to the
+// heavy pool) have a direct form too: the same decode, execute and answer,
+// called by dispatch_direct() without a coroutine frame per step.  Their
+// coroutine form stays for the heavy pool's path.
+using DirectHandler = std::string (*)(RequestContext& ctx, json::object body);
+#define DDBD_DIRECT_OPERATIONS(X) \
+  X("GetItem", get_item_now)      \
+  X("Query", query_now)
+
+#define DDBD_DECLARE_DIRECT(name, fn) std::string fn(RequestContext& ctx, json::object body);
+DDBD_DIRECT_OPERATIONS(DDBD_DECLARE_DIRECT)
+#undef DDBD_DECLARE_DIRECT
+
 }  // namespace ddbd::api::ops

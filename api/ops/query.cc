@@ -131,16 +131,20 @@ QueryRequest decode_query(json::object body) {
   return req;
 }
 
-asio::awaitable<QueryResponse> execute(RequestContext& ctx, const QueryRequest& req) {
+QueryResponse execute_now(RequestContext& ctx, const QueryRequest& req) {
   PreparedPage page = prepare_page(ctx, req.page);
   page.req.spec.forward = req.scan_index_forward;
   set_key_range(*req.page.exprs, page.req);
   apply_exclusive_start_key(req.page, page.req);
-  co_return QueryResponse{read_page(ctx, page, req.page)};
+  return QueryResponse{read_page(ctx, page, req.page)};
 }
+
+asio::awaitable<QueryResponse> execute(RequestContext& ctx, const QueryRequest& req) { co_return execute_now(ctx, req); }
 
 std::string to_json(const QueryRequest& req, const QueryResponse& resp) { return page_to_json(req.page, resp.page); }
 
 Result query(RequestContext& ctx, json::object body) { return execute_to_json(ctx, decode_query(body)); }
+
+std::string query_now(RequestContext& ctx, json::object body) { return execute_now_to_json(ctx, decode_query(body)); }
 
 }  // namespace ddbd::api::ops

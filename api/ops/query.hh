@@ -23,6 +23,8 @@ struct QueryResponse {
 // Throws ApiError / expr::ExpressionError.
 QueryRequest decode_query(json::object body);
 // The table, index, Select and key-condition checks, then one page.
+// execute_now() is execute() without a coroutine (it never suspends).
+QueryResponse execute_now(RequestContext& ctx, const QueryRequest& req);
 asio::awaitable<QueryResponse> execute(RequestContext& ctx, const QueryRequest& req);
 std::string to_json(const QueryRequest& req, const QueryResponse& resp);
 

@@ -43,6 +43,15 @@ void meter_response(const RequestContext& ctx, const Response& resp) {
     detail::meter_units(*m, ctx, resp.capacity);
 }
 
+// The direct form (api/ops/ops.hh DDBD_DIRECT_OPERATIONS) of an operation
+// whose execute never suspends: execute_now(), without coroutine frames.
+template <class Request>
+std::string execute_now_to_json(RequestContext& ctx, const Request& req) {
+  const auto resp = execute_now(ctx, req);
+  meter_response(ctx, resp);
+  return to_json(req, resp);
+}
+
 template <class Request>
 asio::awaitable<std::string> execute_to_json(RequestContext& ctx, Request req) {
   const auto resp = co_await execute(ctx, req);

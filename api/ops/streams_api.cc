@@ -318,7 +318,7 @@ std::string get_records_json(RequestContext& ctx, json::object body) {
   auto read = streams::read_shard(ctx.engine.begin_read(), d.stream_id, it.shard_id, it.position, limit, kMaxRecordBytes,
                                   now, ctx.config.stream_options);
   if (read.trimmed) trimmed();
-  const StreamRecordContext rc{ctx.region, d.arn, false};
+  const StreamRecordContext rc{std::string(ctx.region), d.arn, false};
   JsonWriter w;
   w.begin_object();
   w.key("Records");

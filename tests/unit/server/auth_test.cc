@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <string>
 
 namespace ddbd::server {
@@ -18,7 +19,9 @@ constexpr double kNow = 1763942400;  // 20251124T000000Z
 // `authorization` and, unless empty, X-Amz-Date `date`.
 std::variant<Principal, AuthError> check(const std::string& authorization, const std::string& date = "20251124T000000Z") {
   static const Authenticator open(std::nullopt);
-  HttpRequest req{http::verb::post, "/", 11};
+  // A Principal views the request's Authorization header: keep each request.
+  static std::deque<HttpRequest> requests;
+  HttpRequest& req = requests.emplace_back(http::verb::post, "/", 11);
   if (!date.empty()) req.set("X-Amz-Date", date);
   req.set(http::field::authorization, authorization);
   return open.authenticate(AuthRequest{req, ""}, kNow);

@@ -159,8 +159,8 @@ TEST_F(RouterTest, HealthCheckNamesTheHost) {
   req.set(http::field::host, "localhost:8000");
   HttpResponse res = route(std::move(req));
   EXPECT_EQ(res.body(), "healthy: localhost:8000");
-  EXPECT_EQ(res[http::field::server], "Server");
-  EXPECT_FALSE(res[http::field::date].empty());
+  EXPECT_FALSE(res["x-amzn-RequestId"].empty());
+  EXPECT_FALSE(res["x-amz-crc32"].empty());
 }
 
 TEST_F(RouterTest, CompressedBodiesAreInflatedAfterAuthentication) {

@@ -59,7 +59,7 @@ TEST(Crc32, MatchesZlib) {
 }
 
 TEST(RequestId, FiftyTwoUpperAlnum) {
-  std::string a = new_request_id(), b = new_request_id();
+  std::string a(new_request_id().view()), b(new_request_id().view());
   EXPECT_EQ(a.size(), 52u);
   EXPECT_NE(a, b);
   for (char c : a) EXPECT_TRUE((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) << a;

@@ -1,6 +1,8 @@
 #include "storage/space.hh"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -102,9 +104,17 @@ void Space::renew_ahead(std::uint64_t from) {
     pending_ = true;
   }
   if (!thread_.joinable()) {
+    // The thread blocks every signal (it inherits the mask), so a signal
+    // meant for the server cannot interrupt its fallocate (tmpfs returns
+    // EINTR, which would read as a file system without fallocate).
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     try {
       thread_ = std::thread([this] { renewer(); });
+      pthread_sigmask(SIG_SETMASK, &old, nullptr);
     } catch (const std::system_error&) {
+      pthread_sigmask(SIG_SETMASK, &old, nullptr);
       std::lock_guard lock(mu_);
       pending_ = false;
       return;  // no thread: committed() renews on the writer's thread

@@ -28,6 +28,8 @@ bool WriteCondition::holds(const Item* item) const {
   return !impl->condition || expr::evaluate(*impl->condition, item);
 }
 
+bool WriteCondition::unconditional() const { return !impl->condition; }
+
 bool WriteCondition::check(WriteOutcome& out) const {
   try {
     if (holds(out.had_old ? &out.old_item : nullptr)) return true;

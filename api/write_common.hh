@@ -21,7 +21,8 @@ namespace ddbd::api {
 // What happened inside a write, reported back to the handler.
 struct WriteOutcome {
   bool had_old = false;
-  Item old_item;
+  Item old_item;  // empty when the action did not need it (ItemAction::old_item_needed)
+  std::size_t old_size = 0;  // item_size() of the old item, when had_old
   // The action writes: a put, an update (new_item is the item written), a
   // delete of an existing item.  False for a check, a delete of a missing
   // item, or an update that only removes from a missing one.
@@ -45,6 +46,8 @@ class WriteCondition {
   void check_against(const storage::TableDef& table) const;
   // True when there is no condition or it holds for `item` (nullptr: no item).
   bool holds(const Item* item) const;
+  // True when the request has no condition at all.
+  bool unconditional() const;
   // Inside a write: evaluates the condition on out.old_item (when
   // out.had_old).  Returns false, with out.condition_failed or out.error
   // set, when the write must not go on.  Never throws.

@@ -38,6 +38,25 @@ void check_index_keys_not_emptied(const storage::TableDef& table, const Item& it
   }
 }
 
+// Reads the item the action applies to into out (had_old, old_item,
+// old_size).
+void read_old(const ItemAction& a, storage::WriteTxn& txn, WriteOutcome& out) {
+  out.had_old = txn.get(*a.table, a.key, &out.old_item);
+  out.old_size = out.had_old ? item_size(out.old_item) : 0;
+}
+
+// A put or delete with !a.old_item_needed: written without reading the old
+// item first; the write reports what it replaced.
+storage::Status write_blind(const ItemAction& a, storage::WriteTxn& txn, WriteOutcome& out) {
+  storage::Replaced r;
+  const bool put = a.kind == ActionKind::put;
+  storage::Status s = put ? txn.put(*a.table, *a.item, &r) : txn.erase(*a.table, a.key, &r);
+  out.had_old = r.existed;
+  out.old_size = r.size;
+  out.writes = put || r.existed;
+  return s;
+}
+
 bool prepare_update(const ItemAction& a, WriteOutcome& out) {
   if (!out.had_old && a.update && only_removes(*a.update)) return true;
   out.new_item = out.had_old ? out.old_item : a.start;
@@ -69,7 +88,7 @@ std::size_t key_size(const ItemAction& a) {
 }  // namespace
 
 bool prepare(const ItemAction& a, storage::WriteTxn& txn, WriteOutcome& out) {
-  out.had_old = txn.get(*a.table, a.key, &out.old_item);
+  read_old(a, txn, out);
   if (a.cond && !a.cond->check(out)) return false;
   switch (a.kind) {
     case ActionKind::check: return true;
@@ -92,7 +111,7 @@ storage::Status commit(const ItemAction& a, storage::WriteTxn& txn, const WriteO
 }
 
 std::size_t written_size(const ItemAction& a, const WriteOutcome& out) {
-  std::size_t n = out.had_old ? item_size(out.old_item) : 0;
+  std::size_t n = out.had_old ? out.old_size : 0;
   if (a.kind == ActionKind::put) n = std::max(n, item_size(*a.item));
   if (a.kind == ActionKind::update) n = std::max(n, item_size(out.new_item));
   return n;
@@ -102,7 +121,7 @@ ConsumedCapacity action_capacity(const ItemAction& a, const WriteOutcome& out, d
   ConsumedCapacity c{.table_name = a.table->name};
   show_requested_name(c, a.table_name);
   if (a.kind == ActionKind::check) {
-    c.table = CapacityUnits::reading(factor * read_units(out.had_old ? item_size(out.old_item) : 0, true));
+    c.table = CapacityUnits::reading(factor * read_units(out.had_old ? out.old_size : 0, true));
     return c;
   }
   c.table = CapacityUnits::writing(factor * write_units(written_size(a, out)));
@@ -114,6 +133,7 @@ ConsumedCapacity action_capacity(const ItemAction& a, const WriteOutcome& out, d
 }
 
 storage::Status SingleWriteOp::run(storage::WriteTxn& txn, WriteOutcome& out) const {
+  if (!action_.old_item_needed) return write_blind(action_, txn, out);  // a put (execute())
   if (!prepare(action_, txn, out)) return storage::Status::aborted;
   return commit(action_, txn, out);
 }
@@ -157,10 +177,16 @@ storage::Status BatchWriteOp::run(storage::WriteTxn& txn, std::vector<ConsumedCa
   for (std::size_t i = 0; i < actions_.size(); ++i) {
     const ItemAction& a = actions_[i];
     const bool put = a.kind == ActionKind::put;
-    o.had_old = txn.get(*a.table, a.key, &o.old_item);
-    o.writes = put || o.had_old;
-    out.push_back(action_capacity(a, o));
-    storage::Status s = put ? txn.put(*a.table, *a.item) : txn.erase(*a.table, a.key);
+    storage::Status s;
+    if (a.old_item_needed) {
+      read_old(a, txn, o);
+      o.writes = put || o.had_old;
+      out.push_back(action_capacity(a, o));
+      s = put ? txn.put(*a.table, *a.item) : txn.erase(*a.table, a.key);
+    } else {
+      s = write_blind(a, txn, o);
+      out.push_back(action_capacity(a, o));
+    }
     // Deleting a missing item is no error; a missing table is.
     if (!put && s == storage::Status::not_found && txn.find_table(a.table->ns, a.table->name)) continue;
     if (s != storage::Status::ok) return s;
@@ -338,6 +364,8 @@ asio::awaitable<SingleWriteResponse> execute(RequestContext& ctx, const SingleWr
     action.key = key_from_map(table, req.item);
   }
   req.cond.check_against(table);
+  action.old_item_needed = !(req.kind == ActionKind::put && req.cond.unconditional() &&
+                             req.return_values == ReturnValues::none && table.indexes.empty());
   if (req.kind == ActionKind::update) {
     if (req.update) check_update_spares_key(*req.update, table);
     action.start = key_attributes(table, req.item);

@@ -45,6 +45,13 @@ struct ItemAction {
   Item start;                                // update: the key attributes a new item starts from
   const WriteCondition* cond = nullptr;      // null: unconditional
   const expr::UpdateExpr* update = nullptr;  // update (may be null: AttributeUpdates absent)
+  // False for an unconditional put or delete whose answer shows none of the
+  // old item's attributes, on a table without indexes: then only whether
+  // the item existed and its size count (capacity: the larger of the old
+  // and the new item), which the write itself reports (storage::Replaced),
+  // and the old item is neither read first nor decoded.  Streams still get
+  // the old image: storage records it from the write.
+  bool old_item_needed = true;
 };
 
 // Reads the old item, checks the condition and, for an update, computes the

@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 constexpr uint64_t kFormatVersion = 1;
 
 Engine::Impl::~Impl() {
+  space.close();  // its renewal thread uses the environment's file
   if (env) mdb_env_close(env);
   if (remove_dir_on_close) {
     std::error_code ec;

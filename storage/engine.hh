@@ -173,16 +173,26 @@ class ReadTxn {
   std::unique_ptr<Impl> impl_;
 };
 
+// What a put or an erase replaced: whether the item existed, and its
+// item_size() (from the stored value's prefix: the item is not decoded).
+struct Replaced {
+  bool existed = false;
+  uint32_t size = 0;
+};
+
 class WriteTxn {
  public:
   // Reads see this op's own earlier writes and those of the batch's earlier
   // ops.
   bool get(const TableDef& table, const PrimaryKey& key, Item* out);
   // Inserts or replaces the item whose key `item` carries (the caller has
-  // validated it against the schema).
-  Status put(const TableDef& table, const Item& item);
+  // validated it against the schema).  `replaced`, if given, tells what it
+  // replaced (set once the put is past its checks), so a caller that needs
+  // only that need not get() the old item first.
+  Status put(const TableDef& table, const Item& item, Replaced* replaced = nullptr);
   // Removes the item; returns not_found if it did not exist (not an error).
-  Status erase(const TableDef& table, const PrimaryKey& key);
+  // `replaced`, if given, tells what it removed.
+  Status erase(const TableDef& table, const PrimaryKey& key, Replaced* replaced = nullptr);
   // put() and erase() maintain every index of the table's *current*
   // definition in the same transaction.
 

@@ -1,6 +1,8 @@
 #include "storage/space.hh"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +11,7 @@
 #include <chrono>
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 namespace ddbd::storage {
 
@@ -71,12 +74,17 @@ void Space::open(MDB_env* env, std::size_t cap, const std::string& lock_path) {
 
 bool Space::reserve_disk(std::uint64_t from) {
   if (!fallocate_ok_) return true;
-  if (fallocate(fd_, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(from), static_cast<off_t>(kDiskReserve)) == 0) {
-    reserved_to_ = from + kDiskReserve;
+  const int rc = fallocate(fd_, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(from), static_cast<off_t>(kDiskReserve));
+  return apply_reserve(from, rc == 0 ? 0 : errno);
+}
+
+bool Space::apply_reserve(std::uint64_t from, int err) {
+  if (err == 0) {
+    reserved_to_ = std::max(reserved_to_, from + kDiskReserve);
     disk_full_ = false;
     return true;
   }
-  if (errno == ENOSPC || errno == EDQUOT) {
+  if (err == ENOSPC || err == EDQUOT) {
     if (!disk_full_) storage_log().warn("no space left for the data store's reserve: writes that add data are refused");
     disk_full_ = true;
   } else {
@@ -86,6 +94,77 @@ bool Space::reserve_disk(std::uint64_t from) {
     disk_full_ = false;
   }
   return false;
+}
+
+void Space::renew_ahead(std::uint64_t from) {
+  if (asked_) return;
+  {
+    std::lock_guard lock(mu_);
+    from_ = from;
+    pending_ = true;
+  }
+  if (!thread_.joinable()) {
+    // The thread blocks every signal (it inherits the mask), so a signal
+    // meant for the server cannot interrupt its fallocate (tmpfs returns
+    // EINTR, which would read as a file system without fallocate).
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    try {
+      thread_ = std::thread([this] { renewer(); });
+      pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    } catch (const std::system_error&) {
+      pthread_sigmask(SIG_SETMASK, &old, nullptr);
+      std::lock_guard lock(mu_);
+      pending_ = false;
+      return;  // no thread: committed() renews on the writer's thread
+    }
+  }
+  asked_ = true;
+  cv_.notify_one();
+}
+
+void Space::renewer() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stop_ || pending_; });
+    if (stop_) return;
+    const std::uint64_t from = from_;
+    lock.unlock();
+    const int rc = fallocate(fd_, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(from), static_cast<off_t>(kDiskReserve));
+    const int err = rc == 0 ? 0 : errno;
+    lock.lock();
+    err_ = err;
+    pending_ = false;
+    done_ = true;
+    cv_.notify_all();
+  }
+}
+
+void Space::collect(bool wait) {
+  if (!asked_) return;
+  std::uint64_t from;
+  int err;
+  {
+    std::unique_lock lock(mu_);
+    if (wait) cv_.wait(lock, [this] { return !pending_; });
+    if (!done_) return;
+    done_ = false;
+    from = from_;
+    err = err_;
+  }
+  asked_ = false;
+  apply_reserve(from, err);
+}
+
+void Space::close() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
 }
 
 std::uint64_t Space::free_pages() const {
@@ -113,6 +192,7 @@ void Space::begin() {
   MDB_envinfo info;
   lmdb::check("mdb_env_info", mdb_env_info(env_, &info));
   const std::uint64_t hw = (info.me_last_pgno + 1) * page_;
+  collect(false);
   if (disk_full_) reserve_disk(hw);
   // The writes that add data stop at the cap or, when the disk is full, a
   // margin before the end of the blocks the file already has (that margin
@@ -162,11 +242,19 @@ bool Space::may_grow(std::size_t bytes) {
 }
 
 void Space::committed() {
+  collect(false);
   if (!fallocate_ok_ || disk_full_) return;
   MDB_envinfo info;
   if (mdb_env_info(env_, &info) != MDB_SUCCESS) return;
   const std::uint64_t hw = (info.me_last_pgno + 1) * page_;
-  if (hw + kDiskReserve / 2 > reserved_to_) reserve_disk(hw);
+  if (hw + kDiskReserve / 2 > reserved_to_) {
+    // Half the reserve is used: renewed before the next transaction, by
+    // the running renewal if it covers it, else here.
+    collect(true);
+    if (fallocate_ok_ && !disk_full_ && hw + kDiskReserve / 2 > reserved_to_) reserve_disk(hw);
+  } else if (hw + kDiskReserve * 3 / 4 > reserved_to_) {
+    renew_ahead(hw);
+  }
 }
 
 }  // namespace ddbd::storage

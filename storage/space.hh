@@ -15,13 +15,27 @@
 //     cannot be renewed: then writes that add data are refused and deletes
 //     write into the reserved blocks.
 //
-// Thread-safety: used only by the write leader (one thread at a time).
+// The disk reserve is renewed ahead of need, off the commit path: once a
+// quarter of it is used, committed() asks a renewal thread (started on the
+// first renewal, stopped by close()) to fallocate the next 32 MiB from the
+// file's end.  A commit waits on fallocate only when half of the reserve is
+// used and the renewal has not finished (or failed): then, as before the
+// thread existed, the reserve is renewed before the next transaction begins,
+// so a transaction never begins with less than half the reserve unless the
+// disk is known to be full.  While the disk is full begin() still retries
+// the renewal itself, on the writer's thread.
+//
+// Thread-safety: used only by the write leader (one thread at a time); the
+// renewal thread shares with it only the fields under mu_.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "storage/lmdb_env.hh"
 
@@ -55,8 +69,15 @@ class Space {
   // pages inside the file, up to a margin kept for deletes.
   bool disk_full() const { return disk_full_; }
   // After a successful commit: renews the disk reserve when the file has
-  // grown into it.
+  // grown into it (see above: ahead of need, on the renewal thread).
   void committed();
+  // Stops the renewal thread (before the environment closes).  Idempotent.
+  void close();
+
+  Space() = default;
+  Space(const Space&) = delete;
+  Space& operator=(const Space&) = delete;
+  ~Space() { close(); }
 
  private:
   std::uint64_t free_pages() const;
@@ -64,6 +85,14 @@ class Space {
   void settle();
   bool fits(std::size_t bytes) const;
   bool reserve_disk(std::uint64_t from);
+  // Records the outcome of a renewal from `from` (err: 0 or fallocate's
+  // errno).  Returns whether it succeeded.
+  bool apply_reserve(std::uint64_t from, int err);
+  // Asks the renewal thread to renew from `from` (at most one request runs).
+  void renew_ahead(std::uint64_t from);
+  // Applies a finished renewal; with `wait`, waits for a running one first.
+  void collect(bool wait);
+  void renewer();
 
   MDB_env* env_ = nullptr;
   int fd_ = -1;
@@ -80,6 +109,17 @@ class Space {
   bool disk_full_ = false;
   bool fallocate_ok_ = true;         // false on file systems without fallocate
   std::uint64_t reserved_to_ = 0;    // file offset up to which blocks are allocated
+  bool asked_ = false;               // a renewal was asked for and not yet collected
+
+  // Shared with the renewal thread.
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::thread thread_;
+  bool stop_ = false;
+  bool pending_ = false;             // a request waits or runs
+  bool done_ = false;                // a result waits to be collected
+  std::uint64_t from_ = 0;           // the request's (then the result's) offset
+  int err_ = 0;                      // the result: 0 or fallocate's errno
 };
 
 }  // namespace ddbd::storage

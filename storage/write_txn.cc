@@ -136,7 +136,7 @@ bool WriteTxn::get(const TableDef& table, const PrimaryKey& key, Item* out) {
   return true;
 }
 
-Status WriteTxn::put(const TableDef& table, const Item& item) {
+Status WriteTxn::put(const TableDef& table, const Item& item, Replaced* replaced) {
   auto def = impl_->live(table);
   if (!def) return Status::not_found;
   const auto size = static_cast<uint32_t>(item_size(item));
@@ -164,6 +164,7 @@ Status WriteTxn::put(const TableDef& table, const Item& item) {
   } else if (rc != MDB_NOTFOUND) {
     lmdb::raise("mdb_get(items)", rc);
   }
+  if (replaced) *replaced = Replaced{had_old, static_cast<uint32_t>(old_size)};
   std::string v = stored_value(item, size);
   MDB_val mv = lmdb::val(v);
   rc = mdb_put(impl_->txn, impl_->eng->items, &mk, &mv, 0);
@@ -191,7 +192,7 @@ Status WriteTxn::put(const TableDef& table, const Item& item) {
   return Status::ok;
 }
 
-Status WriteTxn::erase(const TableDef& table, const PrimaryKey& key) {
+Status WriteTxn::erase(const TableDef& table, const PrimaryKey& key, Replaced* replaced) {
   auto def = impl_->live(table);
   if (!def) return Status::not_found;
   std::string k;
@@ -203,6 +204,7 @@ Status WriteTxn::erase(const TableDef& table, const PrimaryKey& key) {
   impl_->wrote = true;
   std::string old_stored(lmdb::view(old));  // for the change event
   uint32_t size = stored_size(old_stored);
+  if (replaced) *replaced = Replaced{true, size};
   Item old_item;
   if (!def->indexes.empty() && !decode_stored(old_stored, old_item)) throw StorageError("corrupt item");
   rc = mdb_del(impl_->txn, impl_->eng->items, &mk, nullptr);

@@ -99,6 +99,8 @@ asio::awaitable<BatchWriteResponse> execute(RequestContext& ctx, const BatchWrit
       ItemAction& a = actions.emplace_back();
       a.table = table;
       a.table_name = t.name;
+      // Without indexes only the old item's size counts (its capacity).
+      a.old_item_needed = !table->indexes.empty();
       if (e.put) {
         validate_item_for_write(*table, e.item);
         storage::extract_key(table->key, e.item, a.key);

@@ -5,11 +5,20 @@
 
 namespace ddbd::server {
 
-std::string http_date(std::time_t t) {
+namespace {
+
+// Writes `t` as an IMF-fixdate (29 characters) into `buf`; returns its length.
+std::size_t format_http_date(std::time_t t, char (&buf)[40]) {
   std::tm tm{};
   gmtime_r(&t, &tm);
+  return std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+}  // namespace
+
+std::string http_date(std::time_t t) {
   char buf[40];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  const std::size_t n = format_http_date(t, buf);
   return std::string(buf, n);
 }
 
@@ -21,9 +30,7 @@ std::string_view current_http_date() {
   thread_local std::size_t cached_size = 0;
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   if (now != cached_at) {
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    cached_size = std::strftime(cached, sizeof cached, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    cached_size = format_http_date(now, cached);
     cached_at = now;
   }
   return {cached, cached_size};

@@ -44,17 +44,15 @@ std::optional<Url> parse_url(std::string_view url) {
   return out;
 }
 
-namespace {
-
-// Runs the exchange on a private io_context with one deadline for it all.
-InvokeResult exchange(const Url& u, http::request<http::string_body>& req, std::chrono::milliseconds timeout) {
-  InvokeResult out;
+boost::system::error_code exchange(const Url& u, http::request<http::string_body>& req,
+                                   http::response<http::string_body>& res, std::chrono::milliseconds timeout) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   beast::flat_buffer buf;
-  http::response<http::string_body> res;
-  boost::system::error_code result;
+  boost::system::error_code result = asio::error::timed_out;
   asio::ip::tcp::resolver resolver(ioc);
+  // One deadline for everything: the stream's timer covers connect, write
+  // and read; run_for() bounds the resolve too.
   stream.expires_after(timeout);
   resolver.async_resolve(u.host, u.port, [&](boost::system::error_code ec, asio::ip::tcp::resolver::results_type r) {
     if (ec) { result = ec; return; }
@@ -66,9 +64,23 @@ InvokeResult exchange(const Url& u, http::request<http::string_body>& req, std::
       });
     });
   });
-  ioc.run();
-  if (result) {
-    out.error = result.message();
+  ioc.run_for(timeout);
+  if (!ioc.stopped() || result == beast::error::timeout) return asio::error::timed_out;
+  if (!result) {
+    boost::system::error_code ignored;
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  }
+  return result;
+}
+
+namespace {
+
+// The Invoke API's answer to `req`, as an InvokeResult.
+InvokeResult invoke_exchange(const Url& u, http::request<http::string_body>& req, std::chrono::milliseconds timeout) {
+  InvokeResult out;
+  http::response<http::string_body> res;
+  if (const boost::system::error_code ec = exchange(u, req, res, timeout)) {
+    out.error = ec.message();
     return out;
   }
   out.status = static_cast<int>(res.result_int());
@@ -77,8 +89,6 @@ InvokeResult exchange(const Url& u, http::request<http::string_body>& req, std::
   out.ok = out.status / 100 == 2 && out.function_error.empty();
   if (!out.ok)
     out.error = !out.function_error.empty() ? "function error " + out.function_error : "HTTP status " + std::to_string(out.status);
-  boost::system::error_code ignored;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   return out;
 }
 
@@ -101,7 +111,7 @@ InvokeResult invoke(std::string_view url, std::string_view function_name, const 
   req.body() = payload;
   req.prepare_payload();
   try {
-    return exchange(*u, req, timeout);
+    return invoke_exchange(*u, req, timeout);
   } catch (const std::exception& e) {
     InvokeResult r;
     r.error = e.what();

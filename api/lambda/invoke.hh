@@ -10,6 +10,9 @@
 // connection (delivery is one batch at a time per poller).
 #pragma once
 
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/system/error_code.hpp>
 #include <chrono>
 #include <map>
 #include <optional>
@@ -47,5 +50,14 @@ std::optional<Url> parse_url(std::string_view url);
 
 InvokeResult invoke(std::string_view url, std::string_view function_name, const std::string& payload,
                     std::chrono::milliseconds timeout);
+
+// Sends `req` to `u` on a connection of its own and reads the answer into
+// `res`, blocking the calling thread for at most `timeout` in all (resolve,
+// connect, write and read).  Returns the error that stopped it
+// (asio::error::timed_out past the deadline), or none when `res` is whole.
+// Used by invoke() and by `ddbd --health-check`.
+boost::system::error_code exchange(const Url& u, boost::beast::http::request<boost::beast::http::string_body>& req,
+                                   boost::beast::http::response<boost::beast::http::string_body>& res,
+                                   std::chrono::milliseconds timeout);
 
 }  // namespace ddbd::api::lambda

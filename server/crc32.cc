@@ -2,8 +2,9 @@
 
 #include <zlib.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && __has_include(<sys/platform/x86.h>)
 #include <immintrin.h>
+#include <sys/platform/x86.h>  // glibc 2.33 and later
 #define DDBD_CRC32_CLMUL 1
 #endif
 
@@ -76,8 +77,12 @@ __attribute__((target("pclmul,sse2"))) std::uint32_t crc32_clmul(const unsigned 
   return crc32_zlib(crc32_zlib(0xFFFFFFFFu, last, sizeof last), p, n);
 }
 
+// Asks glibc, which read the CPU's features once at start-up, rather than
+// __builtin_cpu_supports: that links libgcc's feature probe, a constructor
+// that runs CPUID at every start of ddbd (each CPUID a VM exit, ~50 µs on a
+// virtual machine), whether or not a CRC is ever computed.
 bool have_clmul() {
-  static const bool yes = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse2");
+  static const bool yes = CPU_FEATURE_ACTIVE(PCLMULQDQ) && CPU_FEATURE_ACTIVE(SSE2);
   return yes;
 }
 

@@ -26,7 +26,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <cerrno>
-#include <boost/asio/thread_pool.hpp>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -48,6 +47,7 @@
 #include "api/ttl_service.hh"
 #include "server/auth.hh"
 #include "server/health_check.hh"
+#include "server/lazy_pool.hh"
 #include "server/listener.hh"
 #include "server/options.hh"
 #include "server/router.hh"
@@ -164,7 +164,7 @@ std::unique_ptr<ddbd::server::Authenticator> make_authenticator(const ddbd::serv
 // The store's options.  `ioc` and `heavy` must outlive the engine: its
 // `defer` posts to them.
 ddbd::storage::EngineOptions engine_options(const ddbd::server::Options& opt, boost::asio::io_context& ioc,
-                                            boost::asio::thread_pool& heavy) {
+                                            ddbd::server::LazyPool& heavy) {
   ddbd::storage::EngineOptions eo;
   eo.data_dir = opt.data_dir;
   eo.in_memory = opt.in_memory;
@@ -174,8 +174,8 @@ ddbd::storage::EngineOptions engine_options(const ddbd::server::Options& opt, bo
   // A write leader drains on the pool it submitted from: a big write
   // submitted from the heavy pool is committed there, not on an I/O thread.
   eo.defer = [&ioc, &heavy](std::function<void()> fn) {
-    if (heavy.get_executor().running_in_this_thread())
-      boost::asio::post(heavy, std::move(fn));
+    if (heavy.running_in_this_thread())
+      boost::asio::post(heavy.get_executor(), std::move(fn));
     else
       boost::asio::post(ioc, std::move(fn));
   };
@@ -272,8 +272,9 @@ int main(int argc, char** argv) {
   boost::asio::io_context& ioc = *ioc_owner;
   // Heavy work (big requests, big responses) runs here, not on the I/O
   // threads; one thread also admits one heavy request at a time, which keeps
-  // their decoded copies from adding up (issue 10, item 5).
-  boost::asio::thread_pool heavy(kHeavyThreads);
+  // their decoded copies from adding up (issue 10, item 5).  Its thread
+  // starts with the first heavy request.
+  server::LazyPool heavy(kHeavyThreads, "ddbd-heavy");
 
   const storage::EngineOptions eo = engine_options(opt, ioc, heavy);
   std::unique_ptr<storage::Engine> engine = open_engine(eo, *log);

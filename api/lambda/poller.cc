@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <mutex>
+#include <vector>
 
 #include "api/lambda/event_json.hh"
 #include "api/lambda/filter.hh"
@@ -53,8 +55,43 @@ Poller::Poller(InvokeConfig config, std::chrono::milliseconds interval, streams:
   if (!log_) log_ = spdlog::default_logger();
 }
 
+namespace {
+
+// The started pollers, for mappings_changed() (one in a server; tests may
+// start several).
+std::mutex started_mu;
+std::vector<Poller*> started_pollers;
+
+}  // namespace
+
+void Poller::on_start(const ServiceContext&) {
+  std::lock_guard lock(started_mu);
+  started_pollers.push_back(this);
+}
+
+void Poller::on_stop(const ServiceContext&) {
+  std::lock_guard lock(started_mu);
+  std::erase(started_pollers, this);
+}
+
+void Poller::mappings_changed() {
+  std::lock_guard lock(started_mu);
+  for (Poller* p : started_pollers) {
+    p->has_work_ = true;
+    p->wake();
+  }
+}
+
+std::chrono::milliseconds Poller::interval() const {
+  return has_work_ ? interval_ : std::chrono::milliseconds(std::chrono::hours(24 * 365));
+}
+
 void Poller::run(const ServiceContext& ctx, std::stop_token stop) {
   std::vector<Mapping> mappings = load_mappings(ctx.engine.begin_read());
+  // A mapping stored after this load wakes the service again (a wake during
+  // a run brings another run), so this verdict is never stale for long.
+  has_work_ = std::any_of(mappings.begin(), mappings.end(),
+                          [](const Mapping& m) { return m.enabled() || !transition_of(m.state).empty(); });
   std::map<std::string, ShardState> kept;
   for (const Mapping& m : mappings)
     if (auto it = state_.find(m.uuid); it != state_.end() && m.enabled()) kept.insert(*it);

@@ -17,9 +17,16 @@
 // The checkpoint and LastProcessingResult are written through the engine
 // (CheckpointOp), so delivery resumes where it stopped after a restart.
 //
-// Thread-safety: run() only on the service's thread.
+// With no mapping that is enabled or changing state, the poller sleeps
+// (interval() is then a year) until mappings_changed() wakes it: the Lambda
+// REST API calls it after every mapping it stores.  The first pass comes one
+// poll interval after start, so mappings stored before a restart are found.
+//
+// Thread-safety: run() only on one thread at a time (Services); interval()
+// and mappings_changed() from any thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -40,8 +47,14 @@ class Poller final : public Service {
   Poller(InvokeConfig config, std::chrono::milliseconds interval, streams::StoreOptions stream_options = {});
 
   std::string_view name() const override { return "lambda"; }
-  std::chrono::milliseconds interval() const override { return interval_; }
+  // The poll interval while some mapping has work, else a year.
+  std::chrono::milliseconds interval() const override;
   void run(const ServiceContext& ctx, std::stop_token stop) override;
+  void on_start(const ServiceContext& ctx) override;
+  void on_stop(const ServiceContext& ctx) override;
+
+  // Wakes every started Poller: a mapping was created, changed or deleted.
+  static void mappings_changed();
 
   // What one read of a mapping's current shard found (poller.cc).
   struct Batch;
@@ -69,6 +82,9 @@ class Poller final : public Service {
   std::chrono::milliseconds interval_;
   std::shared_ptr<spdlog::logger> log_;
   std::map<std::string, ShardState> state_;  // by mapping UUID
+  // Whether the last pass found a mapping that is enabled or changing state
+  // (true until the first pass).
+  std::atomic<bool> has_work_{true};
 };
 
 }  // namespace ddbd::api::lambda

@@ -6,6 +6,7 @@
 
 #include "api/json_writer.hh"
 #include "api/lambda/mapping.hh"
+#include "api/lambda/poller.hh"
 #include "streams/stream_store.hh"
 
 namespace ddbd::api::lambda {
@@ -64,6 +65,7 @@ asio::awaitable<void> store(RequestContext& ctx, const storage::WriteOp& op) {
   storage::Status s = co_await ctx.write(op, result);
   if (s != storage::Status::ok)
     fail(LambdaError::service("The mapping could not be stored: " + std::string(storage::status_name(s))));
+  Poller::mappings_changed();  // a sleeping poller (no mapping had work) looks again
 }
 
 // The checkpoints of a LATEST mapping: the last record of every shard the

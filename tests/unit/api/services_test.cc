@@ -1,6 +1,8 @@
 // Services: start in order and stop in reverse, a "run now" trigger that
 // waits for its run, periodic runs without a trigger, a failing job logged
-// without ending the service, and a stop that joins at once mid-interval.
+// without ending the service, a stop that joins at once mid-interval, one
+// thread while idle, a long run that delays no other service, and an
+// interval read again after each run.
 #include "api/services.hh"
 
 #include <gtest/gtest.h>
@@ -251,6 +253,82 @@ TEST_F(ServicesTest, StopAsksARunningJobToFinishAndWaitsForIt) {
   EXPECT_TRUE(saw_stop) << "stop() returned before the run did";
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 30s);
   trigger.join();
+}
+
+// Idle services share one thread; a second one exists only while a run is in
+// progress (and a little after), so that a long run of one service delays no
+// other.
+TEST_F(ServicesTest, IdleServicesShareOneThreadAndALongRunDelaysNoOther) {
+  auto slow = std::make_shared<TestService>("slow", 1h);
+  auto quick = std::make_shared<TestService>("quick", 1h);
+  auto idle = std::make_shared<TestService>("idle", 1h);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool inside = false, release = false;
+  slow->job = [&](std::stop_token) {
+    std::unique_lock lk(mu);
+    inside = true;
+    cv.notify_all();
+    cv.wait(lk, [&] { return release; });
+  };
+  Services services(context(), log_);
+  EXPECT_EQ(services.threads(), 0u);
+  services.add(slow);
+  services.add(quick);
+  services.add(idle);
+  services.start();
+  EXPECT_EQ(services.threads(), 1u) << "three idle services, one thread";
+  std::thread trigger([&] { EXPECT_TRUE(services.run_now("slow")); });
+  {
+    std::unique_lock lk(mu);
+    cv.wait(lk, [&] { return inside; });
+  }
+  // "slow" is in its run: "quick" still runs at once, on another thread.
+  ASSERT_TRUE(services.run_now("quick"));
+  EXPECT_EQ(quick->runs.load(), 1);
+  EXPECT_NE(quick->thread_id, slow->thread_id);
+  EXPECT_GE(services.threads(), 2u);
+  {
+    std::lock_guard lk(mu);
+    release = true;
+  }
+  cv.notify_all();
+  trigger.join();
+  EXPECT_EQ(slow->runs.load(), 1);
+  // The threads beyond the one waiting for the next run leave once idle for
+  // Services::kSpareThreadLinger.
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (services.threads() > 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(services.threads(), 1u);
+  ASSERT_TRUE(services.run_now("idle")) << "the remaining thread still runs services";
+  services.stop();
+  EXPECT_EQ(services.threads(), 0u);
+}
+
+// A service whose interval depends on its last run: an hour until it has
+// work, then 10 ms.
+class NapService : public TestService {
+ public:
+  using TestService::TestService;
+  std::chrono::milliseconds interval() const override { return busy ? 10ms : 1h; }
+  void queue() {
+    busy = true;
+    wake();
+  }
+  std::atomic<bool> busy{false};
+};
+
+TEST_F(ServicesTest, TheIntervalIsReadAgainAfterEachRun) {
+  auto s = std::make_shared<NapService>("nap", 1h);
+  Services services(context(), log_);
+  services.add(s);
+  services.start();
+  ASSERT_TRUE(services.run_now("nap"));
+  EXPECT_EQ(s->runs.load(), 1) << "an hour until the next run";
+  s->queue();  // from now on every 10 ms
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (s->runs.load() < 4 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  EXPECT_GE(s->runs.load(), 4);
 }
 
 TEST_F(ServicesTest, StopIsIdempotentAndMayComeBeforeStart) {

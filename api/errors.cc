@@ -52,6 +52,10 @@ constexpr std::array kTable = {
     ErrorInfo{"PointInTimeRecoveryUnavailableException", kDynamo, 400, false},
     ErrorInfo{"InvalidRestoreTimeException", kDynamo, 400, false},
     ErrorInfo{"DuplicateItemException", kDynamo, 400, false},
+    ErrorInfo{"GlobalTableAlreadyExistsException", kDynamo, 400, false},
+    ErrorInfo{"GlobalTableNotFoundException", kDynamo, 400, false},
+    ErrorInfo{"ReplicaAlreadyExistsException", kDynamo, 400, false},
+    ErrorInfo{"ReplicaNotFoundException", kDynamo, 400, false},
     ErrorInfo{"InternalServerError", kDynamo, 500, false},
     ErrorInfo{"UnsupportedOperationException", kDynamo, 400, false},
 };

@@ -54,6 +54,10 @@ enum class ErrorCode {
   PointInTimeRecoveryUnavailableException,
   InvalidRestoreTimeException,
   DuplicateItemException,
+  GlobalTableAlreadyExistsException,
+  GlobalTableNotFoundException,
+  ReplicaAlreadyExistsException,
+  ReplicaNotFoundException,
   InternalServerError,
   // Our own: an operation DynamoDB has and ddbd does not serve yet.
   UnsupportedOperationException,

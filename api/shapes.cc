@@ -2,6 +2,7 @@
 
 #include "api/dispatch.hh"
 #include "api/meter.hh"
+#include "api/ops/global_ops.hh"
 
 #include "api/table_settings.hh"
 #include "streams/stream_store.hh"
@@ -395,6 +396,7 @@ void write_table_description(JsonWriter& w, const storage::TableDef& t, const st
   write_table_settings(w, t, status_override.empty() ? effective_status(t, now) : status_override);
   w.key("DeletionProtectionEnabled");
   w.boolean(t.deletion_protection);
+  if (!t.global_table.empty()) ops::write_replica_members(w, t, now);  // global tables
   if (!t.restore_source_table_arn.empty()) {
     w.key("RestoreSummary");
     w.begin_object();

@@ -1,5 +1,6 @@
 #include "api/table_ops.hh"
 
+#include "api/global_tables.hh"
 #include "streams/stream_store.hh"
 
 namespace ddbd::api {
@@ -29,6 +30,8 @@ storage::Status UpdateTableOp::apply(storage::WriteTxn& txn, storage::WriteResul
   def.ttl_enabled = current->ttl_enabled;
   def.ttl_attribute = current->ttl_attribute;
   def.ttl_updated_time = current->ttl_updated_time;
+  // Nor the replica set (global tables change it with their own ops).
+  def.global_table = current->global_table;
   if (stream_.kind == StreamChange::Kind::none) {
     def.stream_enabled = current->stream_enabled;
     def.stream_view_type = current->stream_view_type;
@@ -59,6 +62,9 @@ storage::Status DeleteTableOp::apply(storage::WriteTxn& txn, storage::WriteResul
     storage::TableDef def = def_;
     if (auto s = streams::close_stream(txn, def, now_); s != storage::Status::ok) return s;
   }
+  // A replica of a global table leaves its replica set.
+  if (auto current = txn.find_table(def_.ns, def_.name); current && !current->global_table.empty())
+    if (auto s = global::leave_group(txn, *current); s != storage::Status::ok) return s;
   return txn.delete_table(def_);
 }
 

@@ -42,6 +42,7 @@
 #include "api/context.hh"
 #include "api/lambda/poller.hh"
 #include "api/meter.hh"
+#include "api/global_tables.hh"
 #include "api/services.hh"
 #include "api/stream_trim.hh"
 #include "api/ttl_service.hh"
@@ -289,6 +290,11 @@ int main(int argc, char** argv) {
   // Point-in-time recovery: the change log of PITR-enabled tables (api/pitr.hh).
   api::PitrRecorder pitr_recorder;
   engine->add_observer(&pitr_recorder);
+  // Global tables: queues each change of a replica for the other regions
+  // (and replicates STRONG tables in the write itself); a service below.
+  auto replication =
+      std::make_shared<api::global::Replication>(std::chrono::milliseconds(opt.replication_delay_ms));
+  engine->add_observer(replication.get());
   // Declared after the engine, so destroyed (and stopped) before it; the
   // token cache outlives ioc_owner.reset(), whose dropped handlers release
   // their claims.
@@ -304,6 +310,7 @@ int main(int argc, char** argv) {
   services.add(backups);
   auto pitr = std::make_shared<api::PitrService>();
   services.add(pitr);
+  services.add(replication);
   services.start();
 
   // Counters, GET /metrics and --enforce-throughput; outlives the router.

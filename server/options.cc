@@ -319,6 +319,9 @@ Flag number_flag(Args& args, Options& o) {
                                [](unsigned n) { return n != 0 && n <= 86400; }));
   if (a == "--ttl-interval") return result(seconds_value(args, o.ttl_interval_seconds, 0.001, 86400));
   if (a == "--ttl-cooldown") return result(seconds_value(args, o.ttl_cooldown_seconds, 0, 86400));
+  if (a == "--replication-delay")
+    return result(number_value(args, o.replication_delay_ms, "invalid --replication-delay value: ",
+                               [](unsigned n) { return n <= 3600000; }));
   return Flag::kNotMine;
 }
 
@@ -362,6 +365,9 @@ A DynamoDB-compatible server.
   --ttl-cooldown SECONDS       refuse an UpdateTimeToLive within SECONDS of the
                                table's last TTL change, as DynamoDB does for
                                about an hour (default 0: off)
+  --replication-delay MS       global tables: how long a committed change waits
+                               before it reaches the other regions' replicas
+                               (default 5; 0 to 3600000)
   --lambda-endpoint URL        where Lambda functions run for event source mappings:
                                the Invoke API base (http://host:port), e.g. the
                                Lambda Runtime Interface Emulator or sam local

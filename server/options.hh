@@ -19,6 +19,7 @@
 //   --header-timeout SECONDS (20)
 //   --ttl-interval SECONDS (5; fractional allowed, 0.001 .. 86400)
 //   --ttl-cooldown SECONDS (0: off; UpdateTimeToLive's once-per-interval rule)
+//   --replication-delay MS (5; global tables: how long a change waits before it is forwarded)
 //   --lambda-endpoint URL (none)
 //   --lambda-function NAME=URL (repeatable)
 //   --lambda-poll-interval SECONDS (0.5)
@@ -72,6 +73,7 @@ struct Options {
   unsigned shutdown_timeout = 10;  // seconds in-flight requests get after SIGTERM/SIGINT
   unsigned header_timeout = 20;    // seconds from a request's first byte to the end of its headers
   double ttl_interval_seconds = 5;  // how often the TTL sweeper runs
+  unsigned replication_delay_ms = 5;  // global tables (api/global_tables.hh)
   double ttl_cooldown_seconds = 0;  // UpdateTimeToLive's "modified multiple times" window; 0 = off
   // Where Lambda functions run (api/lambda/invoke.hh): the Invoke API base
   // URL for every function, and per-function overrides.

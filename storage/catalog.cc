@@ -59,6 +59,8 @@ enum Tag : uint32_t {
   kRestoreSourceTableId = 47,
   // 50-59: capacity.
   kOnDemandSwitch = 50,  // repeated
+  // 60-69: global tables (issue 18).
+  kGlobalTable = 60,  // api/global_tables.hh's encoding, opaque here
 };
 
 // Index sub-fields.  On disk: frozen.
@@ -244,6 +246,7 @@ void encode_table_def(const TableDef& d, std::string& out) {
   if (d.restore_time != 0) field_double(out, kRestoreTime, d.restore_time);
   if (d.restore_in_progress) field_u64(out, kRestoreInProgress, 1);
   if (d.restore_source_table_id != 0) field_u64(out, kRestoreSourceTableId, d.restore_source_table_id);
+  if (!d.global_table.empty()) field(out, kGlobalTable, d.global_table);
 }
 
 bool decode_table_def(std::string_view in, TableDef& d) {
@@ -312,6 +315,7 @@ bool decode_table_def(std::string_view in, TableDef& d) {
       case kRestoreTime: if (!as_u64(p, v)) return false; d.restore_time = std::bit_cast<double>(v); break;
       case kRestoreInProgress: if (!as_u64(p, v)) return false; d.restore_in_progress = v != 0; break;
       case kRestoreSourceTableId: if (!as_u64(p, v)) return false; d.restore_source_table_id = v; break;
+      case kGlobalTable: d.global_table.assign(p); break;
       default: break;  // a field from a newer version
     }
   }

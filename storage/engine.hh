@@ -212,6 +212,12 @@ class WriteTxn {
   // The definition as this transaction sees it (including its own changes).
   std::shared_ptr<const TableDef> find_table(std::string_view ns, std::string_view name);
 
+  // The origin this op's later item writes record in their change events
+  // (the op's own origin until changed); returns the previous one.  For an
+  // observer that writes other tables from on_change (global tables'
+  // synchronous replication marks its writes Origin::replication).
+  Origin set_origin(Origin origin);
+
   // Auxiliary records: one ordered key -> value space beside the tables, for
   // what is built on the engine (stream records, event source mappings,
   // counters).  Keys are byte strings compared bytewise, at most

@@ -155,6 +155,11 @@ struct TableDef {
   // source table's table_id (api/pitr.hh resumes the restore from it).
   uint64_t restore_source_table_id = 0;
 
+  // Global tables (issue 18): the table's replica set and settings, encoded
+  // and read by api/global_tables.hh only (storage keeps the bytes); empty:
+  // not a replica of a global table.
+  std::string global_table;
+
   const IndexDef* find_index(std::string_view index_name) const {
     for (const auto& i : indexes)
       if (i.name == index_name) return &i;

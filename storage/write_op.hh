@@ -36,7 +36,9 @@ class WriteTxn;
 // Who asked for a write: a client request, or one of the server's own
 // services (the TTL sweeper deletes with Origin::service, which Streams
 // shows as the "dynamodb.amazonaws.com" principal).
-enum class Origin { user, service };
+// A replication writes the change of another region's replica (global
+// tables, api/global_tables.hh), which must not be replicated again.
+enum class Origin { user, service, replication };
 
 // INSERT (no old item), MODIFY (old and new), REMOVE (no new item): the
 // eventName of a stream record.

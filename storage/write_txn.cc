@@ -109,6 +109,12 @@ void WriteTxn::Impl::record(std::shared_ptr<const TableDef> def, PrimaryKey key,
   e.new_stored = std::move(new_stored);
 }
 
+Origin WriteTxn::set_origin(Origin origin) {
+  const Origin previous = impl_->origin;
+  impl_->origin = origin;
+  return previous;
+}
+
 Status WriteTxn::Impl::put_catalog(const std::string& key, const TableDef& def) {
   std::string v;
   encode_table_def(def, v);

@@ -690,6 +690,7 @@ std::shared_ptr<storage::TableDef> new_restored_table(const RequestContext& ctx,
   def->status_ready_time = std::numeric_limits<double>::infinity();
   for (auto& ix : def->indexes) ix.status = "CREATING";
   def->restore_in_progress = true;
+  def->global_table.clear();  // a restored table is in no replica set
   return def;
 }
 

@@ -39,6 +39,7 @@ using Result = asio::awaitable<std::string>;
   X("BatchGetItem", batch_get_item)               \
   X("BatchWriteItem", batch_write_item)           \
   X("CreateBackup", create_backup)                \
+  X("CreateGlobalTable", create_global_table)     \
   X("CreateTable", create_table)                  \
   X("DeleteBackup", delete_backup)                \
   X("DeleteItem", delete_item)                    \
@@ -46,13 +47,17 @@ using Result = asio::awaitable<std::string>;
   X("DescribeBackup", describe_backup)            \
   X("DescribeContinuousBackups", describe_continuous_backups) \
   X("DescribeEndpoints", describe_endpoints)      \
+  X("DescribeGlobalTable", describe_global_table) \
+  X("DescribeGlobalTableSettings", describe_global_table_settings) \
   X("DescribeLimits", describe_limits)            \
   X("DescribeTable", describe_table)              \
+  X("DescribeTableReplicaAutoScaling", describe_table_replica_auto_scaling) \
   X("DescribeTimeToLive", describe_time_to_live)  \
   X("ExecuteStatement", execute_statement)        \
   X("ExecuteTransaction", execute_transaction)    \
   X("GetItem", get_item)                          \
   X("ListBackups", list_backups)                  \
+  X("ListGlobalTables", list_global_tables)       \
   X("ListTables", list_tables)                    \
   X("ListTagsOfResource", list_tags_of_resource)  \
   X("PutItem", put_item)                          \
@@ -65,8 +70,11 @@ using Result = asio::awaitable<std::string>;
   X("TransactWriteItems", transact_write_items)   \
   X("UntagResource", untag_resource)              \
   X("UpdateContinuousBackups", update_continuous_backups) \
+  X("UpdateGlobalTable", update_global_table)     \
+  X("UpdateGlobalTableSettings", update_global_table_settings) \
   X("UpdateItem", update_item)                    \
   X("UpdateTable", update_table)                  \
+  X("UpdateTableReplicaAutoScaling", update_table_replica_auto_scaling) \
   X("UpdateTimeToLive", update_time_to_live)
 
 // The DynamoDB Streams operations (X-Amz-Target DynamoDBStreams_20120810.<name>),

@@ -23,6 +23,7 @@
 #include <map>
 #include <set>
 
+#include "api/ops/global_ops.hh"
 #include "api/ops/ops.hh"
 #include "api/ops/run.hh"
 #include "api/table_ops.hh"
@@ -410,6 +411,7 @@ StreamChange apply_stream_change(const UpdateTableRequest& req, storage::TableDe
     return StreamChange{StreamChange::Kind::enable, req.stream_view_type, now};
   }
   if (!def.stream_enabled) throw ApiError::validation("Table has no stream to disable: TableName: " + def.name);
+  if (!def.global_table.empty()) invalid("Disabling Stream is not allowed for a Global Table replica.");
   def.stream_enabled = false;
   return StreamChange{StreamChange::Kind::disable, "", now};
 }
@@ -496,8 +498,6 @@ UpdateTableRequest decode_update_table(json::object body) {
       attr_type_from_name(*get_string(o, "AttributeType"), t);
       req.attribute_definitions.emplace_back(std::string(*get_string(o, "AttributeName")), t);
     }
-  if (get_array(body, "ReplicaUpdates"))
-    throw ApiError(ErrorCode::UnsupportedOperationException, "ddbd does not support ReplicaUpdates in UpdateTable yet");
   if (auto spec = decode_stream_specification(body)) {
     req.stream_enabled = spec->enabled;
     req.stream_view_type = spec->view_type;
@@ -555,6 +555,10 @@ std::string to_json(const UpdateTableRequest&, const UpdateTableResponse& resp) 
   return table_description_response("TableDescription", resp.table);
 }
 
-Result update_table(RequestContext& ctx, json::object body) { return execute_to_json(ctx, decode_update_table(body)); }
+Result update_table(RequestContext& ctx, json::object body) {
+  // ReplicaUpdates (global tables, version 2019.11.21): api/ops/global_ops.hh.
+  if (is_replica_update(body)) return update_table_replicas(ctx, body);
+  return execute_to_json(ctx, decode_update_table(body));
+}
 
 }  // namespace ddbd::api::ops

@@ -62,7 +62,7 @@ struct UpdateTableResponse {
   DescribedTable table;
 };
 
-// Types and constraints; ReplicaUpdates is not supported yet; at least one
+// Types and constraints (ReplicaUpdates: global_ops.hh); at least one
 // change is requested.  Throws ApiError.
 UpdateTableRequest decode_update_table(json::object body);
 // The table checks and the change (see update_table.cc for the order).

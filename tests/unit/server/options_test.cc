@@ -116,6 +116,15 @@ TEST(Options, TtlIntervalAndCooldown) {
   EXPECT_EQ(error_of({"--ttl-cooldown", "-1"}), "invalid --ttl-cooldown value: -1");
 }
 
+TEST(Options, ReplicationDelay) {
+  EXPECT_EQ(parse({})->replication_delay_ms, 5u);
+  EXPECT_EQ(parse({"--replication-delay", "0"})->replication_delay_ms, 0u);
+  EXPECT_EQ(parse({"--replication-delay=250"})->replication_delay_ms, 250u);
+  EXPECT_EQ(error_of({"--replication-delay", "-1"}), "invalid --replication-delay value: -1");
+  EXPECT_EQ(error_of({"--replication-delay", "3600001"}), "invalid --replication-delay value: 3600001");
+  EXPECT_EQ(error_of({"--replication-delay", "5ms"}), "invalid --replication-delay value: 5ms");
+}
+
 TEST(Options, MissingValueNamesTheFlag) {
   EXPECT_EQ(error_of({"--port"}), "missing value for --port");
   EXPECT_EQ(error_of({"-dbPath"}), "missing value for -dbPath");

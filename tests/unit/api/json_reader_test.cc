@@ -62,8 +62,8 @@ TEST(JsonReaderTest, NullElementsOfAttributeValuesAreRefused) {
 TEST(JsonReaderTest, MapsAreSortedWithTheLastOfEqualNamesKept) {
   for (int extra : {0, 40}) {
     std::string text = R"({"b": {"S": "1"}, "a": {"N": "02"}, "b": {"S": "3"}, "c": {"M": {"y": {"S": "y"}, "x": {"S": "x"}}})";
-    for (int i = 0; i < extra; ++i) text += ", "k" + std::to_string(100 + i) + "": {"BOOL": true}";
-    text += ", "a": {"N": "2.50"}}";
+    for (int i = 0; i < extra; ++i) text += ", \"k" + std::to_string(100 + i) + "\": {\"BOOL\": true}";
+    text += R"(, "a": {"N": "2.50"}})";
     Doc d(text);
     AttrMap m = decode_attribute_map(d.body());
     ASSERT_EQ(m.size(), 3u + extra) << extra;

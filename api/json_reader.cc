@@ -1,6 +1,7 @@
 #include "api/json_reader.hh"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -128,13 +129,78 @@ std::string canonical_number(std::string_view text) {
 
 AttributeValue decode_value(json::element e, int depth);
 
+// Maps of up to this many members are decoded straight into their sorted
+// places (decode_map_into).
+constexpr std::size_t kPlacedMapMax = 32;
+
 void decode_map_into(json::object o, AttrMap& out, int depth) {
-  out.reserve(o.size());
-  for (auto [k, v] : o) {
-    check_attribute_name(k);
-    out.emplace_back(std::string(k), decode_value(v, depth));
+  const std::size_t n = o.size();
+  if (n > kPlacedMapMax) {
+    out.reserve(n);
+    for (auto [k, v] : o) {
+      check_attribute_name(k);
+      out.emplace_back(std::string(k), decode_value(v, depth));
+    }
+    map_normalize(out);
+    return;
   }
-  map_normalize(out);
+  // The names are known before any value is decoded: sort them (stably, as
+  // small arrays of views and indexes), then decode each value into its
+  // place in the sorted map.  The result is what map_normalize gives (sorted,
+  // the last of equal names kept) without moving decoded entries around,
+  // and the names are checked and the values decoded in input order as
+  // before, so the first error is the same.
+  std::array<std::string_view, kPlacedMapMax> names;
+  std::array<std::uint8_t, kPlacedMapMax> order;
+  std::size_t count = 0;
+  for (auto [k, v] : o) {
+    if (count == n) break;  // never: size() counts the members
+    names[count] = k;
+    order[count] = static_cast<std::uint8_t>(count);
+    ++count;
+  }
+  // Already sorted, names unique (a key as a client writes it): in order.
+  bool in_order = true;
+  for (std::size_t j = 1; j < count && in_order; ++j) in_order = names[j - 1] < names[j];
+  if (in_order) {
+    out.reserve(count);
+    std::size_t i = 0;
+    for (auto [k, v] : o) {
+      if (i++ == count) break;
+      check_attribute_name(k);
+      out.emplace_back(std::string(k), decode_value(v, depth));
+    }
+    return;
+  }
+  for (std::size_t i = 1; i < count; ++i) {
+    const std::uint8_t moving = order[i];
+    std::size_t j = i;
+    for (; j > 0 && names[moving] < names[order[j - 1]]; --j) order[j] = order[j - 1];
+    order[j] = moving;
+  }
+  // slot[input index]: its place in `out`, or kDropped when a later member
+  // has the same name (its value is still decoded, and so checked).
+  constexpr std::uint8_t kDropped = 0xff;
+  std::array<std::uint8_t, kPlacedMapMax> slot;
+  std::size_t unique = 0;
+  for (std::size_t j = 0; j < count; ++j) {
+    const bool replaced = j + 1 < count && names[order[j + 1]] == names[order[j]];
+    slot[order[j]] = replaced ? kDropped : static_cast<std::uint8_t>(unique++);
+  }
+  out.resize(unique);
+  std::size_t i = 0;
+  for (auto [k, v] : o) {
+    if (i == count) break;
+    check_attribute_name(k);
+    if (slot[i] == kDropped) {
+      (void)decode_value(v, depth);
+    } else {
+      auto& entry = out[slot[i]];
+      entry.first.assign(k);
+      entry.second = decode_value(v, depth);
+    }
+    ++i;
+  }
 }
 
 // The elements of an SS, NS or BS (numbers are checked later).

@@ -21,6 +21,8 @@ namespace ddbd::api {
 class JsonWriter {
  public:
   JsonWriter() { out_.reserve(256); }
+  // With room for `reserve` bytes (an answer whose size is known roughly).
+  explicit JsonWriter(std::size_t reserve) { out_.reserve(reserve); }
 
   void begin_object() { sep(); out_.push_back('{'); first_ = true; }
   void end_object() { out_.push_back('}'); first_ = false; }
@@ -59,6 +61,8 @@ class JsonWriter {
     after_key_ = false;
   }
   void escaped(std::string_view s);
+  // begin_object() and key() of the type's wire name: `{"S":`.
+  void open_typed(AttrType type);
   // A JSON string holding the base64 of `raw`.
   void base64_string(std::string_view raw);
 

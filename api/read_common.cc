@@ -9,6 +9,17 @@
 
 namespace ddbd::api {
 
+namespace {
+
+// `name` is a member of `body` that is not null (get_object's test for
+// absence, without its type check).
+bool member_present(json::object body, std::string_view name) {
+  json::element e;
+  return body.at_key(name).get(e) == simdjson::SUCCESS && !e.is_null();
+}
+
+}  // namespace
+
 struct ReadProjection::Impl {
   std::vector<expr::Path> paths;
   bool columns = false;  // PartiQL's SELECT list (make_read_projection)
@@ -42,8 +53,13 @@ ReadProjection decode_read_projection(json::object body) {
   if (expression) expressions.push_back("ProjectionExpression");
   check_no_mixing(legacy, expressions);
 
-  auto inputs = decode_expression_inputs(body, expression.has_value(), false);
   ReadProjection p;
+  // Most reads have neither a projection nor placeholders: nothing to
+  // decode (decode_expression_inputs would only allocate its empty maps).
+  if (!expression && !attrs && !member_present(body, "ExpressionAttributeNames") &&
+      !member_present(body, "ExpressionAttributeValues"))
+    return p;
+  auto inputs = decode_expression_inputs(body, expression.has_value(), false);
   if (expression) {
     p.impl = std::make_unique<ReadProjection::Impl>();
     p.impl->paths = expr::parse_projection(*expression, inputs->params).paths;

@@ -69,6 +69,9 @@ bool maps_equal(const AttrMap& a, const AttrMap& b) {
   return true;
 }
 
+// Up to this many entries map_normalize sorts by insertion.
+constexpr std::size_t kMapInsertionSortMax = 32;
+
 template <typename Map>
 auto lower_bound_by_name(Map& m, std::string_view name) {
   return std::lower_bound(m.begin(), m.end(), name,
@@ -78,12 +81,33 @@ auto lower_bound_by_name(Map& m, std::string_view name) {
 // Size of N text: Number::size_bytes of the parsed value; for text that does
 // not parse, its digit characters with leading and trailing zeros trimmed.
 std::size_t number_size(const std::string& text) {
+  // Text without an exponent (canonical text never has one) is sized from
+  // its digits with leading and trailing zeros trimmed, which are the parsed
+  // number's digits (and the rule for text that does not parse): no parse.
+  std::size_t seen = 0, first = 0, last = 0;  // digits seen; the first and last non-zero one, 1-based
+  bool plain = true;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      ++seen;
+      if (c != '0') {
+        if (first == 0) first = seen;
+        last = seen;
+      }
+    } else if (c != '-' && c != '+' && c != '.') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    const std::size_t significant = first == 0 ? 0 : last - first + 1;
+    return (significant + 1) / 2 + 1;
+  }
   if (auto n = Number::parse(text)) return n->size_bytes();
   std::string digits;
   for (char c : text)
     if (c >= '0' && c <= '9') digits.push_back(c);
-  std::size_t first = digits.find_first_not_of('0');
-  std::size_t count = first == std::string::npos ? 0 : digits.find_last_not_of('0') - first + 1;
+  const std::size_t lead = digits.find_first_not_of('0');
+  const std::size_t count = lead == std::string::npos ? 0 : digits.find_last_not_of('0') - lead + 1;
   return (count + 1) / 2 + 1;
 }
 
@@ -161,7 +185,29 @@ bool map_erase(AttrMap& m, std::string_view name) {
 }
 
 void map_normalize(AttrMap& m) {
-  std::stable_sort(m.begin(), m.end(), [](const AttrMap::value_type& x, const AttrMap::value_type& y) { return x.first < y.first; });
+  const std::size_t n = m.size();
+  // Already sorted with unique names (a key in schema order, a map built
+  // sorted): nothing to do.
+  std::size_t i = 1;
+  while (i < n && m[i - 1].first < m[i].first) ++i;
+  if (i >= n) return;
+  if (n <= kMapInsertionSortMax) {
+    // Small maps (items of a few attributes, keys): a stable insertion sort
+    // in place, which needs no buffer (std::stable_sort allocates one) and
+    // moves fewer entries.  The prefix [0, i) is sorted already.
+    for (; i < n; ++i) {
+      if (!(m[i].first < m[i - 1].first)) continue;
+      AttrMap::value_type moving = std::move(m[i]);
+      std::size_t j = i;
+      do {
+        m[j] = std::move(m[j - 1]);
+        --j;
+      } while (j > 0 && moving.first < m[j - 1].first);
+      m[j] = std::move(moving);
+    }
+  } else {
+    std::stable_sort(m.begin(), m.end(), [](const AttrMap::value_type& x, const AttrMap::value_type& y) { return x.first < y.first; });
+  }
   // Within each run of equal names keep the last (the latest in the input).
   std::size_t out = 0;
   for (std::size_t i = 0; i < m.size(); ++i) {

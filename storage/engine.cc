@@ -127,7 +127,13 @@ std::unique_ptr<Engine> Engine::open(const EngineOptions& options) {
 }
 
 std::shared_ptr<const TableDef> Engine::find_table(std::string_view ns, std::string_view name) const {
-  return impl_->lookup(catalog_key(ns, name));
+  // catalog_key() in a per-thread buffer: no allocation per request.
+  thread_local std::string key;
+  key.clear();
+  key.append(ns);
+  key.push_back('\0');
+  key.append(name);
+  return impl_->lookup(key);
 }
 
 std::vector<std::string> Engine::list_tables(std::string_view ns) const {

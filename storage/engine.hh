@@ -146,6 +146,11 @@ class ReadTxn {
   // Looks up one item.  Returns false (and leaves `out` untouched) when the
   // item does not exist.
   bool get(const TableDef& table, const PrimaryKey& key, Item* out) const;
+  // The same without decoding: points `encoded` at the item's encoding (for
+  // storage::visit_item / decode_item, valid until the end of this txn) and
+  // sets `size` to its item_size().  Throws StorageError when the stored
+  // value is corrupt.
+  bool get_encoded(const TableDef& table, const PrimaryKey& key, std::string_view& encoded, uint32_t& size) const;
   // Items of `table` in storage order (hash order for Scan, sort-key order
   // within a partition for Query).  The cursor must not outlive this txn.
   std::unique_ptr<Cursor> scan(const TableDef& table, const ScanSpec& spec) const;

@@ -20,14 +20,37 @@ ReadTxn::ReadTxn(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ReadTxn::ReadTxn(ReadTxn&&) noexcept = default;
 ReadTxn::~ReadTxn() = default;
 
-bool ReadTxn::get(const TableDef& table, const PrimaryKey& key, Item* out) const {
-  std::string k;
+namespace {
+
+// The items-database key of `key`, in a per-thread buffer (no allocation
+// once it has grown): valid until the next call on this thread.
+std::string_view item_key(const TableDef& table, const PrimaryKey& key) {
+  thread_local std::string k;
+  k.clear();
   encode_primary_key(table.table_id, key, k);
-  MDB_val mk = lmdb::val(k), mv;
+  return k;
+}
+
+}  // namespace
+
+bool ReadTxn::get(const TableDef& table, const PrimaryKey& key, Item* out) const {
+  std::string_view encoded;
+  uint32_t size;
+  if (!get_encoded(table, key, encoded, size)) return false;
+  if (out && !decode_item(encoded, *out)) throw StorageError("corrupt item");
+  return true;
+}
+
+bool ReadTxn::get_encoded(const TableDef& table, const PrimaryKey& key, std::string_view& encoded,
+                          uint32_t& size) const {
+  MDB_val mk = lmdb::val(item_key(table, key)), mv;
   int rc = mdb_get(impl_->txn.get(), impl_->eng->items, &mk, &mv);
   if (rc == MDB_NOTFOUND) return false;
   lmdb::check("mdb_get(items)", rc);
-  if (out && !decode_stored(lmdb::view(mv), *out)) throw StorageError("corrupt item");
+  std::string_view stored = lmdb::view(mv);
+  if (stored.size() < 4) throw StorageError("corrupt item");
+  size = stored_size(stored);
+  encoded = stored.substr(4);
   return true;
 }
 

@@ -73,7 +73,34 @@ std::string to_json(const GetItemRequest& req, const GetItemResponse& resp) {
 Result get_item(RequestContext& ctx, json::object body) { return execute_to_json(ctx, decode_get_item(body)); }
 
 std::string get_item_now(RequestContext& ctx, json::object body) {
-  return execute_now_to_json(ctx, decode_get_item(body));
+  const GetItemRequest req = decode_get_item(body);
+  if (req.projection.active()) return execute_now_to_json(ctx, req);
+  // Without a projection the answer is the stored item as it is: written to
+  // JSON straight from its encoding, which the read transaction keeps valid
+  // until the answer is written, and sized by its stored item_size(); the
+  // item is never decoded.  The same checks, capacity and JSON as
+  // execute_now() and to_json().
+  auto table = require_table(ctx, req.table_name, true);
+  const storage::PrimaryKey key = key_from_map(*table, req.key);
+  const storage::ReadTxn txn = ctx.engine.begin_read();
+  std::string_view encoded;
+  uint32_t size = 0;
+  const bool found = txn.get_encoded(*table, key, encoded, size);
+  GetItemResponse resp;
+  resp.consumed_capacity =
+      ConsumedCapacity{.table_name = table->name, .table = CapacityUnits::reading(read_units(found ? size : 0, req.consistent_read))};
+  show_requested_name(resp.consumed_capacity, req.table_name);
+  meter_response(ctx, resp);
+  // The JSON of an item is its encoding plus ~12 bytes per attribute.
+  JsonWriter w(encoded.size() + encoded.size() / 4 + 192);
+  w.begin_object();
+  if (found) {
+    w.key("Item");
+    if (!w.encoded_item(encoded)) throw storage::StorageError("corrupt item");
+  }
+  write_consumed_capacity(w, req.return_consumed_capacity, resp.consumed_capacity);
+  w.end_object();
+  return w.take();
 }
 
 }  // namespace ddbd::api::ops

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "api/errors.hh"
@@ -53,6 +54,37 @@ TEST(JsonReaderTest, NullElementsOfAttributeValuesAreRefused) {
   AttrMap m = decode_attribute_map(ok.body());
   ASSERT_EQ(m.size(), 1u);
   EXPECT_EQ(m[0].second.list.size(), 2u);
+}
+
+// Maps are decoded into their sorted places: sorted by name, the last of
+// equal names kept, every value (a replaced one too) checked, and the first
+// error in input order reported; the same for maps past the small size.
+TEST(JsonReaderTest, MapsAreSortedWithTheLastOfEqualNamesKept) {
+  for (int extra : {0, 40}) {
+    std::string text = R"({"b": {"S": "1"}, "a": {"N": "02"}, "b": {"S": "3"}, "c": {"M": {"y": {"S": "y"}, "x": {"S": "x"}}})";
+    for (int i = 0; i < extra; ++i) text += ", \"k" + std::to_string(100 + i) + "\": {\"BOOL\": true}";
+    text += R"(, "a": {"N": "2.50"}})";
+    Doc d(text);
+    AttrMap m = decode_attribute_map(d.body());
+    ASSERT_EQ(m.size(), 3u + extra) << extra;
+    EXPECT_TRUE(std::is_sorted(m.begin(), m.end(), [](const auto& x, const auto& y) { return x.first < y.first; }));
+    EXPECT_EQ(m[0].first, "a");
+    EXPECT_EQ(m[0].second.str, "2.5");
+    EXPECT_EQ(m[1].first, "b");
+    EXPECT_EQ(m[1].second.str, "3");
+    EXPECT_EQ(m[2].first, "c");
+    ASSERT_EQ(m[2].second.map.size(), 2u);
+    EXPECT_EQ(m[2].second.map[0].first, "x");
+    EXPECT_EQ(m[2].second.map[1].first, "y");
+  }
+  // A replaced value is still checked; the first bad value in input order
+  // is the one reported.
+  Doc replaced(R"({"a": {"N": "x1"}, "a": {"N": "1"}})");
+  EXPECT_EQ(error_of([&] { decode_attribute_map(replaced.body()); }).find("ValidationException: "), 0u);
+  Doc order(R"({"z": {"S": "ok", "N": "1"}, "a": {}})");
+  EXPECT_EQ(error_of([&] { decode_attribute_map(order.body()); }),
+            "ValidationException: Supplied AttributeValue has more than one datatypes set, must contain exactly one of "
+            "the supported datatypes");
 }
 
 TEST(JsonReaderTest, AttributeNamesAreLimitedTo64KB) {

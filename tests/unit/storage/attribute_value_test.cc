@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "../test_util.hh"
+#include "storage/number.hh"
 
 namespace ddbd {
 namespace {
@@ -144,6 +148,59 @@ TEST(AttributeValueTest, MapNormalizeSortsAndKeepsLastDuplicate) {
   AttrMap sorted = {{"x", AttributeValue::null()}, {"y", AttributeValue::null()}};
   map_normalize(sorted);
   EXPECT_EQ(names(sorted), (std::vector<std::string>{"x", "y"}));
+}
+
+// Small maps are sorted by insertion, big ones by std::stable_sort: both
+// keep the last of equal names, whatever the input order.
+TEST(AttributeValueTest, MapNormalizeMatchesAStableSortAtEverySize) {
+  std::mt19937 rng(17);
+  for (std::size_t n = 0; n <= 70; ++n) {
+    for (int round = 0; round < 20; ++round) {
+      AttrMap m;
+      for (std::size_t i = 0; i < n; ++i) {
+        // Few distinct names in some rounds (duplicates), many in others.
+        const unsigned names = round % 2 ? 5 : 200;
+        m.emplace_back("n" + std::to_string(rng() % names), AttributeValue::number(std::to_string(i)));
+      }
+      if (round == 3) std::sort(m.begin(), m.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      // The reference: the last value given for each name, names in order.
+      std::map<std::string, std::string> want;
+      for (const auto& [name, v] : m) want[name] = v.str;
+      map_normalize(m);
+      ASSERT_EQ(m.size(), want.size()) << n;
+      std::size_t i = 0;
+      for (const auto& [name, value] : want) {
+        ASSERT_EQ(m[i].first, name) << n;
+        ASSERT_EQ(m[i].second.str, value) << n << " " << name;
+        ++i;
+      }
+    }
+  }
+}
+
+// value_size() sizes N text without an exponent from its digits; it must
+// agree with the parsed number's size for every form of text.
+TEST(AttributeValueTest, NumberSizeFromTextMatchesTheParsedNumber) {
+  std::mt19937 rng(5);
+  const std::string chars = "0000123456789";
+  for (int round = 0; round < 20000; ++round) {
+    std::string t;
+    if (rng() % 3 == 0) t.push_back(rng() % 2 ? '-' : '+');
+    const int int_digits = static_cast<int>(rng() % 12);
+    for (int i = 0; i < int_digits; ++i) t.push_back(chars[rng() % chars.size()]);
+    if (rng() % 2) {
+      t.push_back('.');
+      const int frac = static_cast<int>(rng() % 12);
+      for (int i = 0; i < frac; ++i) t.push_back(chars[rng() % chars.size()]);
+    }
+    auto n = Number::parse(t);
+    if (!n) continue;
+    ASSERT_EQ(value_size(AttributeValue::number(t)), n->size_bytes()) << t;
+    ASSERT_EQ(value_size(AttributeValue::number(n->to_string())), n->size_bytes()) << t;
+  }
+  // With an exponent the text is parsed.
+  EXPECT_EQ(value_size(AttributeValue::number("1.5E+100")), Number::parse("1.5E+100")->size_bytes());
+  EXPECT_EQ(value_size(AttributeValue::number("100e-3")), 2u);
 }
 
 TEST(AttributeValueTest, ValueSizeFollowsDynamoDbRules) {

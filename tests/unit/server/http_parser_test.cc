@@ -150,6 +150,17 @@ TEST(HttpParser, Fields) {
            "GET / HTTP/1.1\r\nConnection: a b\r\n\r\n",   // not a token list
        })
     EXPECT_EQ(parse(bad).status, ParseStatus::bad_request) << bad;
+  // A control character anywhere in a long value (the check reads words).
+  for (char bad : {'\0', '\x7f', '\x01', '\x1f', '\r'}) {
+    for (std::size_t at = 0; at < 40; ++at) {
+      std::string value(40, 'v');
+      value[at] = bad;
+      EXPECT_EQ(parse("GET / HTTP/1.1\r\nA: " + value + "\r\n\r\n").status, ParseStatus::bad_request) << at;
+      value[at] = '\t';
+      EXPECT_EQ(parse("GET / HTTP/1.1\r\nA: " + value + "\r\n\r\n").status, ParseStatus::done) << at;
+    }
+  }
+  EXPECT_EQ(parse("GET / HTTP/1.1\r\nA: " + std::string(40, '\xff') + "\r\n\r\n").status, ParseStatus::done);
   static constexpr char kNul[] = "GET / HTTP/1.1\r\nA: a\0b\r\n\r\n";
   EXPECT_EQ(parse(std::string_view(kNul, sizeof kNul - 1)).status, ParseStatus::bad_request);
 }

@@ -228,8 +228,12 @@ bool quiet_close(const boost::system::error_code& ec) {
 asio::awaitable<void> watchdog(std::shared_ptr<Connection> conn) {
   Connection& c = *conn;
   while (!c.closed) {
-    co_await c.timer.async_wait(kTuple);
+    auto [ec] = co_await c.timer.async_wait(kTuple);
     if (c.closed) break;
+    // Re-armed by expire_after() for an earlier deadline: wait for that.
+    // (Reading the deadline here would see whatever the session set since,
+    // often "never" while it answers, and re-arm for every request.)
+    if (ec == asio::error::operation_aborted) continue;
     if (Clock::now() >= c.deadline) {
       boost::system::error_code ignored;
       c.socket.close(ignored);

@@ -262,7 +262,6 @@ std::optional<Response> dispatch_direct(RequestContext& ctx, const OpInfo& op, s
   if (meter) started = std::chrono::steady_clock::now();
   try {
     ParsedRequest request = parse_request(body.data(), body.size());
-    std::string().swap(body);
     std::string out = op.direct(ctx, request.body);
     if (meter) meter->finish(ctx, seconds_since(started), nullptr);
     return Response{200, std::move(out)};

@@ -45,7 +45,8 @@ asio::awaitable<Response> dispatch(RequestContext& ctx, const OpInfo& op, std::s
 
 // The same, without a coroutine, for an operation that never suspends
 // (api/ops/ops.hh DDBD_DIRECT_OPERATIONS); nullopt, with `body` untouched,
-// for the others.  `body` is freed once parsed.
+// for the others.  `body` is left to the caller (not needed once parsed:
+// the listener reuses its buffer for the connection's next request).
 std::optional<Response> dispatch_direct(RequestContext& ctx, const OpInfo& op, std::string& body);
 
 // An error response for failures detected before dispatch (auth, target).

@@ -1,17 +1,23 @@
 // The HTTP/1.1 transport: an acceptor and one coroutine per connection.
 //
 // Each connection runs on its own strand (on the io_context itself when
-// ListenerConfig::io_threads is 1): wait for a request (idle
-// deadline), read its headers (header deadline, counted from the request's
-// first byte, so a client trickling headers cannot hold a connection), read
-// its body (fresh parser per message, body limit, read deadline), hand it to
-// the Router, write the response, repeat while keep-alive.  Pipelined
-// requests are served in order.
+// ListenerConfig::io_threads is 1): wait for a request (idle deadline),
+// read its head (header deadline, counted from the request's first byte,
+// so a client trickling headers cannot hold a connection), read its body
+// (Content-Length or chunked; body limit, read deadline), hand it to the
+// Router, write the response, repeat while keep-alive.  Pipelined requests
+// are served in order.
+//
+// The request is parsed by server/http_parser.hh from a buffer of the
+// connection, reused by every request, and its body read into a string
+// the connection keeps (up to 64 KB of capacity) for the next request.
+// The deadlines are one per connection: a time the session sets, and one
+// timer that closes the socket once it has passed (no timer per read).
 //
 // A request the parser refuses gets an HTTP answer and then a close, never a
 // silent close: 413 (body over the limit), 431 (request line and headers
-// over the limit together),
-// 505 (an HTTP version other than 1.x), 400 (any other malformed message).
+// over the limit together), 505 (an HTTP version other than 1.x), 400 (any
+// other malformed message; server/http_parser.hh lists them).
 // `Expect: 100-continue` is answered before the body is read; HEAD answers
 // carry the headers of the GET answer and no body.
 //

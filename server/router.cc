@@ -122,11 +122,10 @@ std::string logged_table_name(const std::string& body) {
 
 }  // namespace
 
-boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
-  const RequestId id = new_request_id();
-  const std::string_view request_id = id.view();
-  // The answer's fields come from the request's arena.
-  HttpResponse res{std::piecewise_construct, std::make_tuple(), std::make_tuple(req.get_allocator())};
+bool Router::route_now(HttpRequest& req, HttpResponse& res, Pending& p) {
+  p.step = Pending::Step::none;
+  p.id = new_request_id();
+  const std::string_view request_id = p.id.view();
   res.version(req.version());
   res.keep_alive(req.keep_alive());
 
@@ -149,7 +148,7 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
       res.set(http::field::access_control_max_age, "172800");
     }
     finish(res, request_id, "text/plain");
-    co_return std::move(res);
+    return true;
   }
 
   // Health check: GET / answers as DynamoDB's endpoint does, naming the
@@ -160,7 +159,7 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
     res.body() = "healthy: ";
     res.body() += host.empty() ? std::string_view("dynamodb.us-east-1.amazonaws.com") : host;
     finish(res, request_id, "text/plain");
-    co_return std::move(res);
+    return true;
   }
 
   // Prometheus scrape (api/meter.hh): unauthenticated, like the health check.
@@ -168,17 +167,17 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
       (req.target() == kMetricsPath || req.target().starts_with("/metrics?"))) {
     res.body() = api_config_.meter->prometheus(engine_);
     finish(res, request_id, "text/plain; version=0.0.4; charset=utf-8");
-    co_return std::move(res);
+    return true;
   }
 
   if (req.method() == http::verb::post && req.target() == kRunTtlPath && config_.run_ttl_sweep) {
-    co_await run_ttl_sweep(res, request_id);
-    co_return std::move(res);
+    p.step = Pending::Step::ttl_sweep;
+    return false;
   }
 
   if (req.target().starts_with(api::lambda::kRestPrefix)) {
-    co_await serve_lambda(req, res, request_id);
-    co_return std::move(res);
+    p.step = Pending::Step::lambda;
+    return false;
   }
 
   std::string_view content_type;
@@ -186,58 +185,94 @@ boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
   const bool json11 = content_type.starts_with("application/x-amz-json-1.1");
   const bool json_ok = content_type.starts_with("application/x-amz-json-1.0") || json11 ||
                        content_type.starts_with("application/json");
-  const std::string_view reply_type = json11 ? "application/x-amz-json-1.1" : "application/x-amz-json-1.0";
+  p.reply_type = json11 ? "application/x-amz-json-1.1" : "application/x-amz-json-1.0";
 
   if (req.method() != http::verb::post || (!req.body().empty() && !json_ok)) {
     res.result(http::status::not_found);
     res.body() = "<UnknownOperationException/>\n";
     finish(res, request_id, "text/xml");
-    co_return std::move(res);
+    return true;
   }
 
-  const BodyCoding out_coding = reply_coding(req);
-  auto fail = [&](const api::ApiError& e) {
-    if (api_config_.meter) api_config_.meter->count_error(e.code());
-    set_error(res, e);
-    finish(res, request_id, reply_type, out_coding);
-    return res;
-  };
-
+  p.codings.reply = reply_coding(req);
   std::string_view target;
   if (auto it = req.find("x-amz-target"); it != req.end()) target = it->value();
-  const api::OpInfo* op = nullptr;
-  if (target.starts_with(kTargetPrefix)) op = api::find_operation(target.substr(kTargetPrefix.size()));
+  p.op = nullptr;
+  if (target.starts_with(kTargetPrefix)) p.op = api::find_operation(target.substr(kTargetPrefix.size()));
   constexpr std::string_view kStreamsPrefix = "DynamoDBStreams_20120810.";
-  if (target.starts_with(kStreamsPrefix)) op = api::find_streams_operation(target.substr(kStreamsPrefix.size()));
-  if (!op) {
-    HttpResponse failed = fail(api::ApiError(api::ErrorCode::UnknownOperationException, "Unknown operation: " + std::string(target)));
+  if (target.starts_with(kStreamsPrefix)) p.op = api::find_streams_operation(target.substr(kStreamsPrefix.size()));
+  if (!p.op) {
+    const api::ApiError e(api::ErrorCode::UnknownOperationException, "Unknown operation: " + std::string(target));
+    if (api_config_.meter) api_config_.meter->count_error(e.code());
+    set_error(res, e);
+    finish(res, request_id, p.reply_type, p.codings.reply);
     if (config_.log_requests)
       spdlog::info("request {} {} table=- status={} latency_ms=0.000", request_id, target.empty() ? "-" : target,
-                   failed.result_int());
-    co_return failed;
+                   res.result_int());
+    return true;
   }
 
-  // --log-requests: the table is read before serve() takes the body.
-  const auto started = config_.log_requests ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-  const std::string table = config_.log_requests ? logged_table_name(req.body()) : std::string();
-  std::optional<BodyCoding> in_coding = BodyCoding::identity;
-  if (auto it = req.find(http::field::content_encoding); it != req.end()) in_coding = parse_content_encoding(it->value());
-  const Codings codings{in_coding, out_coding};
-  const std::size_t heavy_from =
-      in_coding && *in_coding == BodyCoding::identity ? kHeavyRequestBytes : kHeavyCodedRequestBytes;
-  if (config_.heavy && req.body().size() >= heavy_from) {
-    HeavyGate::Ticket slot = co_await heavy_gate_.enter();
-    co_await asio::co_spawn(config_.heavy, serve(req, *op, res, request_id, reply_type, codings, true),
-                            asio::use_awaitable);
-  } else {
-    co_await serve(req, *op, res, request_id, reply_type, codings, false);
-  }
+  // --log-requests: the table is read before the body is consumed.
   if (config_.log_requests) {
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("request {} {} table={} status={} latency_ms={:.3f}", request_id, api::operation_name(*op), table,
-                 res.result_int(), ms);
+    p.started = std::chrono::steady_clock::now();
+    p.table = logged_table_name(req.body());
   }
+  p.codings.request = BodyCoding::identity;
+  if (auto it = req.find(http::field::content_encoding); it != req.end())
+    p.codings.request = parse_content_encoding(it->value());
+  const std::size_t heavy_from = p.codings.request && *p.codings.request == BodyCoding::identity
+                                     ? kHeavyRequestBytes
+                                     : kHeavyCodedRequestBytes;
+  if (config_.heavy && req.body().size() >= heavy_from) {
+    p.step = Pending::Step::heavy;
+    return false;
+  }
+  p.step = serve_now(req, res, p, false);
+  if (p.step != Pending::Step::none) return false;
+  log_request(p, res);
+  return true;
+}
+
+asio::awaitable<void> Router::route_rest(HttpRequest& req, HttpResponse& res, Pending& p) {
+  const std::string_view request_id = p.id.view();
+  switch (p.step) {
+    case Pending::Step::none:
+      co_return;
+    case Pending::Step::ttl_sweep:
+      co_await run_ttl_sweep(res, request_id);
+      co_return;
+    case Pending::Step::lambda:
+      co_await serve_lambda(req, res, request_id);
+      co_return;
+    case Pending::Step::heavy: {
+      HeavyGate::Ticket slot = co_await heavy_gate_.enter();
+      co_await asio::co_spawn(config_.heavy, serve_on_pool(req, res, p), asio::use_awaitable);
+      break;
+    }
+    case Pending::Step::dispatch:
+      co_await serve_dispatch(req, res, p, false);
+      break;
+    case Pending::Step::finish_on_pool:
+      co_await asio::co_spawn(config_.heavy, finish_on_pool(res, request_id, p.reply_type, p.codings.reply),
+                              asio::use_awaitable);
+      break;
+  }
+  log_request(p, res);
+}
+
+boost::asio::awaitable<HttpResponse> Router::route(HttpRequest& req) {
+  // The answer's fields come from the request's arena.
+  HttpResponse res{std::piecewise_construct, std::make_tuple(), std::make_tuple(req.get_allocator())};
+  Pending p;
+  if (!route_now(req, res, p)) co_await route_rest(req, res, p);
   co_return std::move(res);
+}
+
+void Router::log_request(const Pending& p, const HttpResponse& res) const {
+  if (!config_.log_requests) return;
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - p.started).count();
+  spdlog::info("request {} {} table={} status={} latency_ms={:.3f}", p.id.view(), api::operation_name(*p.op),
+               p.table, res.result_int(), ms);
 }
 
 asio::awaitable<void> Router::run_ttl_sweep(HttpResponse& res, std::string_view request_id) {
@@ -300,27 +335,26 @@ asio::awaitable<void> Router::serve_lambda(HttpRequest& req, HttpResponse& res, 
   finish(res, request_id, "application/json");
 }
 
-asio::awaitable<void> Router::serve(HttpRequest& req, const api::OpInfo& op, HttpResponse& res,
-                                    std::string_view request_id, std::string_view reply_type, Codings codings,
-                                    bool on_heavy) {
+Router::Pending::Step Router::serve_now(HttpRequest& req, HttpResponse& res, Pending& p, bool on_heavy) {
+  const std::string_view request_id = p.id.view();
   // The signature covers the body as sent (compressed).
   AuthRequest areq{req, req.body()};
   auto auth = auth_.authenticate(areq, clock_.now_seconds());
   if (auto* err = std::get_if<AuthError>(&auth)) {
     if (api_config_.meter) api_config_.meter->count_error(err->code);
     set_error(res, api::ApiError(err->code, err->message));
-    finish(res, request_id, reply_type, codings.reply);
-    co_return;
+    finish(res, request_id, p.reply_type, p.codings.reply);
+    return Pending::Step::none;
   }
-  std::string body = std::move(req.body());
-  if (!codings.request || *codings.request != BodyCoding::identity) {
+  p.who = std::get<Principal>(auth);
+  if (!p.codings.request || *p.codings.request != BodyCoding::identity) {
     // DynamoDB answers an unknown coding, and a body that does not inflate,
     // with a 500; an inflated body over the request limit gets the 413 of
     // an uncompressed one.
     std::string plain;
-    const InflateStatus st = codings.request ? inflate_body(body, *codings.request, limits::kMaxRequestBytes,
-                                                            simdjson::SIMDJSON_PADDING, plain)
-                                             : InflateStatus::corrupt;
+    const InflateStatus st = p.codings.request ? inflate_body(req.body(), *p.codings.request, limits::kMaxRequestBytes,
+                                                              simdjson::SIMDJSON_PADDING, plain)
+                                               : InflateStatus::corrupt;
     if (st != InflateStatus::ok) {
       if (st == InflateStatus::too_large) {
         res.result(http::status::payload_too_large);
@@ -328,30 +362,42 @@ asio::awaitable<void> Router::serve(HttpRequest& req, const api::OpInfo& op, Htt
       } else {
         set_error(res, api::ApiError::internal());
       }
-      finish(res, request_id, reply_type, codings.reply);
-      co_return;
+      finish(res, request_id, p.reply_type, p.codings.reply);
+      return Pending::Step::none;
     }
-    body = std::move(plain);
+    req.body().swap(plain);
   }
   NamespaceBuffer ns;
-  api::RequestContext ctx = context_for(std::get<Principal>(auth), request_id, req,
-                                        on_heavy || !config_.heavy ? nullptr : &config_.heavy, ns);
-  // Not `direct ? ... : co_await ...`: GCC mishandles a co_await inside a
-  // conditional expression (the answer's body came back freed).
-  std::optional<api::Response> direct = api::dispatch_direct(ctx, op, body);
-  if (!direct) direct = co_await api::dispatch(ctx, op, std::move(body));
-  api::Response& r = *direct;
+  api::RequestContext ctx = context_for(p.who, request_id, req, on_heavy || !config_.heavy ? nullptr : &config_.heavy, ns);
+  std::optional<api::Response> direct = api::dispatch_direct(ctx, *p.op, req.body());
+  if (!direct) return Pending::Step::dispatch;
+  return answer(res, *direct, p, on_heavy);
+}
+
+Router::Pending::Step Router::answer(HttpResponse& res, api::Response& r, const Pending& p, bool on_heavy) {
   res.result(static_cast<http::status>(r.status));
   res.body() = std::move(r.body);
   // A big answer (BatchGetItem builds those on the heavy pool) has its
   // checksum computed there too, and so is its compression.
-  const bool compressing = codings.reply != BodyCoding::identity && res.body().size() >= kCompressResponseBytes;
+  const bool compressing = p.codings.reply != BodyCoding::identity && res.body().size() >= kCompressResponseBytes;
   const std::size_t pool_from = compressing ? kHeavyCompressBytes : kHeavyRequestBytes;
-  if (!on_heavy && config_.heavy && res.body().size() >= pool_from)
-    co_await asio::co_spawn(config_.heavy, finish_on_pool(res, request_id, reply_type, codings.reply),
+  if (!on_heavy && config_.heavy && res.body().size() >= pool_from) return Pending::Step::finish_on_pool;
+  finish(res, p.id.view(), p.reply_type, p.codings.reply);
+  return Pending::Step::none;
+}
+
+asio::awaitable<void> Router::serve_dispatch(HttpRequest& req, HttpResponse& res, Pending& p, bool on_heavy) {
+  NamespaceBuffer ns;
+  api::RequestContext ctx =
+      context_for(p.who, p.id.view(), req, on_heavy || !config_.heavy ? nullptr : &config_.heavy, ns);
+  api::Response r = co_await api::dispatch(ctx, *p.op, std::move(req.body()));
+  if (answer(res, r, p, on_heavy) == Pending::Step::finish_on_pool)
+    co_await asio::co_spawn(config_.heavy, finish_on_pool(res, p.id.view(), p.reply_type, p.codings.reply),
                             asio::use_awaitable);
-  else
-    finish(res, request_id, reply_type, codings.reply);
+}
+
+asio::awaitable<void> Router::serve_on_pool(HttpRequest& req, HttpResponse& res, Pending& p) {
+  if (serve_now(req, res, p, true) == Pending::Step::dispatch) co_await serve_dispatch(req, res, p, true);
 }
 
 }  // namespace ddbd::server

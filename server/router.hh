@@ -40,10 +40,12 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/context.hh"
 #include "api/dispatch.hh"
@@ -51,6 +53,7 @@
 #include "server/heavy_gate.hh"
 #include "server/http_arena.hh"
 #include "server/http_compression.hh"
+#include "server/request_id.hh"
 
 namespace ddbd::server {
 
@@ -110,11 +113,46 @@ class Router {
         config_(std::move(config)),
         heavy_gate_(config_.heavy_slots) {}
 
-  // Builds the response for `req`.  Never throws for a client's mistake.
-  // `req`'s body must have SIMDJSON_PADDING bytes of capacity beyond its
-  // size (the session reserves them).
-  // Big bodies run on the heavy-work pool; the response is resumed on the
-  // caller's executor.  `req`'s body is moved out (freed once parsed).
+  // The request's coding (nullopt: one ddbd does not know) and the
+  // answer's.
+  struct Codings {
+    std::optional<BodyCoding> request;
+    BodyCoding reply = BodyCoding::identity;
+  };
+  // What route_now() leaves to route_rest(), and what both need: the
+  // request id, the operation, the caller.  Valid while the request is.
+  struct Pending {
+    enum class Step {
+      none,            // the answer is complete
+      ttl_sweep,       // POST /_ddbd/services/ttl/run
+      lambda,          // the Lambda REST API
+      heavy,           // a big request, served on the heavy pool
+      dispatch,        // an operation that suspends (api::dispatch)
+      finish_on_pool,  // a big answer's checksum and compression
+    };
+    Step step = Step::none;
+    RequestId id;
+    const api::OpInfo* op = nullptr;
+    std::string_view reply_type;
+    Codings codings;
+    Principal who;
+    std::chrono::steady_clock::time_point started;  // --log-requests
+    std::string table;                               // --log-requests
+  };
+
+  // Builds the response for `req` into `res` (made with the request's
+  // allocator) as far as it can without suspending: true when `res` is
+  // complete (GetItem, Query, the health check, errors: no coroutine
+  // frame); false when `co_await route_rest(req, res, pending)` must
+  // finish it.  Never throws for a client's mistake.  `req`'s body must
+  // have SIMDJSON_PADDING bytes of capacity beyond its size (the session
+  // reserves them).  The body stays in `req` (its buffer may be reused)
+  // unless an operation that suspends takes it.
+  bool route_now(HttpRequest& req, HttpResponse& res, Pending& pending);
+  // The rest: big bodies run on the heavy-work pool; the response is
+  // resumed on the caller's executor.
+  boost::asio::awaitable<void> route_rest(HttpRequest& req, HttpResponse& res, Pending& pending);
+  // Both, for callers that do not mind a coroutine frame (tests).
   boost::asio::awaitable<HttpResponse> route(HttpRequest& req);
 
  private:
@@ -140,17 +178,18 @@ class Router {
                                   const boost::asio::any_io_executor* heavy, NamespaceBuffer& ns) const;
   // The Lambda REST API (api/lambda/rest_api.hh): authentication, then the call.
   boost::asio::awaitable<void> serve_lambda(HttpRequest& req, HttpResponse& res, std::string_view request_id);
-  // The request body's coding (nullopt: one ddbd does not know) and the
-  // answer's.
-  struct Codings {
-    std::optional<BodyCoding> request;
-    BodyCoding reply;
-  };
-  // Authentication, inflating the body, and the operation, filling `res`
-  // (body, status, headers).
-  boost::asio::awaitable<void> serve(HttpRequest& req, const api::OpInfo& op, HttpResponse& res,
-                                     std::string_view request_id, std::string_view reply_type, Codings codings,
-                                     bool on_heavy);
+  // Authentication, inflating the body (into req.body()), and the operation
+  // when it runs without suspending, filling `res` (body, status, headers).
+  // What is left: none, dispatch or finish_on_pool (not on the pool).
+  Pending::Step serve_now(HttpRequest& req, HttpResponse& res, Pending& p, bool on_heavy);
+  // `r` into `res`, and its checksum and compression unless those belong
+  // on the pool (then finish_on_pool is returned).
+  Pending::Step answer(HttpResponse& res, api::Response& r, const Pending& p, bool on_heavy);
+  // An operation that suspends, after serve_now().
+  boost::asio::awaitable<void> serve_dispatch(HttpRequest& req, HttpResponse& res, Pending& p, bool on_heavy);
+  // A big request, all on the heavy pool.
+  boost::asio::awaitable<void> serve_on_pool(HttpRequest& req, HttpResponse& res, Pending& p);
+  void log_request(const Pending& p, const HttpResponse& res) const;
 
   storage::Engine& engine_;
   const api::ApiConfig& api_config_;

@@ -210,3 +210,29 @@ def test_headers_just_under_the_limit_are_served(server):
     h = sign_headers(server.url, TARGET_PREFIX + "ListTables", body, {"X-Pad": "p" * 60000})
     status, _, data = raw_request(server.url, "POST", "/", body, h)
     assert status == 200, data
+
+
+def test_chunked_body_and_pipelined_requests(server):
+    """A chunked request body (split across writes, with a chunk extension)
+    is read whole, and the request pipelined behind it is answered next;
+    HTTP/1.0 gets its answer and a close."""
+    body = b"{}"
+    h = sign_headers(server.url, TARGET_PREFIX + "ListTables", body)
+    head = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in h.items())
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    data = b""
+    try:
+        s.sendall(f"{head}Transfer-Encoding: chunked\r\n\r\n1\r\n{{\r\n".encode())
+        time.sleep(0.05)
+        s.sendall(b"1;x=y\r\n}\r\n0\r\n\r\n" + GET + b"\r\n" + b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        s.close()
+    first, _, rest = data.partition(b'{"TableNames":')
+    assert first.startswith(b"HTTP/1.1 200"), data[:300]
+    assert rest.count(b"healthy: x") == 2, data
+    assert b"HTTP/1.0 200" in rest and b"Connection: close" not in first, data

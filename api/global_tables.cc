@@ -560,6 +560,22 @@ storage::Status Replication::on_change(storage::WriteTxn& txn, const storage::Ch
   return storage::Status::ok;
 }
 
+namespace {
+// The running replication service, for backfill_queued(); one per server.
+std::atomic<Replication*> g_replication{nullptr};
+}  // namespace
+
+Replication::Replication(std::chrono::milliseconds delay) : delay_(delay) { g_replication.store(this); }
+
+Replication::~Replication() {
+  Replication* self = this;
+  g_replication.compare_exchange_strong(self, nullptr);
+}
+
+void backfill_queued() {
+  if (Replication* r = g_replication.load()) r->backfill_queued();
+}
+
 void Replication::on_commit(const std::vector<storage::ChangeEvent>&) {
   if (queued_.exchange(false)) wake();
 }

@@ -139,18 +139,27 @@ storage::Status leave_group(storage::WriteTxn& txn, const storage::TableDef& tab
 storage::Status queue_backfill(storage::WriteTxn& txn, const storage::TableDef& source, std::string_view target_region,
                                double now);
 
+// Wakes the process's replication service (if one runs) after a committed
+// write that called queue_backfill().  Thread-safe.
+void backfill_queued();
+
 class Replication final : public storage::ChangeObserver, public Service {
  public:
   // `delay`: how long a change waits before it is forwarded (0: at once).
-  explicit Replication(std::chrono::milliseconds delay) : delay_(delay) {}
+  explicit Replication(std::chrono::milliseconds delay);
+  ~Replication() override;
 
   storage::Status on_change(storage::WriteTxn& txn, const storage::ChangeEvent& event) override;
   void on_commit(const std::vector<storage::ChangeEvent>& events) override;
 
   std::string_view name() const override { return "replication"; }
-  // Changes wake the service (on_commit); a new replica's backfill, queued
-  // by a catalog change that has no change event, waits for the next run.
-  std::chrono::milliseconds interval() const override { return std::chrono::milliseconds(250); }
+  // A backfill was queued (backfill_queued()): run soon.
+  void backfill_queued() { wake(); }
+  // Changes wake the service (on_commit).
+  // A new replica's backfill, queued by a catalog change that has no
+  // change event, wakes it through backfill_queued().  The interval is a
+  // safety net only: an idle server's services thread sleeps (issue 17).
+  std::chrono::milliseconds interval() const override { return std::chrono::milliseconds(60000); }
   void on_start(const ServiceContext& ctx) override;
   void run(const ServiceContext& ctx, std::stop_token stop) override;
 

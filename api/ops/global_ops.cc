@@ -588,6 +588,7 @@ Result update_table_replicas(RequestContext& ctx, json::object body) {
     return storage::Status::ok;
   };
   co_await run_op(ctx, fn, table->name);
+  if (!creates.empty()) global::backfill_queued();
   co_return describe_response(ctx, table->name, "TableDescription");
 }
 

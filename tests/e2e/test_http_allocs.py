@@ -23,7 +23,7 @@ from conftest import DDBD_BIN, sign_headers
 ALLOC_LIB = os.path.join(os.path.dirname(os.path.abspath(DDBD_BIN)), "libddbd_alloc_count.so")
 
 # Allocations per GetItem reached so far (the target is 0).
-MAX_ALLOCS_PER_GET = 7
+MAX_ALLOCS_PER_GET = 4
 
 WARMUP = 200
 MEASURED = 1000

@@ -217,13 +217,22 @@ TEST_F(ReplicationTest, StrongConsistencyReplicatesInsideTheWrite) {
 
 TEST_F(ReplicationTest, RemovedReplicaGetsNothing) {
   create_group({"eu-west-1", "us-east-1"});
-  ASSERT_EQ(put("us-east-1", "r", "queued"), storage::Status::ok);
-  // eu-west-1 leaves the set before the queued change is forwarded.
-  auto eu = engine_->find_table(namespace_of("AK", "eu-west-1"), "T");
-  ASSERT_EQ(write([eu](storage::WriteTxn& t) { return leave_group(t, *eu); }), storage::Status::ok);
-  storage::TableDef plain = *engine_->find_table(namespace_of("AK", "eu-west-1"), "T");
-  plain.global_table.clear();
-  ASSERT_EQ(write([plain](storage::WriteTxn& t) { return t.update_table(plain); }), storage::Status::ok);
+  // The write queues a change for eu-west-1, and eu-west-1 leaves the set
+  // in the same transaction, so the change is still queued when it does
+  // (a commit wakes the service: two transactions would race it).
+  const std::string us = namespace_of("AK", "us-east-1"), eu = namespace_of("AK", "eu-west-1");
+  ASSERT_EQ(write([us, eu](storage::WriteTxn& t) {
+              auto source = t.find_table(us, "T");
+              if (!source) return storage::Status::not_found;
+              if (auto s = t.put(*source, item("r", "queued")); s != storage::Status::ok) return s;
+              auto leaving = t.find_table(eu, "T");
+              if (!leaving) return storage::Status::not_found;
+              if (auto s = leave_group(t, *leaving); s != storage::Status::ok) return s;
+              storage::TableDef plain = *t.find_table(eu, "T");
+              plain.global_table.clear();
+              return t.update_table(plain);
+            }),
+            storage::Status::ok);
   ASSERT_TRUE(services_->run_now("replication"));
   EXPECT_EQ(get("eu-west-1", "r"), "");
   EXPECT_EQ(queued(), 0u);

@@ -17,7 +17,7 @@ ARGS       ?=
 # Run the end-to-end suite a second time against the ASan/UBSan binary.
 E2E_ASAN   ?= 1
 # Seconds each libFuzzer target runs for in `make test`.
-FUZZ_TIME  ?= 30
+FUZZ_TIME  ?= 15
 # The e2e tests always use the Debian interpreter: the default `python3` may be
 # a pyenv build that has boto3 but no pytest; the apt packages below give
 # /usr/bin/python3 both.

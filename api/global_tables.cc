@@ -13,70 +13,19 @@
 #include "storage/clock.hh"
 #include "storage/digest.hh"
 #include "storage/encoded_item.hh"
+#include "streams/codec.hh"
 
 namespace ddbd::api::global {
 
 namespace {
 
-// A small codec: fixed-width big-endian integers, doubles as their bits,
-// length-prefixed strings.  Reader turns a short buffer into ok() == false.
-void put_u64(std::string& out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (i * 8)) & 0xff));
-}
-void put_i64(std::string& out, int64_t v) { put_u64(out, static_cast<uint64_t>(v)); }
-void put_u8(std::string& out, uint8_t v) { out.push_back(static_cast<char>(v)); }
-void put_f64(std::string& out, double d) {
-  uint64_t v;
-  std::memcpy(&v, &d, sizeof v);
-  put_u64(out, v);
-}
-void put_str(std::string& out, std::string_view s) {
-  put_u64(out, s.size());
-  out.append(s);
-}
-
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  bool ok() const { return ok_; }
-  bool done() const { return in_.empty(); }
-  uint64_t u64() {
-    if (!need(8)) return 0;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(in_[i]);
-    in_.remove_prefix(8);
-    return v;
-  }
-  int64_t i64() { return static_cast<int64_t>(u64()); }
-  uint8_t u8() {
-    if (!need(1)) return 0;
-    const auto v = static_cast<uint8_t>(in_[0]);
-    in_.remove_prefix(1);
-    return v;
-  }
-  double f64() {
-    const uint64_t v = u64();
-    double d;
-    std::memcpy(&d, &v, sizeof d);
-    return d;
-  }
-  std::string str() {
-    const uint64_t n = u64();
-    if (!need(n)) return {};
-    std::string s(in_.substr(0, n));
-    in_.remove_prefix(n);
-    return s;
-  }
-
- private:
-  bool need(uint64_t n) {
-    if (ok_ && in_.size() >= n) return true;
-    ok_ = false;
-    return false;
-  }
-  std::string_view in_;
-  bool ok_ = true;
-};
+// The records' bytes: streams/codec.hh's encoding.
+using streams::codec::put_f64;
+using streams::codec::put_i64;
+using streams::codec::put_str;
+using streams::codec::put_u64;
+using streams::codec::put_u8;
+using streams::codec::Reader;
 
 void put_scaling(std::string& out, const AutoScaling& a) {
   put_u8(out, a.set);
@@ -169,7 +118,7 @@ bool decode(std::string_view bytes, GlobalInfo& out) {
   out.write_scaling = get_scaling(r);
   const uint64_t gsw = r.u64();
   for (uint64_t i = 0; i < gsw && r.ok(); ++i) {
-    std::string name = r.str();
+    std::string name(r.str());
     out.gsi_write_scaling.emplace_back(std::move(name), get_scaling(r));
   }
   const uint64_t n = r.u64();
@@ -255,9 +204,8 @@ std::string stamp_key(const storage::TableDef& table, const storage::PrimaryKey&
 
 namespace {
 
-std::optional<Stamp> read_stamp(storage::WriteTxn& txn, const std::string& key) {
-  std::string v;
-  if (!txn.aux_get(key, v)) return std::nullopt;
+// A stamp record's value (write_stamp below); nullopt when malformed.
+std::optional<Stamp> decode_stamp(std::string_view v) {
   Reader r(v);
   Stamp s;
   s.micros = r.u64();
@@ -266,15 +214,16 @@ std::optional<Stamp> read_stamp(storage::WriteTxn& txn, const std::string& key) 
   return s;
 }
 
+std::optional<Stamp> read_stamp(storage::WriteTxn& txn, const std::string& key) {
+  std::string v;
+  if (!txn.aux_get(key, v)) return std::nullopt;
+  return decode_stamp(v);
+}
+
 std::optional<Stamp> read_stamp(const storage::ReadTxn& txn, const std::string& key) {
   std::string_view v;
   if (!txn.aux_get(key, v)) return std::nullopt;
-  Reader r(v);
-  Stamp s;
-  s.micros = r.u64();
-  s.region = r.str();
-  if (!r.ok()) return std::nullopt;
-  return s;
+  return decode_stamp(v);
 }
 
 storage::Status write_stamp(storage::WriteTxn& txn, const std::string& key, const Stamp& s) {
@@ -340,9 +289,9 @@ bool decode_change(std::string_view bytes, Change& c) {
   c.stamp.region = r.str();
   c.key.hash = get_value(r);
   if (r.u8()) c.key.range = get_value(r);
-  const std::string image = r.str();
+  const std::string_view image = r.str();
   const uint64_t n = r.u64();
-  for (uint64_t i = 0; i < n && r.ok(); ++i) c.targets.push_back(r.str());
+  for (uint64_t i = 0; i < n && r.ok(); ++i) c.targets.emplace_back(r.str());
   if (!r.ok()) return false;
   if (c.put && !storage::decode_item(image, c.item)) return false;
   return true;
@@ -634,7 +583,7 @@ void Replication::backfill(const ServiceContext& ctx, std::stop_token stop) {
   for (const auto& [rk, rv] : records) {
     if (stop.stop_requested()) return;
     Reader r(rv);
-    const std::string access_key = r.str(), name = r.str(), source_region = r.str(), target_region = r.str();
+    const std::string access_key(r.str()), name(r.str()), source_region(r.str()), target_region(r.str());
     auto source = ctx.engine.find_table(namespace_of(access_key, source_region), name);
     std::vector<std::vector<Change>> chunks(1);
     if (r.ok() && source) {

@@ -95,6 +95,19 @@ int hex_digit(char c) {
   return -1;
 }
 
+// The CRLF-terminated line at the start of `in`, at most `max` bytes with its
+// LF: done, with `line` (without CRLF) and `taken` (the bytes to consume);
+// need_more while no LF has come; bad_request for a longer line or a bare LF.
+ParseStatus crlf_line(std::string_view in, std::size_t max, std::string_view& line, std::size_t& taken) {
+  const auto nl = in.substr(0, max).find('\n');
+  if (nl == std::string_view::npos) return in.size() >= max ? ParseStatus::bad_request : ParseStatus::need_more;
+  line = in.substr(0, nl);
+  if (line.empty() || line.back() != '\r') return ParseStatus::bad_request;
+  line.remove_suffix(1);
+  taken = nl + 1;
+  return ParseStatus::done;
+}
+
 }  // namespace
 
 ParseStatus RequestHeadParser::parse(std::string_view data, HttpRequest& req, RequestHead& head) {
@@ -214,12 +227,9 @@ ParseStatus ChunkedDecoder::feed(std::string_view& in, std::string& body, std::s
   for (;;) {
     switch (state_) {
       case State::size: {
-        const auto nl = in.substr(0, kMaxLine).find('\n');
-        if (nl == std::string_view::npos)
-          return in.size() >= kMaxLine ? ParseStatus::bad_request : ParseStatus::need_more;
-        std::string_view line = in.substr(0, nl);
-        if (line.empty() || line.back() != '\r') return ParseStatus::bad_request;
-        line.remove_suffix(1);
+        std::string_view line;
+        std::size_t taken = 0;
+        if (const ParseStatus st = crlf_line(in, kMaxLine, line, taken); st != ParseStatus::done) return st;
         std::uint64_t size = 0;
         std::size_t i = 0;
         for (; i < line.size() && hex_digit(line[i]) >= 0; ++i) {
@@ -230,7 +240,7 @@ ParseStatus ChunkedDecoder::feed(std::string_view& in, std::string& body, std::s
         // Chunk extensions (RFC 9112 §7.1.1) are allowed and ignored.
         const std::string_view ext = trim(line.substr(i));
         if (!ext.empty() && (ext.front() != ';' || !valid_value(ext))) return ParseStatus::bad_request;
-        in.remove_prefix(nl + 1);
+        in.remove_prefix(taken);
         if (size == 0) {
           state_ = State::trailer;
         } else {
@@ -259,15 +269,12 @@ ParseStatus ChunkedDecoder::feed(std::string_view& in, std::string& body, std::s
         state_ = State::size;
         break;
       case State::trailer: {
-        const auto nl = in.substr(0, kMaxLine).find('\n');
-        if (nl == std::string_view::npos)
-          return in.size() >= kMaxLine ? ParseStatus::bad_request : ParseStatus::need_more;
-        std::string_view line = in.substr(0, nl);
-        if (line.empty() || line.back() != '\r') return ParseStatus::bad_request;
-        line.remove_suffix(1);
-        trailer_bytes_ += nl + 1;
+        std::string_view line;
+        std::size_t taken = 0;
+        if (const ParseStatus st = crlf_line(in, kMaxLine, line, taken); st != ParseStatus::done) return st;
+        trailer_bytes_ += taken;
         if (trailer_bytes_ > kMaxTrailer) return ParseStatus::bad_request;
-        in.remove_prefix(nl + 1);
+        in.remove_prefix(taken);
         if (line.empty()) return ParseStatus::done;
         const auto colon = line.find(':');
         if (colon == std::string_view::npos || !is_token(line.substr(0, colon)) ||

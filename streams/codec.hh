@@ -1,6 +1,6 @@
-// The byte encodings of streams/' aux records (private to streams/): a
-// writer that appends fixed-width big-endian integers, doubles and
-// length-prefixed strings, and a reader that takes them back and reports a
+// The byte encodings of the aux records of streams/ and of api/'s
+// global-table records (api/global_tables.cc): a writer that appends
+// fixed-width big-endian integers, doubles and length-prefixed strings, and a reader that takes them back and reports a
 // short or malformed buffer instead of reading past it.
 //
 // Thread-safety: plain values.
@@ -16,6 +16,7 @@ namespace ddbd::streams::codec {
 inline void put_u64(std::string& out, uint64_t v) {
   for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (i * 8)) & 0xff));
 }
+inline void put_i64(std::string& out, int64_t v) { put_u64(out, static_cast<uint64_t>(v)); }
 inline void put_u8(std::string& out, uint8_t v) { out.push_back(static_cast<char>(v)); }
 inline void put_f64(std::string& out, double d) {
   uint64_t v;
@@ -40,6 +41,7 @@ class Reader {
     in_.remove_prefix(8);
     return v;
   }
+  int64_t i64() { return static_cast<int64_t>(u64()); }
   uint8_t u8() {
     if (!need(1)) return 0;
     uint8_t v = static_cast<unsigned char>(in_[0]);
